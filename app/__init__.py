@@ -1,0 +1,73 @@
+"""The Tableside application factory."""
+
+import secrets
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import BASE_DIR, Config, config_for_environment
+from app.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error handlers and commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    app.config.from_object((config_class or config_for_environment())())
+    _ensure_secret_key(app)
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    register_extensions(app)
+    register_blueprints(app)
+
+    from app import cli, errors
+
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Refuse production without SECRET_KEY; in development keep one under instance/."""
+    if app.config["SECRET_KEY"]:
+        return
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError("SECRET_KEY must be set in production.")
+    path = BASE_DIR / "instance" / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions to this app."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
+
+    from app.realtime.server import init_realtime
+
+    init_realtime(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach each feature's blueprint."""
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.floors import bp as floors_bp
+    from app.health import bp as health_bp
+    from app.tables import bp as tables_bp
+    from app.users import bp as users_bp
+
+    for blueprint in (auth_bp, api_bp, tables_bp, floors_bp, users_bp, health_bp):
+        app.register_blueprint(blueprint)

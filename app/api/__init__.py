@@ -1,0 +1,7 @@
+"""The JSON API of the contract."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+from app.api import events, floors, tables  # noqa: E402,F401

@@ -1,0 +1,64 @@
+"""Floors over JSON and the layout editor's save."""
+
+from flask_login import current_user
+
+from app.api import bp
+from app.auth.permissions import check_floor, role_required, visible_floors
+from app.services import floors as floor_service
+from app.services import tables as table_service
+from app.services.errors import ValidationError
+from app.services.validation import clean_table_fields
+from app.web import request_json
+
+
+@bp.get("/floors")
+@role_required("viewer")
+def list_floors():
+    """The floors the user may see, with table counts."""
+    return [
+        {"floor": floor.number, "name": floor.name, "tableCount": count}
+        for floor, count in floor_service.list_floors(visible_floors(current_user))
+    ]
+
+
+def _clean_positions(body: dict) -> list[dict]:
+    items = body.get("tables")
+    extra = set(body) - {"tables"}
+    if extra or not isinstance(items, list) or len(items) > 500:
+        raise ValidationError("Send {tables: [{tableId, x, y, rotation?, width?, height?}]}.")
+    positions, errors, seen = [], {}, set()
+    for index, item in enumerate(items):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("tableId"), int)
+            or isinstance(item.get("tableId"), bool)
+        ):
+            errors[f"tables.{index}"] = "Each item needs an integer tableId."
+            continue
+        if item["tableId"] in seen:
+            errors[f"tables.{index}"] = "This table is listed twice."
+            continue
+        seen.add(item["tableId"])
+        unknown = set(item) - {"tableId", "x", "y", "rotation", "width", "height"}
+        if unknown or "x" not in item or "y" not in item:
+            errors[f"tables.{index}"] = "Each item has tableId, x, y and optionally rotation, width, height."
+            continue
+        try:
+            fields = clean_table_fields({k: v for k, v in item.items() if k != "tableId"}, creating=False)
+        except ValidationError as error:
+            errors.update({f"tables.{index}.{name}": message for name, message in error.fields.items()})
+            continue
+        positions.append({"tableId": item["tableId"], **fields})
+    if errors:
+        raise ValidationError("Some positions are not valid.", fields=errors)
+    return positions
+
+
+@bp.put("/floors/<int:floor>/layout")
+@role_required("manager")
+def save_layout(floor: int):
+    """Save the layout editor's positions in one all-or-nothing transaction."""
+    check_floor(current_user, floor)
+    positions = _clean_positions(request_json())
+    tables = table_service.save_layout(floor, positions, by=current_user.username)
+    return [table.to_dict() for table in tables]

@@ -1,0 +1,130 @@
+"""Tables over JSON: read, create, edit, delete and change status."""
+
+from flask import current_app, request
+from flask_login import current_user
+
+from app.api import bp
+from app.auth.permissions import check_floor, role_required, visible_floors
+from app.extensions import limiter
+from app.services import status as status_service
+from app.services import tables as table_service
+from app.services.errors import Forbidden
+from app.services.validation import clean_status_change, clean_table_fields
+from app.web import BadRequest, request_json
+
+
+def _floor_arg() -> int | None:
+    raw = request.args.get("floor")
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadRequest("floor must be a whole number.") from None
+
+
+def _visible_table(table_id: int):
+    table = table_service.get_table(table_id)
+    check_floor(current_user, table.floor)
+    return table
+
+
+def status_limit() -> str:
+    return current_app.config["STATUS_RATE_LIMIT"]
+
+
+def status_limit_key() -> str:
+    """Status changes are counted per user, across every process and entry point."""
+    return f"status-change:user:{current_user.get_id().split(':')[0]}" if current_user.is_authenticated else "anon"
+
+
+def is_critical_request() -> bool:
+    """A manager's `critical: true` change bypasses the limit."""
+    body = request.get_json(silent=True) if request.is_json else None
+    return bool(
+        isinstance(body, dict)
+        and body.get("critical") is True
+        and current_user.is_authenticated
+        and current_user.has_role("manager")
+    )
+
+
+@bp.get("/tables")
+@role_required("viewer")
+def list_tables():
+    """Every table the user may see, optionally of one floor."""
+    floor = _floor_arg()
+    if floor is not None:
+        check_floor(current_user, floor)
+        floors = [floor]
+    else:
+        floors = visible_floors(current_user)
+    return [table.to_dict() for table in table_service.tables_on(floors)]
+
+
+@bp.get("/tables/<int:table_id>")
+@role_required("viewer")
+def get_table(table_id: int):
+    """One table."""
+    return _visible_table(table_id).to_dict()
+
+
+@bp.post("/tables")
+@role_required("manager")
+def create_table():
+    """Create a table (201)."""
+    fields = clean_table_fields(request_json(), creating=True)
+    check_floor(current_user, fields["floor"])
+    table = table_service.create_table(fields, by=current_user.username)
+    return table.to_dict(), 201
+
+
+@bp.patch("/tables/<int:table_id>")
+@role_required("manager")
+def update_table(table_id: int):
+    """Edit some fields of a table."""
+    fields = clean_table_fields(request_json(), creating=False)
+    _visible_table(table_id)
+    if "floor" in fields:
+        check_floor(current_user, fields["floor"])
+    return table_service.update_table(table_id, fields, by=current_user.username).to_dict()
+
+
+@bp.delete("/tables/<int:table_id>")
+@role_required("manager")
+def delete_table(table_id: int):
+    """Delete a table (204)."""
+    _visible_table(table_id)
+    table_service.delete_table(table_id, by=current_user.username)
+    return "", 204
+
+
+@bp.patch("/tables/<int:table_id>/status")
+@role_required("host")
+@limiter.limit(status_limit, key_func=status_limit_key, scope="status-change", exempt_when=is_critical_request)
+def change_status(table_id: int):
+    """Change a table's status; 409 on a stale expectedStatus; replays an Idempotency-Key."""
+    body = request_json()
+    change = clean_status_change(body)
+    if change["critical"] and not current_user.has_role("manager"):
+        raise Forbidden("Only managers may send critical updates.")
+    _visible_table(table_id)
+    key = request.headers.get("Idempotency-Key")
+    idempotency = None
+    if key:
+        if len(key) > 200:
+            raise BadRequest("Idempotency-Key is longer than 200 characters.")
+        idempotency = status_service.IdempotencyKey.for_request(current_user.id, key, table_id, body)
+    options = {k: change[k] for k in ("notes", "reserved_until") if k in change}
+    try:
+        table = status_service.change_status(
+            table_id,
+            change["status"],
+            by=current_user.username,
+            expected_status=change["expected_status"],
+            idempotency=idempotency,
+            **options,
+        )
+    except status_service.AlreadyApplied as replay:
+        return replay.body
+    return table.to_dict()

@@ -1,0 +1,36 @@
+"""Cooperative networking for the serving process, chosen in one place.
+
+Only the process that serves sockets is patched (`python app.py`, `python wsgi.py`);
+CLI commands and the worker run plain threads and reach browsers through the queue.
+"""
+
+import os
+
+_patched_mode: str | None = None
+
+
+def patch_for_server() -> str:
+    """Monkey-patch the standard library for ASYNC_MODE before anything else is imported."""
+    global _patched_mode
+    mode = os.environ.get("ASYNC_MODE", "eventlet")
+    if mode == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()
+    elif mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+        from psycogreen.gevent import patch_psycopg
+
+        patch_psycopg()
+    _patched_mode = mode
+    return mode
+
+
+def serving_mode(configured: str) -> str:
+    """The async mode Socket.IO should use in this process."""
+    return configured if _patched_mode == configured else "threading"

@@ -1,0 +1,37 @@
+"""Role and floor checks shared by HTML views, the JSON API and socket handlers."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from app.services.errors import Forbidden
+
+
+def role_required(role: str) -> Callable:
+    """Let a view run only for a signed-in user with at least `role` (401/403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                abort(401)
+            if not current_user.has_role(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def check_floor(user, floor: int) -> None:
+    """Refuse a floor outside the user's limit."""
+    if not user.may_see_floor(floor):
+        raise Forbidden(f"You do not have access to floor {floor}.")
+
+
+def visible_floors(user) -> list[int] | None:
+    """The floors a user may see: their limit, or None for all."""
+    return list(user.allowed_floors) if user.allowed_floors else None

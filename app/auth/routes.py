@@ -1,0 +1,106 @@
+"""Sign-in pages and the token endpoint."""
+
+import secrets
+from urllib.parse import urljoin, urlsplit
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.tokens import issue_token
+from app.extensions import db, limiter
+from app.realtime.rooms import SESSION_KEY, session_room
+from app.realtime.sessions import end_socket_sessions
+from app.services.errors import Unauthorized
+from app.services.users import find_user
+from app.web import request_json
+
+BAD_CREDENTIALS = "Invalid username or password."
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _username_key() -> str:
+    """Rate-limit key for guessing one account's password from many addresses."""
+    body = request.get_json(silent=True) if request.is_json else request.form
+    name = body.get("username") if isinstance(body, dict) or hasattr(body, "get") else None
+    return f"login-user:{str(name)[:80].lower()}"
+
+
+def safe_next(target: str | None) -> str:
+    """Follow `next` only to a path on this site."""
+    fallback = url_for("tables.floor_plan")
+    if not target or target.startswith(("//", "\\")) or "\\" in target:
+        return fallback
+    parts = urlsplit(urljoin(request.host_url, target))
+    host = urlsplit(request.host_url)
+    if parts.scheme != host.scheme or parts.netloc != host.netloc:
+        return fallback
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def check_credentials(username: object, password: object):
+    """The active user with these credentials, or None (the same answer for every failure)."""
+    if not isinstance(username, str) or not isinstance(password, str) or len(password) > 1024:
+        return None
+    user = find_user(username)
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key)
+def login():
+    """Show the sign-in form and sign a member of staff in."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")))
+    error = None
+    if request.method == "POST":
+        user = check_credentials(request.form.get("username"), request.form.get("password"))
+        if user is not None:
+            login_user(user, remember=bool(request.form.get("remember")))
+            session[SESSION_KEY] = secrets.token_urlsafe(16)
+            return redirect(safe_next(request.args.get("next") or request.form.get("next")))
+        error = BAD_CREDENTIALS
+    status = 401 if error else 200
+    return render_template(
+        "auth/login.html", error=error, username=request.form.get("username", ""), next=request.args.get("next", "")
+    ), status
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+@login_required
+def logout():
+    """Sign out (POST); GET shows the button, so a link from elsewhere cannot sign anyone out."""
+    if request.method == "GET":
+        return render_template("auth/logout.html")
+    session_key = session.get(SESSION_KEY)
+    logout_user()
+    session.pop(SESSION_KEY, None)
+    end_socket_sessions(session_room(session_key))
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/api/auth/token")
+@limiter.limit(_login_limit)
+@limiter.limit(_login_limit, key_func=_username_key)
+def token():
+    """Exchange a username and password for a short-lived JWT."""
+    body = request_json()
+    user = check_credentials(body.get("username"), body.get("password"))
+    if user is None:
+        raise Unauthorized(BAD_CREDENTIALS)
+    db.session.commit()
+    return issue_token(user)
+
+
+@bp.get("/api/auth/csrf")
+def csrf_token():
+    """A CSRF token for clients that call the API with the session cookie."""
+    from flask_wtf.csrf import generate_csrf
+
+    return {"csrfToken": generate_csrf()}

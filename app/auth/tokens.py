@@ -1,0 +1,36 @@
+"""Short-lived JWTs for API clients and socket handshakes."""
+
+from datetime import timedelta
+
+import jwt
+from flask import current_app
+
+from app.extensions import db
+from app.models import User
+from app.models.time import isoformat, utcnow
+
+ALGORITHM = "HS256"
+
+
+def issue_token(user: User) -> dict:
+    """A signed token naming the user and its session generation, with its expiry."""
+    expires = utcnow() + timedelta(seconds=current_app.config["TOKEN_LIFETIME_SECONDS"])
+    claims = {"sub": str(user.id), "gen": user.session_generation, "exp": expires, "iat": utcnow()}
+    token = jwt.encode(claims, current_app.config["SECRET_KEY"], algorithm=ALGORITHM)
+    return {"token": token, "expiresAt": isoformat(expires)}
+
+
+def user_from_token(token: object) -> User | None:
+    """The active user a valid, unexpired token names; None for anything else."""
+    if not isinstance(token, str) or not token or len(token) > 4096:
+        return None
+    try:
+        claims = jwt.decode(
+            token, current_app.config["SECRET_KEY"], algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
+        )
+        user = db.session.get(User, int(claims["sub"]))
+    except (jwt.PyJWTError, ValueError, TypeError):
+        return None
+    if user is None or not user.active or claims.get("gen") != user.session_generation:
+        return None
+    return user

@@ -1,0 +1,104 @@
+"""Configuration read from the environment, with safe development defaults."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _database_url() -> str:
+    """Return DATABASE_URL, accepting the `postgres://` scheme that PaaS hosts hand out."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'tableside.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    return url
+
+
+def _origins(value: str | None) -> list[str] | None:
+    """Parse ALLOWED_ORIGINS; None means same origin only."""
+    if not value:
+        return None
+    return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings for development and production, read once from the environment."""
+
+    ENV_NAME = os.environ.get("TABLESIDE_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    ALLOWED_ORIGINS = _origins(os.environ.get("ALLOWED_ORIGINS"))
+    HOST = os.environ.get("HOST", "127.0.0.1")
+    PORT = int(os.environ.get("PORT", "5000"))
+    # The one place the async mode is chosen; `gevent` is the documented alternative.
+    ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    OFFLINE_AFTER_SECONDS = int(os.environ.get("OFFLINE_AFTER_SECONDS", "30"))
+    BATCH_WINDOW_MS = int(os.environ.get("BATCH_WINDOW_MS", "50"))
+
+    # Engine.IO liveness: a dead link is noticed within ping interval + timeout (< 5 s).
+    PING_INTERVAL = float(os.environ.get("PING_INTERVAL", "2"))
+    PING_TIMEOUT = float(os.environ.get("PING_TIMEOUT", "2"))
+    MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+    MAX_CONTENT_LENGTH = 64 * 1024
+
+    TOKEN_LIFETIME_SECONDS = int(os.environ.get("TOKEN_LIFETIME_SECONDS", "3600"))
+    STATUS_RATE_LIMIT = os.environ.get("STATUS_RATE_LIMIT", "5 per second")
+    SOCKET_RATE_LIMIT = os.environ.get("SOCKET_RATE_LIMIT", "20 per 10 seconds")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    EVENT_LOG_MAX_AGE_HOURS = int(os.environ.get("EVENT_LOG_MAX_AGE_HOURS", "24"))
+    EVENT_LOG_MAX_ROWS = int(os.environ.get("EVENT_LOG_MAX_ROWS", "10000"))
+    SYNC_MAX_EVENTS = int(os.environ.get("SYNC_MAX_EVENTS", "500"))
+    HEAD_INTERVAL_SECONDS = float(os.environ.get("HEAD_INTERVAL_SECONDS", "5"))
+    RESERVATION_POLL_SECONDS = float(os.environ.get("RESERVATION_POLL_SECONDS", "5"))
+    RUN_WORKER_IN_PROCESS = _flag("RUN_WORKER_IN_PROCESS", False)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_PROTECTION = "strong"
+    WTF_CSRF_CHECK_DEFAULT = False  # checked in one before_request that knows about bearer tokens
+    WTF_CSRF_TIME_LIMIT = None
+    RATELIMIT_HEADERS_ENABLED = True
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+
+    @property
+    def is_production(self) -> bool:
+        return self.ENV_NAME == "production"
+
+
+class ProductionConfig(Config):
+    """Production: secure cookies, and no start without a real SECRET_KEY."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    """Tests: an in-memory-free temporary SQLite file unless TEST_DATABASE_URL says otherwise."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    REDIS_URL = None
+    RATELIMIT_ENABLED = True
+    BATCH_WINDOW_MS = 50
+    LOGIN_RATE_LIMIT = "1000 per minute"
+    PASSWORD_HASH_FAST = True
+
+
+def config_for_environment() -> type[Config]:
+    """Pick the config class named by TABLESIDE_ENV."""
+    return ProductionConfig if os.environ.get("TABLESIDE_ENV") == "production" else Config

@@ -1,0 +1,96 @@
+"""The one place exceptions become responses: JSON for the API, HTML pages elsewhere."""
+
+import logging
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import csrf, db
+from app.services.errors import ServiceError
+from app.web import wants_json
+
+RATE_LIMITED = "Too many requests. Please slow down."
+log = logging.getLogger(__name__)
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+def _page(status: int, message: str):
+    return render_template("error.html", status=status, message=message), status
+
+
+def _retry_after(error: RateLimitExceeded) -> int:
+    try:
+        return max(1, int(error.limit.limit.get_expiry()))
+    except (AttributeError, TypeError, ValueError):
+        return 1
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers and the CSRF check that knows about bearer tokens."""
+
+    @app.before_request
+    def check_csrf():
+        # A bearer token cannot ride along from a foreign page, so only cookie-authenticated
+        # unsafe requests need the CSRF token (form field or X-CSRFToken header).
+        if request.method in ("GET", "HEAD", "OPTIONS") or request.endpoint == "auth.token":
+            return None
+        if "Authorization" in request.headers:
+            return None
+        csrf.protect()
+        return None
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error.to_dict()), error.status_code
+        return _page(error.status_code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        if wants_json():
+            return jsonify(error="csrf_failed", message=error.description), 400
+        return _page(400, "This form has expired or did not come from Tableside. Go back, reload and try again.")
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error: RateLimitExceeded):
+        retry = _retry_after(error)
+        if wants_json():
+            response = jsonify(error="rate_limited", message=RATE_LIMITED)
+        else:
+            response = _page(429, RATE_LIMITED)[0]
+            response = app.make_response(response)
+        response.status_code = 429
+        response.headers["Retry-After"] = str(retry)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code == 401 and not wants_json():
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if wants_json():
+            code = _CODES.get(error.code, "error")
+            return jsonify(error=code, message=error.description), error.code
+        return _page(error.code, error.description)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if wants_json():
+            return jsonify(error="internal_error", message="Something went wrong on the server."), 500
+        return _page(500, "Something went wrong on the server. Your saved tables are unchanged.")

@@ -1,0 +1,52 @@
+"""`/healthz` for the platform's checks and `/metrics` for Prometheus."""
+
+import hmac
+
+from flask import Response, abort, current_app, jsonify, request
+from sqlalchemy import text
+
+from app.extensions import db
+from app.health import bp
+from app.realtime.metrics import render_metrics
+
+
+def _database_ok() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "down" to a health check
+        db.session.rollback()
+        return False
+
+
+def _queue_state() -> str:
+    url = current_app.config["REDIS_URL"]
+    if not url:
+        return "in-process"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping()
+        return "ok"
+    except redis.RedisError:
+        return "down"
+
+
+@bp.get("/healthz")
+def healthz():
+    """Report database and message-queue state; 503 when either is down."""
+    database = "ok" if _database_ok() else "down"
+    queue = _queue_state()
+    healthy = database == "ok" and queue != "down"
+    return jsonify(status="ok" if healthy else "degraded", db=database, queue=queue), 200 if healthy else 503
+
+
+@bp.get("/metrics")
+def metrics():
+    """Prometheus text; needs `Authorization: Bearer METRICS_TOKEN` when that is set."""
+    expected = current_app.config["METRICS_TOKEN"]
+    if expected:
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+            abort(401)
+    return Response(render_metrics(), mimetype="text/plain; version=0.0.4")

@@ -1,0 +1,19 @@
+"""Models, one module per aggregate."""
+
+from app.models.event import Event, IdempotencyRecord
+from app.models.event_state import EventLogState
+from app.models.floor import Floor
+from app.models.table import TABLE_SHAPES, TABLE_STATUSES, Table
+from app.models.user import ROLES, User
+
+__all__ = [
+    "Event",
+    "EventLogState",
+    "Floor",
+    "IdempotencyRecord",
+    "ROLES",
+    "TABLE_SHAPES",
+    "TABLE_STATUSES",
+    "Table",
+    "User",
+]

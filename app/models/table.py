@@ -1,0 +1,64 @@
+"""A dining table on a floor, with its status and place on the floor plan."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.time import isoformat, utcnow
+
+TABLE_STATUSES = ("available", "occupied", "reserved", "maintenance")
+TABLE_SHAPES = ("rect", "round")
+
+
+class Table(db.Model):
+    __tablename__ = "tables"
+    __table_args__ = (
+        CheckConstraint("capacity BETWEEN 1 AND 50", name="ck_tables_capacity"),
+        CheckConstraint("status IN ('available', 'occupied', 'reserved', 'maintenance')", name="ck_tables_status"),
+        CheckConstraint("shape IN ('rect', 'round')", name="ck_tables_shape"),
+        CheckConstraint("width > 0 AND height > 0", name="ck_tables_size"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_number: Mapped[str] = mapped_column(String(20), unique=True)
+    floor: Mapped[int] = mapped_column(ForeignKey("floors.number"), index=True)
+    section: Mapped[str | None] = mapped_column(String(80))
+    capacity: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="available")
+    shape: Mapped[str] = mapped_column(String(10), default="rect")
+    x: Mapped[float] = mapped_column(Float, default=0)
+    y: Mapped[float] = mapped_column(Float, default=0)
+    width: Mapped[float] = mapped_column(Float, default=80)
+    height: Mapped[float] = mapped_column(Float, default=80)
+    rotation: Mapped[float] = mapped_column(Float, default=0)
+    notes: Mapped[str | None] = mapped_column(Text)
+    reserved_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def to_dict(self) -> dict:
+        """The table in the contract's camelCase JSON."""
+        return {
+            "tableId": self.id,
+            "tableNumber": self.table_number,
+            "floor": self.floor,
+            "section": self.section,
+            "capacity": self.capacity,
+            "status": self.status,
+            "shape": self.shape,
+            "x": self.x,
+            "y": self.y,
+            "width": self.width,
+            "height": self.height,
+            "rotation": self.rotation,
+            "notes": self.notes,
+            "reservedUntil": isoformat(self.reserved_until),
+            "statusChangedAt": isoformat(self.status_changed_at),
+            "version": self.version,
+            "createdAt": isoformat(self.created_at),
+            "updatedAt": isoformat(self.updated_at),
+        }

@@ -1,0 +1,1 @@
+"""Socket.IO: handshake auth, floor rooms, broadcasting after commit, batching and sync."""

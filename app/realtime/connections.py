@@ -1,0 +1,64 @@
+"""Who each socket of this process belongs to, and per-connection rate limits."""
+
+import threading
+from dataclasses import dataclass, field
+
+from flask import current_app
+from limits import parse
+
+from app.extensions import db, limiter
+from app.models import User
+
+
+@dataclass
+class Connection:
+    """A socket's owner, fixed at handshake and re-checked on every message."""
+
+    sid: str
+    user_id: int
+    username: str
+    generation: int
+    opened_at: float = field(default=0.0)
+
+
+_lock = threading.Lock()
+_connections: dict[str, Connection] = {}
+_per_user: dict[int, int] = {}
+
+
+def register(connection: Connection, max_per_user: int) -> bool:
+    """Record a new socket; False when the user already holds too many here."""
+    with _lock:
+        if _per_user.get(connection.user_id, 0) >= max_per_user:
+            return False
+        _connections[connection.sid] = connection
+        _per_user[connection.user_id] = _per_user.get(connection.user_id, 0) + 1
+        return True
+
+
+def forget(sid: str) -> Connection | None:
+    """Drop a closed socket."""
+    with _lock:
+        connection = _connections.pop(sid, None)
+        if connection is not None:
+            _per_user[connection.user_id] -= 1
+            if not _per_user[connection.user_id]:
+                del _per_user[connection.user_id]
+        return connection
+
+
+def current_user_of(sid: str) -> User | None:
+    """The socket's user if still active with the same session generation, else None."""
+    connection = _connections.get(sid)
+    if connection is None:
+        return None
+    user = db.session.get(User, connection.user_id)
+    if user is None or not user.active or user.session_generation != connection.generation:
+        return None
+    return user
+
+
+def within_limit(sid: str) -> bool:
+    """Count one join, leave or sync of this connection against SOCKET_RATE_LIMIT."""
+    item = parse(current_app.config["SOCKET_RATE_LIMIT"])
+    return limiter.limiter.hit(item, "socket", sid)

@@ -1,0 +1,149 @@
+"""Socket.IO handlers: handshake, joining and leaving floor rooms, and sync."""
+
+import logging
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from flask import request, session
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room, leave_room, rooms
+
+from app.auth.tokens import user_from_token
+from app.errors import RATE_LIMITED
+from app.extensions import db, socketio
+from app.models import Floor
+from app.realtime import connections, metrics
+from app.realtime.rooms import ALL_TABLES, SESSION_KEY, floor_room, session_room, user_room
+from app.realtime.sessions import SESSION_ENDED
+from app.realtime.sync import floors_of_rooms, sync_response
+from app.services.event_log import latest_event_id
+
+log = logging.getLogger("tableside.sockets")
+MAX_SOCKETS_PER_USER = 50
+
+
+def _refusal(error: str, message: str) -> dict:
+    return {"ok": False, "error": error, "message": message}
+
+
+def socket_handler(handler: Callable) -> Callable:
+    """Re-check the socket's user and rate limit, and hand the handler the user."""
+
+    @wraps(handler)
+    def wrapped(data=None):
+        user = connections.current_user_of(request.sid)
+        if user is None:
+            emit("tables:error", SESSION_ENDED)
+            disconnect()
+            return _refusal("unauthorized", SESSION_ENDED["message"])
+        if not connections.within_limit(request.sid):
+            emit("tables:error", {"code": "rate_limited", "message": RATE_LIMITED})
+            return _refusal("rate_limited", RATE_LIMITED)
+        try:
+            return handler(user, data)
+        finally:
+            db.session.remove()
+
+    return wrapped
+
+
+def _handshake_user(auth: object):
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    token = auth.get("token") if isinstance(auth, dict) else None
+    return user_from_token(token)
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    """Accept a handshake carrying the session cookie or `auth: {token}`; refuse others."""
+    user = _handshake_user(auth)
+    if user is None:
+        raise ConnectionRefusedError("unauthorized")
+    connection = connections.Connection(request.sid, user.id, user.username, user.session_generation, time.monotonic())
+    if not connections.register(connection, MAX_SOCKETS_PER_USER):
+        raise ConnectionRefusedError("too_many_connections")
+    join_room(user_room(user.id))
+    sign_in = session_room(session.get(SESSION_KEY)) if current_user.is_authenticated else None
+    if sign_in:
+        join_room(sign_in)
+    metrics.connection_opened(reconnect=isinstance(auth, dict) and auth.get("reconnect") is True)
+    log.info("socket connect sid=%s user=%s", request.sid, user.username)
+    emit("tables:connected", {"socketId": request.sid})
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason=None):
+    """Forget the socket; Socket.IO leaves its rooms by itself."""
+    connection = connections.forget(request.sid)
+    if connection is not None:
+        metrics.connection_closed()
+        log.info("socket disconnect sid=%s user=%s reason=%s", request.sid, connection.username, reason)
+
+
+def _floor_field(data: object, allow_null: bool) -> tuple[int | None, dict | None]:
+    """Read `floor` from a join or leave payload, or say what is wrong with it."""
+    if not isinstance(data, dict) or "floor" not in data:
+        return None, _refusal("bad_request", "Send {floor: number" + (" | null}." if allow_null else "}."))
+    floor = data["floor"]
+    if floor is None and allow_null:
+        return None, None
+    if isinstance(floor, bool) or not isinstance(floor, int):
+        return None, _refusal("bad_request", "floor must be a whole number" + (" or null." if allow_null else "."))
+    return floor, None
+
+
+@socketio.on("tables:join")
+@socket_handler
+def on_join(user, data):
+    """Join `floor:N`, or `all_tables` for floor null, within the user's floor limit."""
+    floor, problem = _floor_field(data, allow_null=True)
+    if problem:
+        return problem
+    if floor is None:
+        if user.is_floor_limited:
+            return _refusal("forbidden", "You may only watch the floors you are assigned to.")
+        join_room(ALL_TABLES)
+        head = latest_event_id(floors_of_rooms([ALL_TABLES], user))
+        return {"ok": True, "room": ALL_TABLES, "lastEventId": str(head) if head else None}
+    if db.session.get(Floor, floor) is None:
+        return _refusal("not_found", f"Floor {floor} does not exist.")
+    if not user.may_see_floor(floor):
+        return _refusal("forbidden", f"You do not have access to floor {floor}.")
+    join_room(floor_room(floor))
+    head = latest_event_id([floor])
+    return {"ok": True, "room": floor_room(floor), "lastEventId": str(head) if head else None}
+
+
+@socketio.on("tables:leave")
+@socket_handler
+def on_leave(user, data):
+    """Leave `floor:N` (or `all_tables` for floor null)."""
+    floor, problem = _floor_field(data, allow_null=True)
+    if problem:
+        return problem
+    room = ALL_TABLES if floor is None else floor_room(floor)
+    leave_room(room)
+    return {"ok": True, "room": room}
+
+
+@socketio.on("tables:sync")
+@socket_handler
+def on_sync(user, data):
+    """Answer with the missed events of the socket's rooms, or a snapshot of them."""
+    if not isinstance(data, dict) or "lastEventId" not in data:
+        return _refusal("bad_request", "Send {lastEventId: string | null}.")
+    floors = floors_of_rooms(rooms(), user)
+    response = sync_response(data["lastEventId"], floors)
+    emit("tables:sync_response", response)
+    return {"ok": True, **response}
+
+
+@socketio.on_error_default
+def on_error(error: Exception):
+    """A handler that failed answers with an error instead of dropping the connection."""
+    db.session.rollback()
+    log.exception("socket handler failed: %s", error)
+    emit("tables:error", {"code": "internal_error", "message": "Something went wrong on the server."})
+    return _refusal("internal_error", "Something went wrong on the server.")

@@ -1,0 +1,94 @@
+"""Process-local counters and histograms, rendered as Prometheus text."""
+
+import threading
+from collections import defaultdict
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+_lock = threading.Lock()
+_events_total: dict[str, int] = defaultdict(int)
+_latency_counts = [0] * (len(LATENCY_BUCKETS) + 1)
+_latency_sum = 0.0
+_counters = {"reconnects": 0, "delivery_failures": 0}
+_connections = 0
+
+
+def connection_opened(reconnect: bool) -> None:
+    global _connections
+    with _lock:
+        _connections += 1
+        if reconnect:
+            _counters["reconnects"] += 1
+
+
+def connection_closed() -> None:
+    global _connections
+    with _lock:
+        _connections = max(0, _connections - 1)
+
+
+def event_broadcast(kind: str, latency_seconds: float) -> None:
+    """Count one broadcast and how long it took from commit to emit."""
+    global _latency_sum
+    with _lock:
+        _events_total[kind] += 1
+        _latency_sum += latency_seconds
+        for index, bound in enumerate(LATENCY_BUCKETS):
+            if latency_seconds <= bound:
+                _latency_counts[index] += 1
+                break
+        else:
+            _latency_counts[-1] += 1
+
+
+def delivery_failed() -> None:
+    with _lock:
+        _counters["delivery_failures"] += 1
+
+
+def _room_members() -> dict[str, int]:
+    from app.extensions import socketio
+
+    server = getattr(socketio, "server", None)
+    rooms = getattr(getattr(server, "manager", None), "rooms", {}) if server else {}
+    return {
+        room: len(members)
+        for room, members in rooms.get("/", {}).items()
+        if isinstance(room, str) and (room.startswith("floor:") or room == "all_tables")
+    }
+
+
+def render_metrics() -> str:
+    """The metrics of this process in Prometheus text format."""
+    lines = [
+        "# HELP tableside_ws_connections Open Socket.IO connections in this process.",
+        "# TYPE tableside_ws_connections gauge",
+        f"tableside_ws_connections {_connections}",
+        "# HELP tableside_event_broadcast_latency_seconds Time from commit to emit.",
+        "# TYPE tableside_event_broadcast_latency_seconds histogram",
+    ]
+    cumulative = 0
+    with _lock:
+        for bound, count in zip(LATENCY_BUCKETS, _latency_counts, strict=False):
+            cumulative += count
+            lines.append(f'tableside_event_broadcast_latency_seconds_bucket{{le="{bound}"}} {cumulative}')
+        cumulative += _latency_counts[-1]
+        lines.append(f'tableside_event_broadcast_latency_seconds_bucket{{le="+Inf"}} {cumulative}')
+        lines.append(f"tableside_event_broadcast_latency_seconds_sum {_latency_sum:.6f}")
+        lines.append(f"tableside_event_broadcast_latency_seconds_count {cumulative}")
+        lines += [
+            "# HELP tableside_reconnects_total Connections that were reconnections.",
+            "# TYPE tableside_reconnects_total counter",
+            f"tableside_reconnects_total {_counters['reconnects']}",
+            "# HELP tableside_events_total Events broadcast, by type.",
+            "# TYPE tableside_events_total counter",
+            *(f'tableside_events_total{{type="{kind}"}} {count}' for kind, count in sorted(_events_total.items())),
+            "# HELP tableside_event_delivery_failures_total Broadcasts that raised an error.",
+            "# TYPE tableside_event_delivery_failures_total counter",
+            f"tableside_event_delivery_failures_total {_counters['delivery_failures']}",
+        ]
+    lines += [
+        "# HELP tableside_room_members Sockets in each room in this process.",
+        "# TYPE tableside_room_members gauge",
+        *(f'tableside_room_members{{room="{room}"}} {count}' for room, count in sorted(_room_members().items())),
+    ]
+    return "\n".join(lines) + "\n"

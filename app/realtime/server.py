@@ -1,0 +1,74 @@
+"""Binding Socket.IO to the app, broadcasting after commit, and the background jobs."""
+
+import logging
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.async_mode import serving_mode
+from app.extensions import socketio
+from app.realtime.broadcast import Broadcaster
+from app.realtime.managers import LocalManager, QueueManager
+from app.services.event_log import discard_pending, take_pending
+
+log = logging.getLogger(__name__)
+_broadcaster: Broadcaster | None = None
+
+
+def init_realtime(app: Flask) -> None:
+    """Bind the shared `socketio` with the queue, origins, liveness and size limits."""
+    global _broadcaster
+    config = app.config
+    mode = serving_mode(config["ASYNC_MODE"])
+    serving = mode != "threading" or config.get("TESTING")
+    manager = QueueManager(config["REDIS_URL"], write_only=not serving) if config["REDIS_URL"] else LocalManager()
+    socketio.init_app(
+        app,
+        async_mode=mode,
+        client_manager=manager,
+        cors_allowed_origins=config["ALLOWED_ORIGINS"],
+        ping_interval=config["PING_INTERVAL"],
+        ping_timeout=config["PING_TIMEOUT"],
+        max_http_buffer_size=config["MAX_SOCKET_MESSAGE_BYTES"],
+        always_connect=False,
+        logger=False,
+        engineio_logger=False,
+    )
+    _broadcaster = Broadcaster(socketio, config["BATCH_WINDOW_MS"], timers=bool(serving))
+    _install_commit_hooks()
+
+    from app.realtime import events  # noqa: F401 - registers the handlers
+
+
+_hooks_installed = False
+
+
+def _install_commit_hooks() -> None:
+    global _hooks_installed
+    if _hooks_installed:
+        return
+    event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_rollback", _after_rollback)
+    _hooks_installed = True
+
+
+def _after_commit(session: Session) -> None:
+    items = take_pending(session)
+    if items and _broadcaster is not None:
+        _broadcaster.publish(items)
+
+
+def _after_rollback(session: Session) -> None:
+    discard_pending(session)
+
+
+def start_background_jobs(app: Flask) -> None:
+    """Start the room heads ticker and, in development, the reservation worker in-process."""
+    from app.realtime.heads import announce_heads_forever
+
+    socketio.start_background_task(announce_heads_forever, app)
+    if app.config["RUN_WORKER_IN_PROCESS"] or not app.config["REDIS_URL"]:
+        from app.worker import run_worker
+
+        socketio.start_background_task(run_worker, app, socketio.sleep)

@@ -1,0 +1,1 @@
+"""The operations every entry point calls: forms, JSON API, CLI, sockets and the worker."""

@@ -1,0 +1,114 @@
+"""Writing the event log in the change's transaction, and reading it back for sync."""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import delete, func, or_, select, text
+
+from app.extensions import db
+from app.models import Event
+from app.models.event_state import EventLogState
+from app.models.time import utcnow
+
+# Any constant works; it names the lock that orders event ids by commit on PostgreSQL.
+_EVENT_ORDER_LOCK = 74_221_001
+PENDING_KEY = "tableside_pending_events"
+
+
+def _hold_commit_order_lock() -> None:
+    """Serialize event writers until commit, so event ids follow commit order.
+
+    Two PostgreSQL transactions may take sequence values in one order and commit in the
+    other; a client syncing from the later id would then skip the earlier event forever.
+    The transaction-scoped advisory lock makes "take an id" and "commit" one step per
+    writer. SQLite already serializes writers with its database lock.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _EVENT_ORDER_LOCK})
+
+
+def record_event(kind: str, payload: dict, actor: str, old_floor: int | None = None) -> Event:
+    """Append one event to the log in the current transaction; it is broadcast after commit."""
+    _hold_commit_order_lock()
+    event = Event(
+        type=kind,
+        table_id=payload.get("tableId"),
+        floor=payload["floor"],
+        old_floor=old_floor if old_floor != payload["floor"] else None,
+        payload=payload,
+        actor=actor,
+    )
+    db.session.add(event)
+    db.session.flush()
+    pending = db.session.info.setdefault(PENDING_KEY, [])
+    pending.append({"event": kind, "message": event.message(), "rooms_floors": _floors_of(event)})
+    return event
+
+
+def _floors_of(event: Event) -> list[int]:
+    return [event.floor] if event.old_floor is None else [event.floor, event.old_floor]
+
+
+def take_pending(session) -> list[dict]:
+    """Remove and return the events this session committed but has not broadcast."""
+    return session.info.pop(PENDING_KEY, [])
+
+
+def discard_pending(session) -> None:
+    """Forget events of a transaction that rolled back: they never happened."""
+    session.info.pop(PENDING_KEY, None)
+
+
+def latest_event_id(floors: Iterable[int] | None = None) -> int | None:
+    """The newest event id in the log, for the given floors or overall."""
+    query = select(func.max(Event.id))
+    if floors is not None:
+        floors = list(floors)
+        query = query.where(or_(Event.floor.in_(floors), Event.old_floor.in_(floors)))
+    return db.session.scalar(query)
+
+
+def events_after(last_id: int, floors: Iterable[int] | None, limit: int) -> list[Event] | None:
+    """The logged events after `last_id` for these floors, oldest first.
+
+    Returns None when the log can no longer prove it holds all of them: the id is past the
+    newest event, older than what retention kept, or more than `limit` events were missed.
+    """
+    newest = db.session.scalar(select(func.max(Event.id))) or 0
+    if last_id > newest or last_id < pruned_through():
+        return None
+    query = select(Event).where(Event.id > last_id).order_by(Event.id).limit(limit + 1)
+    if floors is not None:
+        floors = list(floors)
+        query = query.where(or_(Event.floor.in_(floors), Event.old_floor.in_(floors)))
+    events = list(db.session.scalars(query))
+    if len(events) > limit:
+        return None
+    return events
+
+
+def pruned_through() -> int:
+    """The highest event id retention has deleted; events after it are all still logged."""
+    state = db.session.get(EventLogState, 1)
+    return state.pruned_through if state else 0
+
+
+def prune_event_log(max_age_hours: int, max_rows: int) -> int:
+    """Delete events older than the age limit or beyond the row limit; return how many."""
+    newest = db.session.scalar(select(func.max(Event.id))) or 0
+    by_count = newest - max_rows
+    by_age = (
+        db.session.scalar(
+            select(func.max(Event.id)).where(Event.created_at < utcnow() - timedelta(hours=max_age_hours))
+        )
+        or 0
+    )
+    cutoff = max(by_count, by_age, 0)
+    if cutoff <= pruned_through():
+        return 0
+    deleted = db.session.execute(delete(Event).where(Event.id <= cutoff)).rowcount
+    state = db.session.get(EventLogState, 1) or EventLogState(id=1, pruned_through=0)
+    state.pruned_through = cutoff
+    db.session.add(state)
+    db.session.commit()
+    return deleted

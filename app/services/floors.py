@@ -1,0 +1,75 @@
+"""Adding, renaming, reordering and removing floors."""
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Floor, Table
+from app.services.errors import Conflict, NotFound, ValidationError
+
+
+def list_floors(allowed: list[int] | None = None) -> list[tuple[Floor, int]]:
+    """Floors in display order with their table counts, limited to `allowed` when given."""
+    counts = dict(db.session.execute(select(Table.floor, func.count(Table.id)).group_by(Table.floor)).all())
+    query = select(Floor).order_by(Floor.sort_order, Floor.number)
+    if allowed:
+        query = query.where(Floor.number.in_(allowed))
+    return [(floor, counts.get(floor.number, 0)) for floor in db.session.scalars(query)]
+
+
+def get_floor(number: int) -> Floor:
+    """Load a floor or raise NotFound."""
+    floor = db.session.get(Floor, number)
+    if floor is None:
+        raise NotFound(f"Floor {number} does not exist.")
+    return floor
+
+
+def _clean_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError("Some fields are not valid.", fields={"name": "A floor needs a name."})
+    if len(name.strip()) > 80:
+        raise ValidationError("Some fields are not valid.", fields={"name": "At most 80 characters."})
+    return name.strip()
+
+
+def create_floor(number: object, name: object) -> Floor:
+    """Add a floor at the end of the order."""
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 999:
+        raise ValidationError("Some fields are not valid.", fields={"number": "Must be a whole number 1-999."})
+    clean = _clean_name(name)
+    if db.session.get(Floor, number) is not None:
+        raise Conflict(f"Floor {number} already exists.", fields={"number": f"Floor {number} already exists."})
+    last = db.session.scalar(select(func.max(Floor.sort_order))) or 0
+    floor = Floor(number=number, name=clean, sort_order=last + 1)
+    db.session.add(floor)
+    db.session.commit()
+    return floor
+
+
+def rename_floor(number: int, name: object) -> Floor:
+    """Give a floor a new name."""
+    floor = get_floor(number)
+    floor.name = _clean_name(name)
+    db.session.commit()
+    return floor
+
+
+def reorder_floors(order: list[int]) -> None:
+    """Put floors in the given order; floors not named keep their place after them."""
+    floors = {floor.number: floor for floor in db.session.scalars(select(Floor))}
+    unknown = [number for number in order if number not in floors]
+    if unknown:
+        raise ValidationError("Some fields are not valid.", fields={"order": f"Unknown floors: {unknown}."})
+    rest = sorted((f for n, f in floors.items() if n not in order), key=lambda f: (f.sort_order, f.number))
+    for position, floor in enumerate([floors[n] for n in order] + rest, start=1):
+        floor.sort_order = position
+    db.session.commit()
+
+
+def delete_floor(number: int) -> None:
+    """Remove a floor that has no tables."""
+    floor = get_floor(number)
+    if db.session.scalar(select(func.count(Table.id)).where(Table.floor == number)):
+        raise Conflict(f"Floor {number} still has tables; move or delete them first.")
+    db.session.delete(floor)
+    db.session.commit()

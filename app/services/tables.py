@@ -1,0 +1,169 @@
+"""Creating, editing, deleting and arranging tables; each change logs its event."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import Floor, Table
+from app.models.time import isoformat, utcnow
+from app.services.errors import Conflict, NotFound, ValidationError
+from app.services.event_log import record_event
+
+# Layout fields a manager may move with the editor.
+LAYOUT_FIELDS = {"x": "x", "y": "y", "rotation": "rotation", "width": "width", "height": "height"}
+JSON_NAMES = {
+    "table_number": "tableNumber",
+    "reserved_until": "reservedUntil",
+    "status_changed_at": "statusChangedAt",
+}
+
+
+def get_table(table_id: int, *, for_update: bool = False) -> Table:
+    """Load a table or raise NotFound."""
+    query = select(Table).where(Table.id == table_id)
+    if for_update:
+        query = query.with_for_update()
+    table = db.session.scalar(query)
+    if table is None:
+        raise NotFound(f"Table {table_id} does not exist.")
+    return table
+
+
+def tables_on(floors: list[int] | None) -> list[Table]:
+    """Tables on the given floors (all floors for None), in floor and number order."""
+    query = select(Table).order_by(Table.floor, Table.table_number)
+    if floors is not None:
+        query = query.where(Table.floor.in_(floors))
+    return list(db.session.scalars(query))
+
+
+def _check_floor_exists(floor: object) -> None:
+    if floor is not None and db.session.get(Floor, floor) is None:
+        raise ValidationError("Some fields are not valid.", fields={"floor": f"Floor {floor} does not exist."})
+
+
+def _check_number_free(number: object, table_id: int | None = None) -> None:
+    if number is None:
+        return
+    clash = db.session.scalar(select(Table.id).where(Table.table_number == number))
+    if clash is not None and clash != table_id:
+        raise Conflict(f"Table number {number} is already used.", fields={"tableNumber": f"{number} is already used."})
+
+
+def _commit_or_conflict(number: object) -> None:
+    """Commit; a unique clash that raced past the check becomes the same 409."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(
+            f"Table number {number} is already used.", fields={"tableNumber": f"{number} is already used."}
+        ) from None
+
+
+def create_table(fields: dict, by: str) -> Table:
+    """Create a table from cleaned fields and log `table:created`."""
+    _check_floor_exists(fields.get("floor"))
+    _check_number_free(fields.get("table_number"))
+    now = utcnow()
+    table = Table(**fields, version=1, created_at=now, updated_at=now, status_changed_at=now)
+    db.session.add(table)
+    db.session.flush()
+    record_event("table:created", table.to_dict(), by)
+    _commit_or_conflict(table.table_number)
+    return table
+
+
+def _json_value(attribute: str, value: object) -> object:
+    return isoformat(value) if attribute in ("reserved_until", "status_changed_at") else value
+
+
+def _apply(table: Table, fields: dict, now) -> dict:
+    """Set the fields that differ; return the changes by their JSON names."""
+    changes = {}
+    for attribute, value in fields.items():
+        if getattr(table, attribute) == value:
+            continue
+        setattr(table, attribute, value)
+        changes[JSON_NAMES.get(attribute, attribute)] = _json_value(attribute, value)
+    if "status" in changes:
+        table.status_changed_at = now
+        changes["statusChangedAt"] = isoformat(now)
+        if table.status != "reserved" and "reserved_until" not in fields:
+            table.reserved_until = None
+    if changes:
+        table.version += 1
+        table.updated_at = now
+        changes["version"] = table.version
+        changes["updatedAt"] = isoformat(now)
+    return changes
+
+
+def _log_update(table: Table, changes: dict, by: str, now, old_floor: int) -> None:
+    payload = {
+        "tableId": table.id,
+        "tableNumber": table.table_number,
+        "floor": table.floor,
+        "changes": changes,
+        "updatedBy": by,
+        "updatedAt": isoformat(now),
+    }
+    record_event("table:updated", payload, by, old_floor=old_floor)
+
+
+def update_table(table_id: int, fields: dict, by: str) -> Table:
+    """Apply a partial edit and log `table:updated` with only the changed fields."""
+    table = get_table(table_id, for_update=True)
+    if "floor" in fields:
+        _check_floor_exists(fields["floor"])
+    if "table_number" in fields:
+        _check_number_free(fields["table_number"], table.id)
+    now = utcnow()
+    old_floor = table.floor
+    changes = _apply(table, fields, now)
+    if not changes:
+        db.session.rollback()
+        return get_table(table_id)
+    _log_update(table, changes, by, now, old_floor)
+    _commit_or_conflict(table.table_number)
+    return table
+
+
+def delete_table(table_id: int, by: str) -> None:
+    """Delete a table and log `table:deleted`."""
+    table = get_table(table_id, for_update=True)
+    payload = {
+        "tableId": table.id,
+        "tableNumber": table.table_number,
+        "floor": table.floor,
+        "deletedBy": by,
+        "deletedAt": isoformat(utcnow()),
+    }
+    db.session.delete(table)
+    record_event("table:deleted", payload, by)
+    db.session.commit()
+
+
+def save_layout(floor: int, positions: list[dict], by: str) -> list[Table]:
+    """Move, resize and rotate tables of one floor in one all-or-nothing transaction."""
+    if db.session.get(Floor, floor) is None:
+        raise NotFound(f"Floor {floor} does not exist.")
+    now = utcnow()
+    changed = []
+    try:
+        for position in positions:
+            table = db.session.get(Table, position["tableId"], with_for_update=True)
+            if table is None or table.floor != floor:
+                raise ValidationError(
+                    "Layout names a table that is not on this floor.",
+                    fields={f"tables.{position['tableId']}": "Not a table on this floor."},
+                )
+            changes = _apply(table, {k: v for k, v in position.items() if k in LAYOUT_FIELDS}, now)
+            if changes:
+                _log_update(table, changes, by, now, table.floor)
+                changed.append(table)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return tables_on([floor])

@@ -1,0 +1,150 @@
+"""Checking table fields from any source (JSON or form) against the contract's rules."""
+
+import re
+from datetime import UTC, datetime
+
+from app.models import TABLE_SHAPES, TABLE_STATUSES
+from app.services.errors import ValidationError
+
+TABLE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,19}$")
+# JSON name -> (model attribute, kind, bounds)
+TABLE_FIELDS: dict[str, tuple[str, str, tuple | None]] = {
+    "tableNumber": ("table_number", "table_number", None),
+    "floor": ("floor", "int", (1, 999)),
+    "section": ("section", "text", (0, 80)),
+    "capacity": ("capacity", "int", (1, 50)),
+    "status": ("status", "choice", TABLE_STATUSES),
+    "shape": ("shape", "choice", TABLE_SHAPES),
+    "x": ("x", "number", (0, 10000)),
+    "y": ("y", "number", (0, 10000)),
+    "width": ("width", "number", (20, 1000)),
+    "height": ("height", "number", (20, 1000)),
+    "rotation": ("rotation", "number", (-360, 360)),
+    "notes": ("notes", "text", (0, 500)),
+    "reservedUntil": ("reserved_until", "datetime", None),
+}
+REQUIRED_ON_CREATE = ("tableNumber", "floor", "capacity")
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d{1,6}", value.strip()):
+        return int(value.strip())
+    raise ValueError
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str) and value.strip():
+        number = float(value.strip())
+    else:
+        raise ValueError
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError
+    return number
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """Parse an ISO 8601 timestamp (naive means UTC); empty means none."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError
+    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _clean_one(name: str, value: object) -> object:
+    _, kind, bounds = TABLE_FIELDS[name]
+    if kind == "table_number":
+        if not isinstance(value, str) or not TABLE_NUMBER.match(value.strip()):
+            raise ValueError("Use 1-20 letters, digits, spaces, '-' or '_', e.g. T-05.")
+        return value.strip()
+    if kind == "choice":
+        if value not in bounds:
+            raise ValueError(f"Must be one of: {', '.join(bounds)}.")
+        return value
+    if kind == "text":
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise ValueError("Must be text.")
+        if len(value) > bounds[1]:
+            raise ValueError(f"At most {bounds[1]} characters.")
+        return value.strip() or None
+    if kind == "datetime":
+        try:
+            return parse_datetime(value)
+        except (ValueError, TypeError):
+            raise ValueError("Must be an ISO 8601 date and time.") from None
+    try:
+        number = _int(value) if kind == "int" else _number(value)
+    except (ValueError, TypeError):
+        raise ValueError("Must be a whole number." if kind == "int" else "Must be a number.") from None
+    low, high = bounds
+    if not low <= number <= high:
+        raise ValueError(f"Must be between {low} and {high}.")
+    return number
+
+
+def clean_table_fields(data: object, *, creating: bool) -> dict[str, object]:
+    """Validate table fields by their JSON names; return model attributes and values.
+
+    Raises ValidationError listing every bad or unknown field at once, so a form can show
+    all its messages in place.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError("Expected a JSON object.")
+    errors: dict[str, str] = {}
+    cleaned: dict[str, object] = {}
+    for name, value in data.items():
+        if name not in TABLE_FIELDS:
+            errors[name] = "Unknown field."
+            continue
+        try:
+            cleaned[TABLE_FIELDS[name][0]] = _clean_one(name, value)
+        except ValueError as error:
+            errors[name] = str(error) or "Invalid value."
+    if creating:
+        for name in REQUIRED_ON_CREATE:
+            if name not in data and name not in errors:
+                errors[name] = "This field is required."
+    if errors:
+        raise ValidationError("Some fields are not valid.", fields=errors)
+    return cleaned
+
+
+def clean_status_change(data: object) -> dict[str, object]:
+    """Validate a status change body: status, notes?, expectedStatus?, reservedUntil?, critical?."""
+    if not isinstance(data, dict):
+        raise ValidationError("Expected a JSON object.")
+    allowed = {"status", "notes", "expectedStatus", "reservedUntil", "critical"}
+    errors = {name: "Unknown field." for name in data if name not in allowed}
+    if data.get("status") not in TABLE_STATUSES:
+        errors["status"] = f"Must be one of: {', '.join(TABLE_STATUSES)}."
+    expected = data.get("expectedStatus")
+    if expected is not None and expected not in TABLE_STATUSES:
+        errors["expectedStatus"] = f"Must be one of: {', '.join(TABLE_STATUSES)}."
+    critical = data.get("critical", False)
+    if not isinstance(critical, bool):
+        errors["critical"] = "Must be true or false."
+    cleaned: dict[str, object] = {"status": data.get("status"), "expected_status": expected, "critical": critical}
+    for name, attribute in (("notes", "notes"), ("reservedUntil", "reserved_until")):
+        if name in data:
+            try:
+                cleaned[attribute] = _clean_one(name, data[name])
+            except ValueError as error:
+                errors[name] = str(error)
+    if errors:
+        raise ValidationError("Some fields are not valid.", fields=errors)
+    return cleaned
