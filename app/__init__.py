@@ -1,16 +1,20 @@
-"""The Tableside application factory."""
+"""The Tableside application factory.
+
+Imports live inside the functions on purpose: `app.async_mode` must be importable, and
+must monkey-patch the standard library, before Flask or anything else is loaded.
+"""
 
 import secrets
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import BASE_DIR, Config, config_for_environment
-from app.extensions import csrf, db, limiter, login_manager, migrate
-
-
-def create_app(config_class: type[Config] | None = None) -> Flask:
+def create_app(config_class=None):
     """Build the app: config, extensions, blueprints, error handlers and commands."""
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from app import cli, errors
+    from app.config import BASE_DIR, config_for_environment
+
     app = Flask(
         __name__,
         template_folder=str(BASE_DIR / "templates"),
@@ -18,27 +22,24 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_path=str(BASE_DIR / "instance"),
     )
     app.config.from_object((config_class or config_for_environment())())
-    _ensure_secret_key(app)
+    _ensure_secret_key(app, BASE_DIR)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     register_extensions(app)
     register_blueprints(app)
-
-    from app import cli, errors
-
     errors.register(app)
     cli.register(app)
     return app
 
 
-def _ensure_secret_key(app: Flask) -> None:
+def _ensure_secret_key(app, base_dir) -> None:
     """Refuse production without SECRET_KEY; in development keep one under instance/."""
     if app.config["SECRET_KEY"]:
         return
     if app.config["ENV_NAME"] == "production":
         raise RuntimeError("SECRET_KEY must be set in production.")
-    path = BASE_DIR / "instance" / "secret_key"
+    path = base_dir / "instance" / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.write_text(secrets.token_hex(32))
@@ -46,21 +47,24 @@ def _ensure_secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = path.read_text().strip()
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app) -> None:
     """Bind the unbound extensions to this app."""
+    from app.config import BASE_DIR
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.realtime.server import init_realtime
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = app.config["SESSION_PROTECTION"]
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
-
-    from app.realtime.server import init_realtime
-
     init_realtime(app)
 
 
-def register_blueprints(app: Flask) -> None:
+def register_blueprints(app) -> None:
     """Attach each feature's blueprint."""
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp

@@ -1,0 +1,136 @@
+"""Real Tableside server processes for tests that talk over real sockets and HTTP."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct-horse-battery"
+STAFF = (
+    ("manager", "manager", None),
+    ("host", "host", None),
+    ("viewer", "viewer", None),
+    ("floor2host", "host", "2"),
+    ("floor2manager", "manager", "2"),
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def base_env(database_url: str, redis_url: str | None = None, **overrides: str) -> dict:
+    """Environment for a server or CLI process: nothing inherited that changes behaviour."""
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DATABASE_URL", "FLASK_APP")}
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "live-test-secret-key-long-enough-for-hs256",
+            "TABLESIDE_ENV": "development",
+            "PYTHONUNBUFFERED": "1",
+            "RESERVATION_POLL_SECONDS": "0.5",
+            "HEAD_INTERVAL_SECONDS": "1",
+        }
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    env.update(overrides)
+    return env
+
+
+def flask_cli(env: dict, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess:
+    """Run `flask ARGS` from the repository root, as an operator would."""
+    return subprocess.run(
+        [sys.executable, "-m", "flask", *args],
+        cwd=ROOT,
+        env=env,
+        input=input_text,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def prepare_database(database_url: str, floors: tuple[int, ...] = (1, 2, 3)) -> None:
+    """Migrate with `flask db upgrade`, then add floors and the standard staff."""
+    env = base_env(database_url)
+    result = flask_cli(env, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        for number in floors:
+            connection.execute(
+                text("INSERT INTO floors (number, name, sort_order) VALUES (:n, :name, :n)"),
+                {"n": number, "name": f"Floor {number}"},
+            )
+    engine.dispose()
+    for username, role, limit in STAFF:
+        args = ["users", "create", username, "--role", role, "--password", PASSWORD]
+        if limit:
+            args += ["--floors", limit]
+        result = flask_cli(env, *args)
+        assert result.returncode == 0, result.stderr
+
+
+class LiveServer:
+    """One `python wsgi.py` process on a free port."""
+
+    def __init__(self, env: dict, log_path: Path) -> None:
+        self.port = free_port()
+        self.env = {**env, "PORT": str(self.port), "HOST": "127.0.0.1"}
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 20) -> "LiveServer":
+        log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's life
+        self.process = subprocess.Popen(
+            [sys.executable, "wsgi.py"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log_path.read_text()[-3000:]}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code in (200, 503):
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start:\n{self.log_path.read_text()[-3000:]}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)
+
+    def token(self, username: str) -> str:
+        """A bearer token for a standard member of staff."""
+        response = requests.post(f"{self.url}/api/auth/token", json={"username": username, "password": PASSWORD})
+        response.raise_for_status()
+        return response.json()["token"]
+
+    def api(self, username: str) -> requests.Session:
+        """An HTTP session authenticated with a bearer token."""
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {self.token(username)}"
+        return session
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
