@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import ROLES, Floor, User
+from app.realtime.sessions import end_user_sockets
 from app.services.errors import Conflict, NotFound, ValidationError
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,80}$")
@@ -84,6 +85,9 @@ def change_access(user: User, role: object, floors: object) -> User:
         user.role = role
         user.allowed_floors = new_floors
         user.end_sessions()
+        db.session.commit()
+        end_user_sockets(user.id)
+        return user
     db.session.commit()
     return user
 
@@ -93,6 +97,7 @@ def reset_password(user: User, password: object) -> User:
     user.set_password(_check_password(password))
     user.end_sessions()
     db.session.commit()
+    end_user_sockets(user.id)
     return user
 
 
@@ -103,4 +108,5 @@ def deactivate(user: User) -> User:
     user.active = False
     user.end_sessions()
     db.session.commit()
+    end_user_sockets(user.id)
     return user

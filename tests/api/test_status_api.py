@@ -1,0 +1,134 @@
+"""Changing a table's status over JSON: roles, conflicts, idempotency, rate limits."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import Event
+
+
+def events(app) -> list[Event]:
+    with app.app_context():
+        from app.extensions import db
+
+        return list(db.session.scalars(select(Event).order_by(Event.id)))
+
+
+@pytest.fixture
+def table(make_table):
+    return make_table(floor=1)
+
+
+def status_url(table) -> str:
+    return f"/api/tables/{table['tableId']}/status"
+
+
+def test_host_seats_a_table(app, host, table):
+    """A host sets a table occupied; the table and its event say so."""
+    response = host.patch(status_url(table), json={"status": "occupied", "notes": "party of 4"})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "occupied" and body["notes"] == "party of 4" and body["version"] == 2
+    event = events(app)[-1]
+    assert event.type == "table:status_changed"
+    assert event.message() == {
+        "eventId": str(event.id), "tableId": table["tableId"], "tableNumber": table["tableNumber"], "floor": 1,
+        "oldStatus": "available", "newStatus": "occupied", "updatedBy": "host",
+        "updatedAt": body["statusChangedAt"], "notes": "party of 4",
+    }  # fmt: skip
+
+
+def test_viewer_cannot_change_status(app, viewer, table):
+    """A viewer gets 403 and the table stays as it was."""
+    assert viewer.patch(status_url(table), json={"status": "occupied"}).status_code == 403
+    assert viewer.get(f"/api/tables/{table['tableId']}").get_json()["status"] == "available"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"status": "dirty"}, {"status": "occupied", "expectedStatus": "gone"}, {"status": "occupied", "extra": 1},
+     {"status": "occupied", "critical": "yes"}, {"status": "reserved", "reservedUntil": "soon"}],
+)  # fmt: skip
+def test_bad_status_bodies_get_422(app, host, table, body):
+    """Every invalid status body is a 422 and logs nothing."""
+    before = len(events(app))
+    assert host.patch(status_url(table), json=body).status_code == 422
+    assert len(events(app)) == before
+
+
+def test_stale_expected_status_is_409_with_the_current_table(app, host, table):
+    """expectedStatus that no longer matches is a 409 carrying the stored table; nothing changes."""
+    host.patch(status_url(table), json={"status": "occupied"})
+    before = len(events(app))
+    response = host.patch(status_url(table), json={"status": "reserved", "expectedStatus": "available"})
+    assert response.status_code == 409
+    body = response.get_json()
+    assert body["error"] == "conflict" and body["table"]["status"] == "occupied"
+    assert len(events(app)) == before
+
+
+def test_matching_expected_status_applies(host, table):
+    """expectedStatus equal to the stored status lets the change through."""
+    response = host.patch(status_url(table), json={"status": "occupied", "expectedStatus": "available"})
+    assert response.status_code == 200
+
+
+def test_idempotency_key_replays_without_applying_twice(app, host, table):
+    """A retried request with the same Idempotency-Key returns the first reply and logs one event."""
+    headers = {"Idempotency-Key": "tablet-7-0001"}
+    first = host.patch(status_url(table), json={"status": "occupied"}, headers=headers)
+    host.patch(status_url(table), json={"status": "available"})
+    again = host.patch(status_url(table), json={"status": "occupied"}, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.get_json() == first.get_json()
+    assert [e.payload["newStatus"] for e in events(app)[1:]] == ["occupied", "available"]
+
+
+def test_idempotency_key_reused_for_another_request_is_422(host, table):
+    """The same key with a different body is refused rather than replayed."""
+    headers = {"Idempotency-Key": "k-1"}
+    host.patch(status_url(table), json={"status": "occupied"}, headers=headers)
+    response = host.patch(status_url(table), json={"status": "maintenance"}, headers=headers)
+    assert response.status_code == 422
+
+
+def test_sixth_change_in_a_second_is_rate_limited(app, host, make_table):
+    """Five changes a second per user pass; the sixth gets 429, the contract body and Retry-After."""
+    tables = [make_table(floor=1) for _ in range(6)]
+    codes = [host.patch(status_url(t), json={"status": "occupied"}).status_code for t in tables]
+    assert codes[:5] == [200] * 5
+    response = host.patch(status_url(tables[0]), json={"status": "available"})
+    assert response.status_code == 429
+    assert response.get_json() == {"error": "rate_limited", "message": "Too many requests. Please slow down."}
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_manager_critical_change_bypasses_the_limit(manager, make_table):
+    """A manager's critical:true changes are never rate limited."""
+    tables = [make_table(floor=1) for _ in range(8)]
+    codes = [manager.patch(status_url(t), json={"status": "maintenance", "critical": True}).status_code for t in tables]
+    assert codes == [200] * 8
+
+
+def test_host_cannot_send_critical(host, table):
+    """Only managers may mark a change critical."""
+    assert host.patch(status_url(table), json={"status": "occupied", "critical": True}).status_code == 403
+
+
+def test_reserved_until_is_kept_only_while_reserved(host, table):
+    """A reservation hold is stored with reserved status and cleared when the table changes again."""
+    held = host.patch(status_url(table), json={"status": "reserved", "reservedUntil": "2030-01-01T19:30:00Z"})
+    assert held.get_json()["reservedUntil"] == "2030-01-01T19:30:00.000Z"
+    seated = host.patch(status_url(table), json={"status": "occupied"})
+    assert seated.get_json()["reservedUntil"] is None
+
+
+def test_a_refused_change_leaves_no_event(app, host, table):
+    """No event row exists for a change that failed."""
+    with app.app_context():
+        from app.extensions import db
+
+        before = db.session.scalar(select(func.count(Event.id)))
+    host.patch(status_url(table), json={"status": "occupied", "expectedStatus": "reserved"})
+    host.patch("/api/tables/999/status", json={"status": "occupied"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Event.id))) == before
