@@ -60,26 +60,10 @@ def flask_cli(env: dict, *args: str, input_text: str | None = None) -> subproces
 
 
 def prepare_database(database_url: str, floors: tuple[int, ...] = (1, 2, 3)) -> None:
-    """Migrate with `flask db upgrade`, then add floors and the standard staff."""
-    env = base_env(database_url)
-    result = flask_cli(env, "db", "upgrade")
-    assert result.returncode == 0, result.stderr
-    from sqlalchemy import create_engine, text
+    """Migrate, then add floors and the standard staff (in-process: one app, no CLI runs)."""
+    from tests.support.database import migrate_and_seed
 
-    engine = create_engine(database_url)
-    with engine.begin() as connection:
-        for number in floors:
-            connection.execute(
-                text("INSERT INTO floors (number, name, sort_order) VALUES (:n, :name, :n)"),
-                {"n": number, "name": f"Floor {number}"},
-            )
-    engine.dispose()
-    for username, role, limit in STAFF:
-        args = ["users", "create", username, "--role", role, "--password", PASSWORD]
-        if limit:
-            args += ["--floors", limit]
-        result = flask_cli(env, *args)
-        assert result.returncode == 0, result.stderr
+    migrate_and_seed(database_url, floors, STAFF, PASSWORD)
 
 
 class LiveServer:
