@@ -12,7 +12,7 @@ def create_app(config_class=None):
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from app import cli, errors
+    from app import cli, errors, logs, security
     from app.config import BASE_DIR, config_for_environment
 
     app = Flask(
@@ -29,6 +29,8 @@ def create_app(config_class=None):
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)
+    security.register(app)
+    logs.register(app)
     cli.register(app)
     return app
 

@@ -14,6 +14,10 @@ def patch_for_server() -> str:
     global _patched_mode
     mode = os.environ.get("ASYNC_MODE", "eventlet")
     if mode == "eventlet":
+        import warnings
+
+        # Deprecated upstream and known; gevent is the documented way off it.
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()

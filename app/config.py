@@ -50,6 +50,8 @@ class Config:
     PING_TIMEOUT = float(os.environ.get("PING_TIMEOUT", "2"))
     MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
     MAX_CONTENT_LENGTH = 64 * 1024
+    # Green threads per process (eventlet's default pool is 1,024): one per open connection.
+    MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "20000"))
 
     TOKEN_LIFETIME_SECONDS = int(os.environ.get("TOKEN_LIFETIME_SECONDS", "3600"))
     STATUS_RATE_LIMIT = os.environ.get("STATUS_RATE_LIMIT", "5 per second")

@@ -69,7 +69,7 @@ def on_connect(auth=None):
     if sign_in:
         join_room(sign_in)
     metrics.connection_opened(reconnect=isinstance(auth, dict) and auth.get("reconnect") is True)
-    log.info("socket connect sid=%s user=%s", request.sid, user.username)
+    log.info("socket connect", extra={"sid": request.sid, "user": user.username, "remote": request.remote_addr})
     emit("tables:connected", {"socketId": request.sid})
 
 
@@ -79,7 +79,7 @@ def on_disconnect(reason=None):
     connection = connections.forget(request.sid)
     if connection is not None:
         metrics.connection_closed()
-        log.info("socket disconnect sid=%s user=%s reason=%s", request.sid, connection.username, reason)
+        log.info("socket disconnect", extra={"sid": request.sid, "user": connection.username, "reason": str(reason)})
 
 
 def _floor_field(data: object, allow_null: bool) -> tuple[int | None, dict | None]:
