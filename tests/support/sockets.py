@@ -1,0 +1,147 @@
+"""A real python-socketio client over WebSocket that records everything it receives."""
+
+import threading
+import time
+from collections.abc import Callable
+
+import requests
+import socketio
+
+from tests.support.live_server import PASSWORD
+
+CONNECT_TIMEOUT = 5
+# Flask-Login's strong session protection ties a session to its User-Agent, so the page's
+# requests and its socket must present the same one, as one browser does.
+USER_AGENT = "Mozilla/5.0 (Tableside live tests)"
+
+
+class LiveSocket:
+    """One browser tab's socket: connects like the page does and keeps every frame it gets."""
+
+    def __init__(self, url: str, *, token: str | None = None, cookie: str | None = None, origin: str | None = None):
+        self.url = url
+        self.auth = {"token": token} if token else None
+        self.headers = {"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})}
+        # Without an origin the client sends the server's own, as a page served by it would.
+        options = {"origin": origin} if origin else {}
+        self.sio = socketio.Client(reconnection=False, websocket_extra_options=options)
+        self.frames: list[tuple[str, object, float]] = []
+        self.connect_error: object = None
+        self.disconnected = threading.Event()
+        self.disconnected_at: float | None = None
+        self._changed = threading.Condition()
+        self.sio.on("*", self._record)
+        self.sio.on("connect_error", self._refused)
+        self.sio.on("disconnect", self._closed)
+
+    def _record(self, event: str, data: object = None) -> None:
+        with self._changed:
+            self.frames.append((event, data, time.monotonic()))
+            self._changed.notify_all()
+
+    def _refused(self, data: object) -> None:
+        self.connect_error = data
+
+    def _closed(self, reason: object = None) -> None:
+        self.disconnected_at = time.monotonic()
+        self.disconnected.set()
+
+    def connect(self) -> "LiveSocket":
+        """Open the socket over WebSocket only; raises socketio.exceptions.ConnectionError."""
+        self.sio.connect(
+            self.url,
+            auth=self.auth,
+            headers=self.headers,
+            transports=["websocket"],
+            wait_timeout=CONNECT_TIMEOUT,
+        )
+        return self
+
+    @property
+    def connected(self) -> bool:
+        return self.sio.connected
+
+    def call(self, event: str, data: object = None, timeout: float = 5) -> object:
+        """Emit and wait for the server's acknowledgement."""
+        return self.sio.call(event, data, timeout=timeout)
+
+    def join(self, floor: int | None) -> dict:
+        return self.call("tables:join", {"floor": floor})
+
+    def leave(self, floor: int | None) -> dict:
+        return self.call("tables:leave", {"floor": floor})
+
+    def sync(self, last_event_id: str | None) -> dict:
+        return self.call("tables:sync", {"lastEventId": last_event_id})
+
+    def received(self, event: str) -> list:
+        """Payloads of every frame of this event so far, oldest first."""
+        with self._changed:
+            return [data for name, data, _ in self.frames if name == event]
+
+    def names(self, prefix: str | None = None) -> list[str]:
+        """Names of the frames received so far: table events and batches, or those starting with `prefix`."""
+        with self._changed:
+            if prefix is not None:
+                return [name for name, _, _ in self.frames if name.startswith(prefix)]
+            return [name for name, _, _ in self.frames if name.startswith("table:") or name == "tables:batch_update"]
+
+    def wait_for(self, event: str, match: Callable[[object], bool] = lambda _: True, timeout: float = 5) -> object:
+        """The first payload of `event` that matches, waiting up to `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for name, data, _ in self.frames:
+                    if name == event and match(data):
+                        return data
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {event} matching within {timeout}s; got {self.names('')}")
+                self._changed.wait(left)
+
+    def arrival_of(self, event: str, match: Callable[[object], bool] = lambda _: True) -> float:
+        """When the first matching frame arrived (monotonic clock)."""
+        self.wait_for(event, match)
+        with self._changed:
+            return next(at for name, data, at in self.frames if name == event and match(data))
+
+    def clear(self) -> None:
+        with self._changed:
+            self.frames.clear()
+
+    def close(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
+        self.sio.shutdown() if hasattr(self.sio, "shutdown") else None
+
+
+def table_event_ids(socket: LiveSocket) -> list[int]:
+    """Every event id the socket has seen in table events and batches, in arrival order."""
+    ids = []
+    for name, data, _ in list(socket.frames):
+        if name == "tables:batch_update":
+            ids += [int(item["eventId"]) for item in data]
+        elif name.startswith("table:"):
+            ids.append(int(data["eventId"]))
+    return ids
+
+
+def quiet(seconds: float = 0.3) -> None:
+    """Give broadcasts that should not happen a fair chance to arrive."""
+    time.sleep(seconds)
+
+
+def signed_in_cookie(url: str, username: str, password: str = PASSWORD) -> tuple[requests.Session, str]:
+    """Sign in through the /login form like a browser; return the session and its Cookie header."""
+    browser = requests.Session()
+    browser.headers["User-Agent"] = USER_AGENT
+    csrf = browser.get(f"{url}/api/auth/csrf").json()["csrfToken"]
+    response = browser.post(
+        f"{url}/login",
+        data={"username": username, "password": password, "csrf_token": csrf},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.text
+    browser.headers["X-CSRFToken"] = browser.get(f"{url}/api/auth/csrf").json()["csrfToken"]
+    cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+    return browser, cookie
