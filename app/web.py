@@ -12,7 +12,7 @@ class BadRequest(ServiceError):
 
 def wants_json() -> bool:
     """True for API routes, which always answer in JSON."""
-    return request.path.startswith("/api/") or request.path in ("/healthz",)
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/metrics")
 
 
 def request_json() -> dict:
