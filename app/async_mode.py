@@ -35,6 +35,17 @@ def patch_for_server() -> str:
     return mode
 
 
+def _patched_by_gevent_worker() -> bool:
+    """True inside gunicorn's gevent worker, which patches before importing the app."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return monkey.is_module_patched("socket")
+
+
 def serving_mode(configured: str) -> str:
-    """The async mode Socket.IO should use in this process."""
-    return configured if _patched_mode == configured else "threading"
+    """The async mode Socket.IO should use in this process: threading unless patched for it."""
+    if _patched_mode == configured or (configured == "gevent" and _patched_by_gevent_worker()):
+        return configured
+    return "threading"
