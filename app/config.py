@@ -34,7 +34,18 @@ class Config:
     ENV_NAME = os.environ.get("TABLESIDE_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Per process. Writers queue on one advisory lock, so a small pool serves many sockets;
+    # pool_timeout bounds how long a request waits for a connection before it fails.
+    SQLALCHEMY_ENGINE_OPTIONS = (
+        {"pool_pre_ping": True}
+        if SQLALCHEMY_DATABASE_URI.startswith("sqlite")
+        else {
+            "pool_pre_ping": True,
+            "pool_size": int(os.environ.get("DB_POOL_SIZE", "10")),
+            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "10")),
+            "pool_timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        }
+    )
     REDIS_URL = os.environ.get("REDIS_URL") or None
     ALLOWED_ORIGINS = _origins(os.environ.get("ALLOWED_ORIGINS"))
     HOST = os.environ.get("HOST", "127.0.0.1")

@@ -15,13 +15,16 @@ _EVENT_ORDER_LOCK = 74_221_001
 PENDING_KEY = "tableside_pending_events"
 
 
-def _hold_commit_order_lock() -> None:
+def begin_change() -> None:
     """Serialize event writers until commit, so event ids follow commit order.
 
     Two PostgreSQL transactions may take sequence values in one order and commit in the
     other; a client syncing from the later id would then skip the earlier event forever.
     The transaction-scoped advisory lock makes "take an id" and "commit" one step per
     writer. SQLite already serializes writers with its database lock.
+
+    Every writing service calls this first, before taking any row lock, so two writers
+    can never hold one lock each and wait for the other's (a layout save locks many rows).
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _EVENT_ORDER_LOCK})
@@ -29,7 +32,7 @@ def _hold_commit_order_lock() -> None:
 
 def record_event(kind: str, payload: dict, actor: str, old_floor: int | None = None) -> Event:
     """Append one event to the log in the current transaction; it is broadcast after commit."""
-    _hold_commit_order_lock()
+    begin_change()
     event = Event(
         type=kind,
         table_id=payload.get("tableId"),

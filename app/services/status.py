@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import IdempotencyRecord, Table
 from app.models.time import isoformat, utcnow
 from app.services.errors import Conflict, ValidationError
-from app.services.event_log import record_event
+from app.services.event_log import begin_change, record_event
 from app.services.tables import get_table
 
 SYSTEM = "system"
@@ -92,6 +92,7 @@ def change_status(
     Raises Conflict when `expected_status` is given and the stored status differs, and
     AlreadyApplied when the Idempotency-Key was seen before.
     """
+    begin_change()
     if idempotency is not None:
         _replay(idempotency)
         record = _claim(idempotency)

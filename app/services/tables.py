@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models import Floor, Table
 from app.models.time import isoformat, utcnow
 from app.services.errors import Conflict, NotFound, ValidationError
-from app.services.event_log import record_event
+from app.services.event_log import begin_change, record_event
 
 # Layout fields a manager may move with the editor.
 LAYOUT_FIELDS = {"x": "x", "y": "y", "rotation": "rotation", "width": "width", "height": "height"}
@@ -63,6 +63,7 @@ def _commit_or_conflict(number: object) -> None:
 
 def create_table(fields: dict, by: str) -> Table:
     """Create a table from cleaned fields and log `table:created`."""
+    begin_change()
     _check_floor_exists(fields.get("floor"))
     _check_number_free(fields.get("table_number"))
     now = utcnow()
@@ -113,6 +114,7 @@ def _log_update(table: Table, changes: dict, by: str, now, old_floor: int) -> No
 
 def update_table(table_id: int, fields: dict, by: str) -> Table:
     """Apply a partial edit and log `table:updated` with only the changed fields."""
+    begin_change()
     table = get_table(table_id, for_update=True)
     if "floor" in fields:
         _check_floor_exists(fields["floor"])
@@ -131,6 +133,7 @@ def update_table(table_id: int, fields: dict, by: str) -> Table:
 
 def delete_table(table_id: int, by: str) -> None:
     """Delete a table and log `table:deleted`."""
+    begin_change()
     table = get_table(table_id, for_update=True)
     payload = {
         "tableId": table.id,
@@ -151,6 +154,7 @@ def save_layout(floor: int, positions: list[dict], by: str) -> list[Table]:
     now = utcnow()
     changed = []
     try:
+        begin_change()
         for position in positions:
             table = db.session.get(Table, position["tableId"], with_for_update=True)
             if table is None or table.floor != floor:
