@@ -44,6 +44,8 @@ class Config:
             "pool_size": int(os.environ.get("DB_POOL_SIZE", "10")),
             "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "10")),
             "pool_timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+            # A writer stuck behind a lock someone else holds fails in seconds, not never.
+            "connect_args": {"options": "-c lock_timeout=5000 -c statement_timeout=30000"},
         }
     )
     REDIS_URL = os.environ.get("REDIS_URL") or None

@@ -5,6 +5,7 @@ import logging
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import csrf, db
@@ -76,6 +77,20 @@ def register(app: Flask) -> None:
             response = app.make_response(response)
         response.status_code = 429
         response.headers["Retry-After"] = str(retry)
+        return response
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        # A restart or lock timeout of the database: nothing was saved, and a retry may work.
+        db.session.rollback()
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        message = "The database is not answering right now; nothing was saved. Try again in a moment."
+        if wants_json():
+            response = jsonify(error="unavailable", message=message)
+        else:
+            response = app.make_response(_page(503, message))
+        response.status_code = 503
+        response.headers["Retry-After"] = "2"
         return response
 
     @app.errorhandler(HTTPException)
