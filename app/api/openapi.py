@@ -1,0 +1,176 @@
+"""The JSON API described as OpenAPI 3.0, served at /api/openapi.json."""
+
+from app.api import bp
+from app.models import TABLE_SHAPES, TABLE_STATUSES
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+TABLE = {"$ref": "#/components/schemas/Table"}
+
+
+def _responses(ok_status: str, ok_schema: dict | None, *errors: int) -> dict:
+    responses = {ok_status: {"description": "Success"}}
+    if ok_schema is not None:
+        responses[ok_status]["content"] = {"application/json": {"schema": ok_schema}}
+    for status in errors:
+        responses[str(status)] = {"description": "Refused", "content": {"application/json": {"schema": ERROR}}}
+    return responses
+
+
+def _body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _path_id(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+
+
+NUMBER = {"type": "number"}
+TABLE_FIELDS = {
+    "tableNumber": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9 _-]{0,19}$"},
+    "floor": {"type": "integer", "minimum": 1, "maximum": 999},
+    "section": {"type": "string", "maxLength": 80, "nullable": True},
+    "capacity": {"type": "integer", "minimum": 1, "maximum": 50},
+    "status": {"type": "string", "enum": list(TABLE_STATUSES)},
+    "shape": {"type": "string", "enum": list(TABLE_SHAPES)},
+    "x": {"type": "number", "minimum": 0, "maximum": 10000},
+    "y": {"type": "number", "minimum": 0, "maximum": 10000},
+    "width": {"type": "number", "minimum": 20, "maximum": 1000},
+    "height": {"type": "number", "minimum": 20, "maximum": 1000},
+    "rotation": {"type": "number", "minimum": -360, "maximum": 360},
+    "notes": {"type": "string", "maxLength": 500, "nullable": True},
+    "reservedUntil": {"type": "string", "format": "date-time", "nullable": True},
+}
+READ_ONLY = {
+    "tableId": {"type": "integer"},
+    "statusChangedAt": {"type": "string", "format": "date-time"},
+    "version": {"type": "integer"},
+    "createdAt": {"type": "string", "format": "date-time"},
+    "updatedAt": {"type": "string", "format": "date-time"},
+}
+
+SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "Tableside API", "version": "1.0.0", "description": "Live floor plans for restaurants."},
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error", "message"],
+                "properties": {
+                    "error": {"type": "string"},
+                    "message": {"type": "string"},
+                    "fields": {"type": "object"},
+                },
+            },
+            "Table": {"type": "object", "properties": {**TABLE_FIELDS, **READ_ONLY}, "required": list(READ_ONLY)},
+            "NewTable": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["tableNumber", "floor", "capacity"],
+                "properties": TABLE_FIELDS,
+            },
+            "TableChanges": {"type": "object", "additionalProperties": False, "properties": TABLE_FIELDS},
+            "StatusChange": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["status"],
+                "properties": {
+                    "status": TABLE_FIELDS["status"],
+                    "expectedStatus": TABLE_FIELDS["status"],
+                    "notes": TABLE_FIELDS["notes"],
+                    "reservedUntil": TABLE_FIELDS["reservedUntil"],
+                    "critical": {"type": "boolean"},
+                },
+            },
+            "Layout": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["tables"],
+                "properties": {
+                    "tables": {
+                        "type": "array",
+                        "maxItems": 500,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["tableId", "x", "y"],
+                            "properties": {
+                                "tableId": {"type": "integer"},
+                                **{k: TABLE_FIELDS[k] for k in ("x", "y", "rotation", "width", "height")},
+                            },
+                        },
+                    }
+                },
+            },
+        },
+    },
+    "security": [{"bearer": []}],
+    "paths": {
+        "/api/auth/token": {
+            "post": {
+                "security": [],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["username", "password"],
+                        "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+                    }
+                ),
+                "responses": _responses("200", {"type": "object"}, 400, 401, 429),
+            }
+        },
+        "/api/floors": {"get": {"responses": _responses("200", {"type": "array"}, 401)}},
+        "/api/tables": {
+            "get": {
+                "parameters": [{"name": "floor", "in": "query", "schema": {"type": "integer"}}],
+                "responses": _responses("200", {"type": "array", "items": TABLE}, 400, 401, 403),
+            },
+            "post": {
+                "requestBody": _body({"$ref": "#/components/schemas/NewTable"}),
+                "responses": _responses("201", TABLE, 400, 401, 403, 409, 413, 422),
+            },
+        },
+        "/api/tables/{tableId}": {
+            "parameters": [_path_id("tableId")],
+            "get": {"responses": _responses("200", TABLE, 401, 403, 404)},
+            "patch": {
+                "requestBody": _body({"$ref": "#/components/schemas/TableChanges"}),
+                "responses": _responses("200", TABLE, 400, 401, 403, 404, 409, 413, 422),
+            },
+            "delete": {"responses": _responses("204", None, 401, 403, 404)},
+        },
+        "/api/tables/{tableId}/status": {
+            "parameters": [_path_id("tableId")],
+            "patch": {
+                "parameters": [
+                    {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}
+                ],
+                "requestBody": _body({"$ref": "#/components/schemas/StatusChange"}),
+                "responses": _responses("200", TABLE, 400, 401, 403, 404, 409, 413, 422, 429),
+            },
+        },
+        "/api/floors/{floor}/layout": {
+            "parameters": [_path_id("floor")],
+            "put": {
+                "requestBody": _body({"$ref": "#/components/schemas/Layout"}),
+                "responses": _responses("200", {"type": "array", "items": TABLE}, 400, 401, 403, 404, 413, 422),
+            },
+        },
+        "/api/events": {
+            "get": {
+                "parameters": [
+                    {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                    {"name": "floor", "in": "query", "schema": {"type": "integer"}},
+                ],
+                "responses": _responses("200", {"type": "object"}, 400, 401, 403, 409),
+            }
+        },
+    },
+}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The API description, for client generators and the fuzzing tests."""
+    return SPEC
