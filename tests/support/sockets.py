@@ -30,11 +30,15 @@ class LiveSocket:
         self.disconnected = threading.Event()
         self.disconnected_at: float | None = None
         self._changed = threading.Condition()
+        # Called in the client's receiving thread the moment a frame arrives, before it is stored.
+        self.on_frame: Callable[[str, object], None] | None = None
         self.sio.on("*", self._record)
         self.sio.on("connect_error", self._refused)
         self.sio.on("disconnect", self._closed)
 
     def _record(self, event: str, data: object = None) -> None:
+        if self.on_frame is not None:
+            self.on_frame(event, data)
         with self._changed:
             self.frames.append((event, data, time.monotonic()))
             self._changed.notify_all()
@@ -115,15 +119,28 @@ class LiveSocket:
         self.sio.shutdown() if hasattr(self.sio, "shutdown") else None
 
 
+def event_ids_in(event: str, data: object) -> list[int]:
+    """The event ids one frame carries: one for a table event, several for a batch."""
+    if event == "tables:batch_update":
+        return [int(item["eventId"]) for item in data]
+    if event.startswith("table:"):
+        return [int(data["eventId"])]
+    return []
+
+
 def table_event_ids(socket: LiveSocket) -> list[int]:
     """Every event id the socket has seen in table events and batches, in arrival order."""
-    ids = []
-    for name, data, _ in list(socket.frames):
-        if name == "tables:batch_update":
-            ids += [int(item["eventId"]) for item in data]
-        elif name.startswith("table:"):
-            ids.append(int(data["eventId"]))
-    return ids
+    return [event_id for name, data, _ in list(socket.frames) for event_id in event_ids_in(name, data)]
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 5, interval: float = 0.02) -> bool:
+    """Poll until `condition()` holds or `timeout` passes; return its last value."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return condition()
+        time.sleep(interval)
+    return True
 
 
 def quiet(seconds: float = 0.3) -> None:
