@@ -9,9 +9,10 @@ import pytest
 
 from app.extensions import db
 from app.services.event_log import record_event
+from tests.realtime.conftest import live_env
 from tests.support.api import StaffApi
 from tests.support.database import app_context
-from tests.support.live_server import LiveServer, base_env, prepare_database
+from tests.support.live_server import LiveServer, prepare_database
 from tests.support.services import postgres_url
 from tests.support.sockets import LiveSocket, event_ids_in, eventually, table_event_ids
 
@@ -25,7 +26,7 @@ def pg_server(tmp_path_factory):
     """One server on PostgreSQL, broadcasting each change at once (no batching window)."""
     url = postgres_url()
     prepare_database(url)
-    env = base_env(url, STATUS_RATE_LIMIT="1000 per second", BATCH_WINDOW_MS="0")
+    env = live_env(url, STATUS_RATE_LIMIT="1000 per second", BATCH_WINDOW_MS="0")
     server = LiveServer(env, tmp_path_factory.mktemp("pg") / "server.log").start()
     server.database_url = url
     yield server
