@@ -1,7 +1,7 @@
-"""HTML views: tables."""
+"""HTML views: the floor plan, the list, the layout editor and the managers' table forms."""
 
 from flask import Blueprint
 
 bp = Blueprint("tables", __name__)
 
-from app.tables import routes  # noqa: E402,F401
+from app.tables import layout, manage, routes  # noqa: E402,F401

@@ -1,0 +1,54 @@
+"""What a tables page hands its browser client: the first state the socket keeps current."""
+
+from flask import current_app
+from flask_login import current_user
+
+from app.models import TABLE_STATUSES, Floor, Table
+
+STATUS_LABELS = {
+    "available": "Available",
+    "occupied": "Occupied",
+    "reserved": "Reserved",
+    "maintenance": "Maintenance",
+}
+PLAN_MARGIN = 40
+PLAN_MIN_WIDTH = 800
+PLAN_MIN_HEIGHT = 480
+
+
+def plan_size(tables: list[Table]) -> tuple[int, int]:
+    """The drawing's width and height in plan units: every table fits, with a margin."""
+    width = max([PLAN_MIN_WIDTH, *(t.x + t.width + PLAN_MARGIN for t in tables)])
+    height = max([PLAN_MIN_HEIGHT, *(t.y + t.height + PLAN_MARGIN for t in tables)])
+    return int(width), int(height)
+
+
+def status_counts(tables: list[Table]) -> dict[str, int]:
+    """How many tables are in each status, in the contract's status order."""
+    counts = dict.fromkeys(TABLE_STATUSES, 0)
+    for table in tables:
+        counts[table.status] += 1
+    return counts
+
+
+def floor_entries(floors: list[tuple[Floor, int]]) -> list[dict]:
+    """Floors as the page's switcher needs them."""
+    return [{"floor": floor.number, "name": floor.name, "tableCount": count} for floor, count in floors]
+
+
+def page_state(*, view: str, floor: int | None, floors: list[dict], tables: list[Table], head: int | None) -> dict:
+    """The JSON the client reads from `#initial-state`; it is data, never executed."""
+    return {
+        "view": view,
+        "floor": floor,
+        "floors": floors,
+        "tables": [table.to_dict() for table in tables],
+        "lastEventId": str(head) if head else None,
+        "me": {
+            "username": current_user.username,
+            "role": current_user.role,
+            "floors": list(current_user.allowed_floors or []),
+        },
+        "offlineAfterSeconds": current_app.config["OFFLINE_AFTER_SECONDS"],
+        "statuses": STATUS_LABELS,
+    }

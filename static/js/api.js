@@ -1,0 +1,60 @@
+// Talking to the JSON API with the session cookie and the page's CSRF token.
+
+export class NetworkError extends Error {}
+
+function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+}
+
+/** Send a request; resolves to {ok, status, data, retryAfter}, rejects only when the server is unreachable. */
+export async function request(method, url, { body, headers = {} } = {}) {
+  const sent = { Accept: "application/json", ...headers };
+  if (body !== undefined) sent["Content-Type"] = "application/json";
+  if (method !== "GET") sent["X-CSRFToken"] = csrfToken();
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: sent,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new NetworkError(error.message);
+  }
+  let data = null;
+  if (response.status !== 204) {
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+  }
+  const retryAfter = Number(response.headers.get("Retry-After")) || null;
+  return { ok: response.ok, status: response.status, data, retryAfter };
+}
+
+/** A fresh idempotency key; crypto.randomUUID needs a secure context, a LAN tablet may not have one. */
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+export const api = {
+  changeStatus(tableId, body, idempotencyKey) {
+    return request("PATCH", `/api/tables/${tableId}/status`, {
+      body,
+      headers: { "Idempotency-Key": idempotencyKey },
+    });
+  },
+  table(tableId) {
+    return request("GET", `/api/tables/${tableId}`);
+  },
+  tables(floor) {
+    return request("GET", floor == null ? "/api/tables" : `/api/tables?floor=${floor}`);
+  },
+  saveLayout(floor, tables) {
+    return request("PUT", `/api/floors/${floor}/layout`, { body: { tables } });
+  },
+};
