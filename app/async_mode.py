@@ -20,19 +20,24 @@ def patch_for_server() -> str:
         warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
 
+        # Everything, including psycopg2 (eventlet's default set has it): PostgreSQL waits
+        # become cooperative, so a slow query yields instead of freezing other connections.
+        # Naming any module here would patch only the modules named.
         eventlet.monkey_patch()
-        from psycogreen.eventlet import patch_psycopg
-
-        patch_psycopg()
     elif mode == "gevent":
         from gevent import monkey
 
         monkey.patch_all()
-        from psycogreen.gevent import patch_psycopg
-
-        patch_psycopg()
+        _cooperative_psycopg_for_gevent()
     _patched_mode = mode
     return mode
+
+
+def _cooperative_psycopg_for_gevent() -> None:
+    """gevent does not know psycopg2 by itself; psycogreen makes its waits cooperative."""
+    from psycogreen.gevent import patch_psycopg
+
+    patch_psycopg()
 
 
 def _patched_by_gevent_worker() -> bool:
@@ -46,6 +51,9 @@ def _patched_by_gevent_worker() -> bool:
 
 def serving_mode(configured: str) -> str:
     """The async mode Socket.IO should use in this process: threading unless patched for it."""
-    if _patched_mode == configured or (configured == "gevent" and _patched_by_gevent_worker()):
+    if _patched_mode == configured:
+        return configured
+    if configured == "gevent" and _patched_by_gevent_worker():
+        _cooperative_psycopg_for_gevent()
         return configured
     return "threading"
