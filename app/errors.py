@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -51,6 +52,8 @@ def register(app: Flask) -> None:
             return None
         if "Authorization" in request.headers:
             return None
+        if wants_json() and not current_user.is_authenticated:
+            return None  # nothing to forge without a signed-in session: the view answers 401
         csrf.protect()
         return None
 
