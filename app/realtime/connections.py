@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from limits import parse
+from sqlalchemy import select
 
 from app.extensions import db, limiter
 from app.models import User
@@ -56,6 +57,21 @@ def current_user_of(sid: str) -> User | None:
     if user is None or not user.active or user.session_generation != connection.generation:
         return None
     return user
+
+
+def stale_connections() -> list[Connection]:
+    """Sockets of this process whose user is gone, switched off, or signed out everywhere."""
+    with _lock:
+        open_now = list(_connections.values())
+    if not open_now:
+        return []
+    rows = db.session.execute(
+        select(User.id, User.active, User.session_generation).where(
+            User.id.in_({connection.user_id for connection in open_now})
+        )
+    )
+    generation = {row.id: row.session_generation for row in rows if row.active}
+    return [connection for connection in open_now if generation.get(connection.user_id) != connection.generation]
 
 
 def within_limit(sid: str) -> bool:

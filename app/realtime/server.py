@@ -64,10 +64,12 @@ def _after_rollback(session: Session) -> None:
 
 
 def start_background_jobs(app: Flask) -> None:
-    """Start the room heads ticker and, in development, the reservation worker in-process."""
+    """Start the room heads ticker, the account check and, in development, the worker in-process."""
     from app.realtime.heads import announce_heads_forever
+    from app.realtime.sessions import end_stale_sockets_forever
 
     socketio.start_background_task(announce_heads_forever, app)
+    socketio.start_background_task(end_stale_sockets_forever, app)
     if app.config["RUN_WORKER_IN_PROCESS"] or not app.config["REDIS_URL"]:
         from app.worker import run_worker
 

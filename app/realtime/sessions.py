@@ -1,9 +1,15 @@
 """Ending the sockets of a signed-out, deactivated or changed account."""
 
-from app.extensions import socketio
+import logging
+
+from flask import Flask
+
+from app.extensions import db, socketio
+from app.realtime import connections
 from app.realtime.managers import END_SESSION
 from app.realtime.rooms import user_room
 
+log = logging.getLogger(__name__)
 SESSION_ENDED = {"code": "session_ended", "message": "Your session has ended. Please sign in again."}
 
 
@@ -18,3 +24,31 @@ def end_socket_sessions(room: str | None) -> None:
 def end_user_sockets(user_id: int) -> None:
     """Disconnect every socket of one user (deactivation, role or floor change, reset)."""
     end_socket_sessions(user_room(user_id))
+
+
+def end_stale_sockets(app: Flask) -> int:
+    """Close this process's sockets of accounts changed by another process; return how many.
+
+    A `flask users deactivate` run without Redis cannot reach this process's sockets, so
+    the server looks for itself.
+    """
+    with app.app_context():
+        try:
+            stale = connections.stale_connections()
+        finally:
+            db.session.remove()
+    for connection in stale:
+        socketio.server.emit("tables:error", SESSION_ENDED, to=connection.sid, namespace="/", ignore_queue=True)
+        socketio.server.disconnect(connection.sid, namespace="/", ignore_queue=True)
+    return len(stale)
+
+
+def end_stale_sockets_forever(app: Flask) -> None:
+    """Check the open sockets' accounts every HEAD_INTERVAL_SECONDS until the process stops."""
+    interval = app.config["HEAD_INTERVAL_SECONDS"]
+    while True:
+        socketio.sleep(interval)
+        try:
+            end_stale_sockets(app)
+        except Exception:  # noqa: BLE001 - a database hiccup must not end the check
+            log.exception("checking open sockets' accounts failed")
