@@ -7,7 +7,7 @@ import pytest
 import socketio
 
 from tests.support.live_server import base_env
-from tests.support.sockets import LiveSocket, signed_in_cookie
+from tests.support.sockets import LiveSocket, refused_handshake, signed_in_cookie
 
 pytestmark = pytest.mark.live
 
@@ -16,11 +16,7 @@ SECRET_KEY = base_env("sqlite://")["SECRET_KEY"]
 
 def refusal(server, **options) -> object:
     """Try a handshake that must fail; return what the client was told."""
-    socket = LiveSocket(server.url, **options)
-    with pytest.raises(socketio.exceptions.ConnectionError):
-        socket.connect()
-    socket.close()
-    return socket.connect_error
+    return refused_handshake(server.url, **options)
 
 
 def token_like(real_token: str, *, expires_in: float = 3600, key: str = SECRET_KEY, **changes) -> str:

@@ -119,6 +119,19 @@ class LiveSocket:
         self.sio.shutdown() if hasattr(self.sio, "shutdown") else None
 
 
+def refused_handshake(url: str, **options) -> object:
+    """Try a handshake that must fail; return the connect_error the client was given."""
+    socket = LiveSocket(url, **options)
+    try:
+        socket.connect()
+    except socketio.exceptions.ConnectionError:
+        return socket.connect_error or "connection error"
+    finally:
+        # A refused namespace can leave the transport open; close it like a browser tab would.
+        socket.close()
+    raise AssertionError("the handshake was accepted")
+
+
 def event_ids_in(event: str, data: object) -> list[int]:
     """The event ids one frame carries: one for a table event, several for a batch."""
     if event == "tables:batch_update":
