@@ -8,6 +8,10 @@ from sqlalchemy.orm import Session
 
 from app.async_mode import serving_mode
 from app.extensions import socketio
+
+# Imported before any init_app: Flask-SocketIO keeps handlers for every later app only if
+# they are registered while no server exists yet (tests build many apps in one process).
+from app.realtime import events  # noqa: F401, I001
 from app.realtime.broadcast import Broadcaster
 from app.realtime.managers import LocalManager, QueueManager
 from app.services.event_log import discard_pending, take_pending
@@ -37,8 +41,6 @@ def init_realtime(app: Flask) -> None:
     )
     _broadcaster = Broadcaster(socketio, config["BATCH_WINDOW_MS"], timers=bool(serving))
     _install_commit_hooks()
-
-    from app.realtime import events  # noqa: F401 - registers the handlers
 
 
 _hooks_installed = False
