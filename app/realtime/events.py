@@ -21,6 +21,7 @@ from app.services.event_log import latest_event_id
 
 log = logging.getLogger("tableside.sockets")
 MAX_SOCKETS_PER_USER = 50
+MAX_FLOOR = 999
 
 
 def _refusal(error: str, message: str) -> dict:
@@ -107,7 +108,8 @@ def on_join(user, data):
         join_room(ALL_TABLES)
         head = latest_event_id(floors_of_rooms([ALL_TABLES], user))
         return {"ok": True, "room": ALL_TABLES, "lastEventId": str(head) if head else None}
-    if db.session.get(Floor, floor) is None:
+    # Floors are numbered 1-999; a larger int would overflow the database's integer column.
+    if not 1 <= floor <= MAX_FLOOR or db.session.get(Floor, floor) is None:
         return _refusal("not_found", f"Floor {floor} does not exist.")
     if not user.may_see_floor(floor):
         return _refusal("forbidden", f"You do not have access to floor {floor}.")
