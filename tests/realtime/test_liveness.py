@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from tests.realtime.conftest import start_sqlite_server
 from tests.support.api import StaffApi
+from tests.support.servers import start_sqlite_server
 from tests.support.sockets import LiveSocket
 
 pytestmark = pytest.mark.live

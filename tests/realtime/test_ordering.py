@@ -9,10 +9,10 @@ import pytest
 
 from app.extensions import db
 from app.services.event_log import record_event
-from tests.realtime.conftest import live_env
 from tests.support.api import StaffApi
 from tests.support.database import app_context
 from tests.support.live_server import LiveServer, prepare_database
+from tests.support.servers import live_env
 from tests.support.services import postgres_url
 from tests.support.sockets import LiveSocket, event_ids_in, eventually, table_event_ids
 

@@ -1,0 +1,20 @@
+"""Starting the realtime tests' server processes with the settings they share."""
+
+from tests.support.live_server import LiveServer, base_env, prepare_database
+
+# Every test signs in from 127.0.0.1; the sign-in limit (10 a minute) is not what these prove.
+TEST_SETTINGS = {"LOGIN_RATE_LIMIT": "1000 per minute"}
+
+
+def live_env(database_url: str, redis_url: str | None = None, **settings: str) -> dict:
+    """base_env for the realtime tests' servers and workers."""
+    return base_env(database_url, redis_url, **{**TEST_SETTINGS, **settings})
+
+
+def start_sqlite_server(directory, **settings: str) -> LiveServer:
+    """A `python wsgi.py` process on a fresh SQLite database with floors 1-3 and the staff."""
+    database_url = f"sqlite:///{directory / 'live.db'}"
+    prepare_database(database_url)
+    server = LiveServer(live_env(database_url, **settings), directory / "server.log").start()
+    server.database_url = database_url
+    return server
