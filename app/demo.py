@@ -4,6 +4,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Floor, User
+from app.models.time import utcnow
+from app.services.status import change_status
 from app.services.tables import create_table
 from app.services.users import create_user
 
@@ -55,6 +57,22 @@ def seed() -> int:
                 by="seed",
             )
             made += 1
+    _start_of_service(made)
     for username, password, role in DEMO_USERS:
         create_user(username, password, role)
     return made
+
+
+def _start_of_service(count: int) -> None:
+    """Give the demo the look of an evening in progress: some seated, held and out of use."""
+    from datetime import timedelta
+
+    for table_id in range(1, count + 1):
+        if table_id % 3 == 0:
+            change_status(table_id, "occupied", by="seed")
+        elif table_id % 7 == 1:
+            change_status(
+                table_id, "reserved", by="seed", notes="Booked 8pm", reserved_until=utcnow() + timedelta(hours=2)
+            )
+        elif table_id % 11 == 5:
+            change_status(table_id, "maintenance", by="seed", notes="Wobbly leg")
