@@ -1,0 +1,131 @@
+// The Socket.IO connection: handshake with the session cookie, rooms, backoff and the indicator.
+
+import { io } from "../vendor/socket.io.esm.min.js";
+import { hideBanner, showBanner } from "./banners.js";
+
+const TEXTS = { live: "Live", reconnecting: "Reconnecting...", disconnected: "Disconnected" };
+const ACK_TIMEOUT_MS = 5000;
+
+export class LiveConnection extends EventTarget {
+  /** rooms(): the floors to join, null meaning all_tables. */
+  constructor({ rooms, offlineAfterSeconds }) {
+    super();
+    this.rooms = rooms;
+    this.offlineAfterMs = offlineAfterSeconds * 1000;
+    this.everConnected = false;
+    this.state = "connecting";
+    this.offlineTimer = null;
+    this.indicator = document.getElementById("connection-status");
+    this.socket = io({
+      path: "/socket.io",
+      transports: ["websocket", "polling"],
+      tryAllTransports: true,
+      // 1, 2, 4, 8, 16, then 30 s, each with at most 25% jitter, forever.
+      reconnection: true,
+      reconnectionAttempts: Infinity,
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 30000,
+      randomizationFactor: 0.25,
+      timeout: 5000,
+      auth: (send) => send(this.everConnected ? { reconnect: true } : {}),
+    });
+    this.listen();
+    this.startOfflineTimer();
+    window.addEventListener("pagehide", () => this.socket.disconnect());
+  }
+
+  get connected() {
+    return this.socket.connected;
+  }
+
+  listen() {
+    const socket = this.socket;
+    socket.on("connect", () => this.connected_());
+    socket.on("disconnect", (reason) => this.lost(reason));
+    socket.on("connect_error", (error) => this.refused(error));
+    socket.on("tables:error", (error) => this.emitLocal("server-error", error));
+    socket.on("tables:head", (head) => this.emitLocal("head", head));
+    socket.onAny((name, payload) => {
+      if (name.startsWith("table:") || name === "tables:batch_update") this.emitLocal("table-event", { name, payload });
+    });
+  }
+
+  emitLocal(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  async connected_() {
+    const reconnect = this.everConnected;
+    this.everConnected = true;
+    clearTimeout(this.offlineTimer);
+    this.setState("live");
+    hideBanner("connection-lost");
+    hideBanner("offline");
+    if (reconnect) showBanner("connection-restored", "Connection restored", { kind: "success", timeout: 4000 });
+    try {
+      await this.joinAll(this.rooms());
+    } catch (error) {
+      showBanner("join-failed", `Could not follow live updates: ${error.message}`, { kind: "error" });
+    }
+    this.emitLocal("ready", { reconnect });
+  }
+
+  lost(reason) {
+    this.setState("reconnecting");
+    hideBanner("connection-restored");
+    showBanner("connection-lost", "Connection lost. Reconnecting...", { kind: "warning" });
+    this.startOfflineTimer();
+    this.emitLocal("lost", { reason });
+    // A disconnect the server chose is not retried by the client library; retry it here.
+    if (reason === "io server disconnect" && !this.sessionEnded) setTimeout(() => this.socket.connect(), 1000);
+  }
+
+  refused(error) {
+    if (error?.message === "unauthorized") {
+      this.sessionEnded = true;
+      showBanner("session-ended", "Your session has ended. Please sign in again.", {
+        kind: "error",
+        actions: [{ label: "Sign in", primary: true, onClick: () => window.location.reload() }],
+      });
+      return;
+    }
+    if (this.state === "connecting") this.setState("reconnecting");
+  }
+
+  startOfflineTimer() {
+    clearTimeout(this.offlineTimer);
+    this.offlineTimer = setTimeout(() => {
+      if (this.socket.connected) return;
+      this.setState("disconnected");
+      hideBanner("connection-lost");
+      showBanner("offline", "You are working offline. Changes will sync when connection is restored.", {
+        kind: "offline",
+      });
+    }, this.offlineAfterMs);
+  }
+
+  setState(state) {
+    this.state = state;
+    if (this.indicator && state in TEXTS) {
+      this.indicator.dataset.state = state;
+      this.indicator.querySelector(".connection__text").textContent = TEXTS[state];
+    }
+    document.body.classList.toggle("is-offline", state !== "live");
+    this.emitLocal("state", { state });
+  }
+
+  /** Emit with an acknowledgement; rejects on timeout or a refusal. */
+  async ask(event, payload) {
+    const answer = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
+    if (!answer || answer.ok !== true) throw new Error(answer?.message || `${event} was refused`);
+    return answer;
+  }
+
+  async joinAll(floors) {
+    for (const floor of floors) await this.ask("tables:join", { floor });
+  }
+
+  async leaveAll(floors) {
+    for (const floor of floors) await this.ask("tables:leave", { floor });
+  }
+}

@@ -1,0 +1,124 @@
+// The table details dialog: status buttons for hosts, and a banner when someone else changes the table.
+
+import { relativeTime } from "./table-render.js";
+
+export class TableDialog {
+  constructor({ store, labels, me, onSetStatus }) {
+    this.element = document.getElementById("table-dialog");
+    this.store = store;
+    this.labels = labels;
+    this.me = me;
+    this.tableId = null;
+    this.shown = null;
+    this.gone = false;
+    const find = (selector) => this.element.querySelector(selector);
+    this.banner = find("[data-dialog-banner]");
+    this.bannerText = find("[data-dialog-banner-text]");
+    this.message = find("[data-dialog-message]");
+    this.buttons = [...this.element.querySelectorAll("[data-set-status]")];
+    for (const button of this.buttons) {
+      button.addEventListener("click", () => {
+        if (this.tableId != null && !this.gone) onSetStatus(this.tableId, button.dataset.setStatus);
+      });
+    }
+    find("[data-dialog-close]").addEventListener("click", () => this.close());
+    find("[data-dialog-dismiss]").addEventListener("click", () => this.hideBanner());
+    find("[data-dialog-refresh]").addEventListener("click", () => this.refresh());
+    this.element.addEventListener("click", (event) => {
+      if (event.target === this.element) this.close(); // a tap on the backdrop
+    });
+    this.element.addEventListener("close", () => {
+      this.tableId = null;
+    });
+    store.subscribe((change) => this.changed(change));
+  }
+
+  get isOpen() {
+    return this.tableId != null && this.element.open;
+  }
+
+  open(tableId) {
+    if (!this.store.get(tableId)) return;
+    this.tableId = tableId;
+    this.gone = false;
+    this.hideBanner();
+    this.say(null);
+    this.refresh();
+    if (!this.element.open) this.element.showModal();
+    (this.buttons.find((button) => button.dataset.setStatus !== this.shown.status) ?? this.element.querySelector("[data-dialog-close]")).focus();
+  }
+
+  close() {
+    if (this.element.open) this.element.close();
+    this.tableId = null;
+  }
+
+  /** Show the table as the store has it now. */
+  refresh() {
+    const table = this.store.view(this.tableId);
+    this.hideBanner();
+    if (!table) {
+      this.close();
+      return;
+    }
+    this.shown = table;
+    const set = (selector, text) => {
+      this.element.querySelector(selector).textContent = text;
+    };
+    set("[data-dialog-number]", table.tableNumber);
+    set("[data-dialog-subtitle]", `${table.shape === "round" ? "Round" : "Rectangular"} table · floor ${table.floor}`);
+    const waiting = table.pendingState === "queued" ? " (waiting to sync)" : "";
+    set("[data-dialog-status]", `Status: ${this.labels[table.status]}${waiting}`);
+    set('[data-detail="capacity"]', String(table.capacity));
+    set('[data-detail="section"]', table.section || "None");
+    set('[data-detail="since"]', relativeTime(table.statusChangedAt));
+    set('[data-detail="reservedUntil"]', table.reservedUntil ? new Date(table.reservedUntil).toLocaleTimeString() : "");
+    set('[data-detail="notes"]', table.notes || "");
+    this.element.querySelector('[data-detail-row="reservedUntil"]').hidden = !table.reservedUntil;
+    this.element.querySelector('[data-detail-row="notes"]').hidden = !table.notes;
+    for (const button of this.buttons) {
+      button.setAttribute("aria-pressed", String(button.dataset.setStatus === table.status));
+      button.disabled = false;
+    }
+    const edit = this.element.querySelector("[data-edit-link]");
+    if (edit) edit.href = `/tables/${table.tableId}/edit`;
+    const remove = this.element.querySelector("[data-delete-link]");
+    if (remove) remove.href = `/tables/${table.tableId}/delete`;
+  }
+
+  changed(change) {
+    if (!this.isOpen || change.kind === "reset" || change.id !== this.tableId) {
+      if (this.isOpen && change.kind === "reset" && !this.store.get(this.tableId)) this.showGone(null);
+      return;
+    }
+    if (change.kind === "removed") {
+      this.showGone(change.by);
+      return;
+    }
+    // The user's own changes show at once; someone else's wait for Refresh, so nothing moves under a finger.
+    if (change.local || !change.by || change.by === this.me.username) {
+      this.refresh();
+      return;
+    }
+    this.bannerText.textContent = `Table was updated by ${change.by}. Refresh to see latest?`;
+    this.banner.hidden = false;
+  }
+
+  showGone(by) {
+    this.gone = true;
+    this.bannerText.textContent = by ? `Table was deleted by ${by}.` : "This table is no longer on this floor.";
+    this.banner.hidden = false;
+    for (const button of this.buttons) button.disabled = true;
+  }
+
+  hideBanner() {
+    this.banner.hidden = true;
+  }
+
+  /** A message in the dialog (a refusal, a queued change); null clears it. */
+  say(text, { info = false } = {}) {
+    this.message.hidden = !text;
+    this.message.textContent = text ?? "";
+    this.message.classList.toggle("is-info", info);
+  }
+}

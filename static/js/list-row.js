@@ -1,0 +1,57 @@
+// One row of the list view.
+
+import { relativeTime, setPending, statusBadge } from "./table-render.js";
+
+function cell(className = "") {
+  const td = document.createElement("td");
+  if (className) td.className = className;
+  return td;
+}
+
+/** A new row with the cells the server renders. */
+export function createStatusRow(table, selectable) {
+  const row = document.createElement("tr");
+  row.dataset.tableId = table.tableId;
+  if (selectable) {
+    const select = cell("table-list__select");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.dataset.selectTable = "";
+    select.append(box);
+    row.append(select);
+  }
+  const open = document.createElement("button");
+  open.type = "button";
+  open.className = "row__open";
+  open.dataset.openTable = "";
+  const first = cell();
+  first.append(open);
+  const since = document.createElement("time");
+  const sinceCell = cell();
+  sinceCell.append(since);
+  row.append(first, cell(), cell(), cell(), cell(), sinceCell, cell("row__notes"));
+  return row;
+}
+
+export function updateRow(row, table, labels, floorNames, selected) {
+  row.className = `row status-${table.status}`;
+  row.dataset.status = table.status;
+  setPending(row, table);
+  const box = row.querySelector("[data-select-table]");
+  if (box) {
+    box.checked = selected;
+    box.setAttribute("aria-label", `Select ${table.tableNumber}`);
+  }
+  const cells = row.querySelectorAll("td");
+  const offset = box ? 1 : 0;
+  cells[offset].querySelector(".row__open").textContent = table.tableNumber;
+  cells[offset + 1].textContent = floorNames.get(table.floor) ?? String(table.floor);
+  cells[offset + 2].textContent = table.section ?? "";
+  cells[offset + 3].textContent = String(table.capacity);
+  const badge = cells[offset + 4].querySelector(".badge");
+  if (!badge || !badge.classList.contains(`badge--${table.status}`)) cells[offset + 4].replaceChildren(statusBadge(table.status, labels));
+  const time = cells[offset + 5].querySelector("time");
+  time.dateTime = table.statusChangedAt ?? "";
+  time.textContent = relativeTime(table.statusChangedAt);
+  cells[offset + 6].textContent = table.notes ?? "";
+}

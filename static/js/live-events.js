@@ -1,0 +1,86 @@
+// Applying the server's table events to the store, once each, for the tables this view shows.
+
+import { api } from "./api.js";
+
+export const TABLE_EVENTS = [
+  "table:status_changed",
+  "tables:batch_update",
+  "table:created",
+  "table:updated",
+  "table:deleted",
+];
+
+/**
+ * scope.shows(floor) says whether the view shows tables of a floor.
+ * Returns how many events were applied (a batch counts each item).
+ */
+export function applyEvent(store, scope, name, payload) {
+  if (name === "tables:batch_update") {
+    let applied = 0;
+    for (const item of payload) applied += applyEvent(store, scope, "table:status_changed", item);
+    return applied;
+  }
+  if (!payload || !store.isNew(payload.eventId)) return 0;
+  store.markApplied(payload.eventId);
+  switch (name) {
+    case "table:status_changed":
+      return statusChanged(store, scope, payload);
+    case "table:created":
+      if (!scope.shows(payload.floor)) return 0;
+      store.upsert(payload, { by: payload.createdBy ?? null, cause: "created" });
+      return 1;
+    case "table:updated":
+      return updated(store, scope, payload);
+    case "table:deleted":
+      store.remove(payload.tableId, { by: payload.deletedBy, cause: "deleted", number: payload.tableNumber });
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+function statusChanged(store, scope, payload) {
+  const held = store.get(payload.tableId);
+  if (!held) {
+    if (scope.shows(payload.floor)) fetchMissing(store, scope, payload.tableId);
+    return 1;
+  }
+  const changes = {
+    status: payload.newStatus,
+    statusChangedAt: payload.updatedAt,
+    updatedAt: payload.updatedAt,
+    version: held.version + 1,
+  };
+  if (payload.newStatus !== "reserved") changes.reservedUntil = null;
+  if (payload.notes) changes.notes = payload.notes;
+  store.patch(payload.tableId, changes, { by: payload.updatedBy, cause: "status", status: payload.newStatus });
+  return 1;
+}
+
+function updated(store, scope, payload) {
+  const held = store.get(payload.tableId);
+  const changes = payload.changes || {};
+  const floor = changes.floor ?? payload.floor;
+  if (held && !scope.shows(floor)) {
+    store.remove(payload.tableId, { by: payload.updatedBy, cause: "moved", number: payload.tableNumber });
+    return 1;
+  }
+  if (!held) {
+    // A table moved onto this floor: the event names only what changed, so fetch the rest.
+    if (scope.shows(floor)) fetchMissing(store, scope, payload.tableId, payload.updatedBy);
+    return 1;
+  }
+  store.patch(payload.tableId, changes, { by: payload.updatedBy, cause: "updated" });
+  return 1;
+}
+
+async function fetchMissing(store, scope, tableId, by = null) {
+  try {
+    const response = await api.table(tableId);
+    if (response.ok && scope.shows(response.data.floor)) {
+      store.acceptServerTable(response.data, { by, cause: "created" });
+    }
+  } catch {
+    // Unreachable now; the next sync brings the table.
+  }
+}

@@ -1,0 +1,74 @@
+// Status changes waiting for the server, kept in localStorage so a reload or a crash loses none.
+
+const storageKey = (username, kind) => `tableside:${kind}:${username}`;
+
+function load(key) {
+  try {
+    const value = JSON.parse(localStorage.getItem(key) || "[]");
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
+}
+
+export class OfflineQueue {
+  constructor(username) {
+    this.queueKey = storageKey(username, "queue");
+    this.conflictKey = storageKey(username, "conflicts");
+  }
+
+  entries() {
+    return load(this.queueKey);
+  }
+
+  save(entries) {
+    localStorage.setItem(this.queueKey, JSON.stringify(entries));
+  }
+
+  /**
+   * Keep a change: {key, tableId, tableNumber, status, expectedStatus, attempted}.
+   * A second change to a table whose first was never sent replaces it (from what the user first
+   * saw to what they want now), and one that returns the table to what they saw cancels it.
+   */
+  add(entry) {
+    const entries = this.entries();
+    const earlier = entries.find((item) => item.tableId === entry.tableId && !item.attempted);
+    if (earlier) {
+      earlier.status = entry.status;
+      earlier.key = entry.key;
+      earlier.queuedAt = Date.now();
+      const kept = earlier.status === earlier.expectedStatus ? entries.filter((item) => item !== earlier) : entries;
+      this.save(kept);
+      return;
+    }
+    entries.push({ ...entry, queuedAt: Date.now() });
+    this.save(entries);
+  }
+
+  update(key, changes) {
+    this.save(this.entries().map((item) => (item.key === key ? { ...item, ...changes } : item)));
+  }
+
+  remove(key) {
+    this.save(this.entries().filter((item) => item.key !== key));
+  }
+
+  /** The status the user last chose for a table, while any change to it waits. */
+  latestFor(tableId) {
+    const waiting = this.entries().filter((item) => item.tableId === tableId);
+    return waiting.length ? waiting[waiting.length - 1].status : null;
+  }
+
+  conflicts() {
+    return load(this.conflictKey);
+  }
+
+  addConflict(conflict) {
+    const kept = this.conflicts().filter((item) => item.tableId !== conflict.tableId);
+    localStorage.setItem(this.conflictKey, JSON.stringify([...kept, conflict]));
+  }
+
+  removeConflict(tableId) {
+    localStorage.setItem(this.conflictKey, JSON.stringify(this.conflicts().filter((item) => item.tableId !== tableId)));
+  }
+}

@@ -1,0 +1,169 @@
+// Changing a table's status: shown at once, confirmed by the server, queued when it cannot be reached.
+
+import { NetworkError, api, newKey } from "./api.js";
+import { showBanner } from "./banners.js";
+
+const RATE_LIMITED = "Too many requests. Please slow down.";
+const SEND_SPACING_MS = 230; // the server allows 5 status changes per second per user
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class StatusActions extends EventTarget {
+  constructor({ store, queue, labels, isOnline }) {
+    super();
+    this.store = store;
+    this.queue = queue;
+    this.labels = labels;
+    this.isOnline = isOnline;
+    this.flushing = false;
+    this.retryTimer = null;
+  }
+
+  /** Mark every queued change on its table again, e.g. after a reload or a snapshot. */
+  showQueued() {
+    for (const entry of this.queue.entries()) {
+      if (this.store.get(entry.tableId)) this.store.setPending(entry.tableId, this.queue.latestFor(entry.tableId), "queued");
+    }
+  }
+
+  /** Whatever the outcome, the user hears about it; returns "saved", "queued" or "refused". */
+  async change(tableId, status, { expectedStatus } = {}) {
+    const shown = this.store.view(tableId);
+    if (!shown) return "refused";
+    const seen = expectedStatus ?? shown.status;
+    if (!expectedStatus && shown.status === status) return "saved";
+    const entry = { key: newKey(), tableId, tableNumber: shown.tableNumber, status, expectedStatus: seen };
+    if (!this.isOnline() || this.queue.latestFor(tableId)) return this.enqueue(entry);
+    this.store.setPending(tableId, status, "sending");
+    let response;
+    try {
+      response = await api.changeStatus(tableId, { status, expectedStatus: seen }, entry.key);
+    } catch (error) {
+      if (!(error instanceof NetworkError)) throw error;
+      return this.enqueue({ ...entry, attempted: true });
+    }
+    if (response.status >= 500) return this.enqueue({ ...entry, attempted: true });
+    return this.settle(entry, response);
+  }
+
+  enqueue(entry) {
+    this.queue.add(entry);
+    const latest = this.queue.latestFor(entry.tableId);
+    if (latest) this.store.setPending(entry.tableId, latest, "queued");
+    else this.store.clearPending(entry.tableId);
+    this.report("queued", entry);
+    if (this.isOnline()) this.flush();
+    return "queued";
+  }
+
+  /** Apply the server's answer to one change. */
+  settle(entry, response) {
+    this.store.clearPending(entry.tableId);
+    if (response.ok) {
+      this.store.acceptServerTable(response.data, { local: true });
+      this.report("saved", entry);
+      return "saved";
+    }
+    const data = response.data || {};
+    if (response.status === 409 && data.table) {
+      this.store.acceptServerTable(data.table, { local: true });
+      this.conflict(entry, data.table);
+    } else if (response.status === 429 || data.error === "rate_limited") {
+      showBanner("rate-limited", RATE_LIMITED, { kind: "error", role: "alert", timeout: 5000 });
+      this.report("refused", entry, RATE_LIMITED);
+    } else if (response.status === 401) {
+      showBanner("session-ended", "Your session has ended. Please sign in again.", {
+        kind: "error",
+        actions: [{ label: "Sign in", primary: true, onClick: () => window.location.reload() }],
+      });
+      this.report("refused", entry, "Your session has ended.");
+    } else {
+      const message = `${entry.tableNumber} was not changed: ${data.message || `error ${response.status}`}`;
+      showBanner(`refused-${entry.tableId}`, message, { kind: "error", role: "alert", timeout: 8000 });
+      this.report("refused", entry, message);
+    }
+    return "refused";
+  }
+
+  /** Someone changed the table first: show both and let the user choose; nothing is dropped silently. */
+  conflict(entry, table, { persist = true } = {}) {
+    const conflict = { tableId: entry.tableId, tableNumber: entry.tableNumber, mine: entry.status, theirs: table.status };
+    if (persist) this.queue.addConflict(conflict);
+    const mine = this.labels[conflict.mine];
+    const theirs = this.labels[conflict.theirs];
+    showBanner(
+      `conflict-${conflict.tableId}`,
+      `${conflict.tableNumber} was changed by someone else: it is ${theirs} now, and you chose ${mine}.`,
+      {
+        kind: "warning",
+        role: "alert",
+        actions: [
+          { label: `Keep ${theirs}`, onClick: (banner) => this.resolve(conflict, banner, false) },
+          { label: `Use ${mine}`, primary: true, onClick: (banner) => this.resolve(conflict, banner, true) },
+        ],
+      },
+    );
+    this.report("conflict", entry, null, conflict);
+  }
+
+  resolve(conflict, banner, useMine) {
+    banner.remove();
+    this.queue.removeConflict(conflict.tableId);
+    if (useMine) {
+      const current = this.store.get(conflict.tableId)?.status ?? conflict.theirs;
+      this.change(conflict.tableId, conflict.mine, { expectedStatus: current });
+    }
+  }
+
+  /** Show conflicts kept from before a reload. */
+  showConflicts() {
+    for (const conflict of this.queue.conflicts()) {
+      this.conflict(
+        { tableId: conflict.tableId, tableNumber: conflict.tableNumber, status: conflict.mine },
+        { status: conflict.theirs },
+        { persist: false },
+      );
+    }
+  }
+
+  /** Send the queued changes in order, each with its idempotency key and the status the user saw. */
+  async flush() {
+    if (this.flushing) return;
+    this.flushing = true;
+    clearTimeout(this.retryTimer);
+    try {
+      for (;;) {
+        if (!this.isOnline()) break;
+        const [entry] = this.queue.entries();
+        if (!entry) break;
+        this.queue.update(entry.key, { attempted: true });
+        let response;
+        try {
+          response = await api.changeStatus(entry.tableId, { status: entry.status, expectedStatus: entry.expectedStatus }, entry.key);
+        } catch {
+          break; // still unreachable: try again on the next reconnect
+        }
+        if (response.status >= 500) break;
+        if (response.status === 429) {
+          this.retryTimer = setTimeout(() => this.flush(), (response.retryAfter || 1) * 1000);
+          break;
+        }
+        this.queue.remove(entry.key);
+        const waiting = this.queue.latestFor(entry.tableId);
+        if (response.ok && waiting) {
+          this.store.acceptServerTable(response.data, { local: true });
+          this.store.setPending(entry.tableId, waiting, "queued");
+        } else {
+          this.settle(entry, response);
+        }
+        await sleep(SEND_SPACING_MS);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  report(outcome, entry, message = null, conflict = null) {
+    this.dispatchEvent(new CustomEvent("outcome", { detail: { outcome, entry, message, conflict } }));
+  }
+}

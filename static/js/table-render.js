@@ -1,0 +1,94 @@
+// Drawing one table, as a floor-plan tile or a list row, from the store's view of it.
+
+import { reducedMotion } from "./banners.js";
+
+export function statusBadge(status, labels) {
+  const badge = document.createElement("span");
+  badge.className = `badge badge--${status}`;
+  const icon = document.createElement("span");
+  icon.className = "badge__icon";
+  icon.setAttribute("aria-hidden", "true");
+  badge.append(icon, labels[status]);
+  return badge;
+}
+
+function span(className, text = "") {
+  const element = document.createElement("span");
+  element.className = className;
+  element.textContent = text;
+  return element;
+}
+
+/** A new tile; the same markup the server renders. */
+export function createTile(table) {
+  const tile = document.createElement("button");
+  tile.type = "button";
+  tile.dataset.tableId = table.tableId;
+  const shape = span("tile__shape");
+  shape.setAttribute("aria-hidden", "true");
+  const label = span("tile__label");
+  label.append(span("tile__number"), span("tile__seats"), span("tile__status"));
+  tile.append(shape, label);
+  return tile;
+}
+
+/** Bring a tile's words, status and pending marker up to date. */
+export function updateTile(tile, table, labels) {
+  tile.className = `tile tile--${table.shape} status-${table.status}`;
+  tile.dataset.status = table.status;
+  setPending(tile, table);
+  tile.querySelector(".tile__number").textContent = table.tableNumber;
+  tile.querySelector(".tile__seats").textContent = `${table.capacity} seats`;
+  tile.querySelector(".tile__status").textContent = labels[table.status];
+  const waiting = table.pendingState === "queued" ? ", waiting to sync" : "";
+  tile.setAttribute("aria-label", `${table.tableNumber}, ${table.capacity} seats, ${labels[table.status]}${waiting}`);
+}
+
+export function setPending(element, table) {
+  if (table.pendingState === "queued") element.dataset.pending = "true";
+  else delete element.dataset.pending;
+}
+
+/** Run a one-off animation class, skipped when the user prefers less motion. */
+export function flash(element, className) {
+  if (reducedMotion()) return;
+  element.classList.remove(className);
+  void element.offsetWidth; // restart the animation
+  element.classList.add(className);
+  element.addEventListener("animationend", () => element.classList.remove(className), { once: true });
+}
+
+/** Fade an element out, then remove it. */
+export function fadeOut(element) {
+  if (reducedMotion()) {
+    element.remove();
+    return;
+  }
+  element.classList.add("is-leaving");
+  element.removeAttribute("data-table-id");
+  const done = () => element.remove();
+  element.addEventListener("animationend", done, { once: true });
+  setTimeout(done, 700);
+}
+
+export function relativeTime(iso) {
+  if (!iso) return "";
+  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 24 ? `${hours} h ${minutes % 60} min ago` : new Date(iso).toLocaleString();
+}
+
+/** Update the counts per status from the tables given. */
+export function renderCounts(tables, { animate = true } = {}) {
+  const counts = { available: 0, occupied: 0, reserved: 0, maintenance: 0 };
+  for (const table of tables) counts[table.status] += 1;
+  for (const [status, count] of Object.entries(counts)) {
+    const item = document.querySelector(`[data-count="${status}"]`);
+    const value = item?.querySelector("[data-count-value]");
+    if (!value || value.textContent === String(count)) continue;
+    value.textContent = String(count);
+    if (animate) flash(item, "is-bumped");
+  }
+}

@@ -1,0 +1,91 @@
+// The floor plan and list pages: the server-rendered state, kept current over Socket.IO.
+
+import { announce, showBanner } from "./banners.js";
+import { LiveConnection } from "./connection.js";
+import { TableDialog } from "./dialog.js";
+import { enableFloorSwitch } from "./floor-switch.js";
+import { FloorPlanView } from "./floorplan.js";
+import { ListView } from "./list.js";
+import { OfflineQueue } from "./offline-queue.js";
+import { StatusActions } from "./status-actions.js";
+import { TableStore } from "./store.js";
+import { SyncManager } from "./sync.js";
+
+const RATE_LIMITED = "Too many requests. Please slow down.";
+const state = JSON.parse(document.getElementById("initial-state").textContent);
+const { me, statuses: labels } = state;
+document.documentElement.classList.add("js");
+
+const store = new TableStore(state.tables, state.lastEventId);
+const queue = new OfflineQueue(me.username);
+let connection = null;
+const actions = new StatusActions({ store, queue, labels, isOnline: () => Boolean(connection?.connected) });
+const dialog = new TableDialog({ store, labels, me, onSetStatus: (id, status) => actions.change(id, status) });
+const onOpen = (tableId) => dialog.open(tableId);
+
+const view =
+  state.view === "list"
+    ? new ListView({ body: document.getElementById("table-list"), store, labels, floors: state.floors, me, onOpen, onBulk: bulkChange })
+    : new FloorPlanView({ root: document.getElementById("floor-plan"), store, labels, floor: state.floor, onOpen });
+
+connection = new LiveConnection({ rooms: () => view.rooms(), offlineAfterSeconds: state.offlineAfterSeconds });
+const sync = new SyncManager({ connection, store, scope: view });
+
+// A small record of what arrived, for people (and tests) diagnosing a screen.
+const received = [];
+window.tableside = { received, store, connection };
+
+connection.addEventListener("table-event", ({ detail: { name, payload } }) => {
+  const items = Array.isArray(payload) ? payload : [payload];
+  for (const item of items) received.push({ name, eventId: item.eventId, floor: item.floor, tableId: item.tableId });
+  if (received.length > 200) received.splice(0, received.length - 200);
+  sync.receive(name, payload);
+});
+connection.addEventListener("head", ({ detail }) => sync.head(detail));
+connection.addEventListener("ready", async ({ detail: { reconnect } }) => {
+  await sync.sync({ announce: reconnect });
+  actions.showQueued();
+  actions.flush();
+});
+connection.addEventListener("state", ({ detail: { state: now } }) => {
+  for (const control of document.querySelectorAll("[data-requires-online]")) {
+    if (control.tagName === "BUTTON") control.disabled = now !== "live";
+    else control.setAttribute("aria-disabled", String(now !== "live"));
+    if (control.tagName === "A") control.tabIndex = now === "live" ? 0 : -1;
+  }
+});
+connection.addEventListener("server-error", ({ detail }) => {
+  if (detail?.code === "rate_limited") showBanner("rate-limited", RATE_LIMITED, { kind: "error", role: "alert", timeout: 5000 });
+  else if (detail?.code === "session_ended") showBanner("session-ended", detail.message, { kind: "error" });
+  else if (detail?.message) showBanner("server-error", detail.message, { kind: "error", timeout: 6000 });
+});
+
+actions.addEventListener("outcome", ({ detail: { outcome, entry, message } }) => {
+  if (!dialog.isOpen || dialog.tableId !== entry.tableId) return;
+  if (outcome === "queued") dialog.say("Saved on this device; it will be sent when the connection returns.", { info: true });
+  else if (outcome === "refused") dialog.say(message);
+  else if (outcome === "conflict") dialog.say("Someone else changed this table first; choose at the top of the page.");
+  else dialog.say(null);
+});
+
+store.subscribe((change) => {
+  if (change.local || change.kind === "reset") return;
+  const table = store.get(change.id) ?? change.previous;
+  const number = table?.tableNumber ?? change.number ?? "A table";
+  if (change.cause === "created") announce(`Table ${number} was added.`);
+  else if (!change.by || change.by === me.username) return;
+  else if (change.cause === "status") announce(`${number} is now ${labels[change.status]} (${change.by}).`);
+  else if (change.cause === "updated") announce(`${number} was updated by ${change.by}.`);
+  else if (change.cause === "deleted" || change.cause === "moved") announce(`${number} was removed by ${change.by}.`);
+});
+
+async function bulkChange(ids, status) {
+  for (const id of ids) {
+    await actions.change(id, status);
+    await new Promise((resolve) => setTimeout(resolve, 230)); // stay under 5 changes per second
+  }
+}
+
+if (state.view !== "list") enableFloorSwitch({ view, store, connection, sync, dialog });
+actions.showQueued();
+actions.showConflicts();
