@@ -101,6 +101,11 @@ class LiveServer:
                 self.process.kill()
                 self.process.wait()
 
+    def restart(self, timeout: float = 20) -> "LiveServer":
+        """Start again on the same port and database, as after a deploy or a crash."""
+        self.stop()
+        return self.start(timeout)
+
     def kill(self) -> None:
         self.stop(signal.SIGKILL)
 
