@@ -98,10 +98,10 @@ def test_syncing_from_each_id_seen_returns_exactly_the_later_events(pg_server):
     socket.close()
 
 
-def test_the_first_writer_to_take_the_lock_commits_before_the_next_gets_an_id(tmp_path):
+def test_the_first_writer_to_take_the_lock_commits_before_the_next_gets_an_id(pg_server):
     """Two sessions: the second writer waits on the first's lock until it commits, and gets the higher id."""
-    url = postgres_url()
-    prepare_database(url)
+    # The module's database, not a freshly dropped one: its server is still connected to it.
+    url = pg_server.database_url
     first_has_id, first_may_commit = threading.Event(), threading.Event()
     times: dict[str, float] = {}
     ids: dict[str, int] = {}
