@@ -118,6 +118,10 @@ class Restaurant:
     def change_while_down(self, table_id: int, status: str, by: str = "manager") -> None:
         """Change a table through the service layer while the server is stopped (logged as usual)."""
         assert not self.running
+        self.change_unannounced(table_id, status, by)
+
+    def change_unannounced(self, table_id: int, status: str, by: str = "manager") -> None:
+        """Change a table from this process: logged, but its broadcast reaches no browser."""
         from app.extensions import db
         from app.services.status import change_status
 

@@ -179,3 +179,16 @@ def test_rate_limited_changes_are_rolled_back_with_a_message(open_page, live):
     host.wait_for_timeout(1_200)
     stored = live.table("T-08")["status"]
     assert tile(host, table["tableId"]).get_attribute("data-status") == stored
+
+
+def test_a_missed_broadcast_is_caught_up_from_the_room_head(open_page, live):
+    """A change whose broadcast never arrives is noticed through tables:head and synced."""
+    table = live.table("T-01")
+    live.set_status(table["tableId"], "available")
+    viewer = open_page("viewer")
+    viewer.wait_for_selector(f'#floor-plan [data-table-id="{table["tableId"]}"][data-status="available"]')
+    live.change_unannounced(table["tableId"], "reserved", by="host")
+    viewer.wait_for_selector(f'#floor-plan [data-table-id="{table["tableId"]}"][data-status="reserved"]', timeout=6_000)
+    assert not [
+        item for item in viewer.evaluate("() => window.tableside.received") if item["tableId"] == table["tableId"]
+    ]
