@@ -40,9 +40,9 @@ export class LiveConnection extends EventTarget {
 
   listen() {
     const socket = this.socket;
-    socket.on("connect", () => this.connected_());
-    socket.on("disconnect", (reason) => this.lost(reason));
-    socket.on("connect_error", (error) => this.refused(error));
+    socket.on("connect", () => this.onConnect());
+    socket.on("disconnect", (reason) => this.onDisconnect(reason));
+    socket.on("connect_error", (error) => this.onConnectError(error));
     socket.on("tables:error", (error) => this.emitLocal("server-error", error));
     socket.on("tables:head", (head) => this.emitLocal("head", head));
     socket.onAny((name, payload) => {
@@ -54,7 +54,7 @@ export class LiveConnection extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
-  async connected_() {
+  async onConnect() {
     const reconnect = this.everConnected;
     this.everConnected = true;
     clearTimeout(this.offlineTimer);
@@ -70,7 +70,7 @@ export class LiveConnection extends EventTarget {
     this.emitLocal("ready", { reconnect });
   }
 
-  lost(reason) {
+  onDisconnect(reason) {
     this.setState("reconnecting");
     hideBanner("connection-restored");
     showBanner("connection-lost", "Connection lost. Reconnecting...", { kind: "warning" });
@@ -80,7 +80,7 @@ export class LiveConnection extends EventTarget {
     if (reason === "io server disconnect" && !this.sessionEnded) setTimeout(() => this.socket.connect(), 1000);
   }
 
-  refused(error) {
+  onConnectError(error) {
     if (error?.message === "unauthorized") {
       this.sessionEnded = true;
       showBanner("session-ended", "Your session has ended. Please sign in again.", {

@@ -87,10 +87,14 @@ export class TableDialog {
   }
 
   changed(change) {
-    if (!this.isOpen || change.kind === "reset" || change.id !== this.tableId) {
-      if (this.isOpen && change.kind === "reset" && !this.store.get(this.tableId)) this.showGone(null);
+    if (!this.isOpen) return;
+    if (change.kind === "reset") {
+      const table = this.store.get(this.tableId);
+      if (!table) this.showGone(null);
+      else if (table.version !== this.shown.version) this.showUpdated("someone else");
       return;
     }
+    if (change.id !== this.tableId) return;
     if (change.kind === "removed") {
       this.showGone(change.by);
       return;
@@ -100,7 +104,11 @@ export class TableDialog {
       this.refresh();
       return;
     }
-    this.bannerText.textContent = `Table was updated by ${change.by}. Refresh to see latest?`;
+    this.showUpdated(change.by);
+  }
+
+  showUpdated(name) {
+    this.bannerText.textContent = `Table was updated by ${name}. Refresh to see latest?`;
     this.banner.hidden = false;
   }
 

@@ -45,13 +45,14 @@ export class FloorPlanView {
 
   draw(table, { entering = false } = {}) {
     let tile = this.tile(table.tableId);
-    if (!tile) {
+    const isNew = !tile;
+    if (isNew) {
       tile = createTile(table);
       this.root.append(tile);
-      if (entering) flash(tile, "is-entering");
     }
     updateTile(tile, table, this.labels);
     placeTile(tile, table);
+    if (isNew && entering) flash(tile, "is-entering");
     return tile;
   }
 

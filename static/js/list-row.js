@@ -1,6 +1,6 @@
 // One row of the list view.
 
-import { relativeTime, setPending, statusBadge } from "./table-render.js";
+import { relativeTime, setPending, setStatusClasses, statusBadge } from "./table-render.js";
 
 function cell(className = "") {
   const td = document.createElement("td");
@@ -34,8 +34,7 @@ export function createStatusRow(table, selectable) {
 }
 
 export function updateRow(row, table, labels, floorNames, selected) {
-  row.className = `row status-${table.status}`;
-  row.dataset.status = table.status;
+  setStatusClasses(row, "row", table);
   setPending(row, table);
   const box = row.querySelector("[data-select-table]");
   if (box) {

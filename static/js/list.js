@@ -133,11 +133,10 @@ export class ListView {
     for (const table of rows) {
       let row = existing.get(String(table.tableId));
       existing.delete(String(table.tableId));
-      if (!row) {
-        row = createStatusRow(table, this.canChange);
-        if (table.tableId === entering) flash(row, "is-entering");
-      }
+      const isNew = !row;
+      if (isNew) row = createStatusRow(table, this.canChange);
       updateRow(row, table, this.labels, this.floorNames, this.selected.has(table.tableId));
+      if (isNew && table.tableId === entering) flash(row, "is-entering");
       // Move only rows out of order, so running colour transitions are not cut short.
       if (row === cursor) cursor = cursor.nextElementSibling;
       else this.body.insertBefore(row, cursor);

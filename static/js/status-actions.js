@@ -58,7 +58,7 @@ export class StatusActions extends EventTarget {
 
   /** Apply the server's answer to one change. */
   settle(entry, response) {
-    this.store.clearPending(entry.tableId);
+    if (response.status !== 401 || !this.queue.latestFor(entry.tableId)) this.store.clearPending(entry.tableId);
     if (response.ok) {
       this.store.acceptServerTable(response.data, { local: true });
       this.report("saved", entry);
@@ -144,6 +144,10 @@ export class StatusActions extends EventTarget {
           break; // still unreachable: try again on the next reconnect
         }
         if (response.status >= 500) break;
+        if (response.status === 401) {
+          this.settle(entry, response); // kept: it is sent once the person signs in again
+          break;
+        }
         if (response.status === 429) {
           this.retryTimer = setTimeout(() => this.flush(), (response.retryAfter || 1) * 1000);
           break;

@@ -32,10 +32,20 @@ export function createTile(table) {
   return tile;
 }
 
+const STATUSES = ["available", "occupied", "reserved", "maintenance"];
+
+/** Set the shape and status classes, leaving any running animation class alone. */
+export function setStatusClasses(element, base, table) {
+  element.classList.add(base);
+  for (const status of STATUSES) element.classList.toggle(`status-${status}`, status === table.status);
+  element.dataset.status = table.status;
+}
+
 /** Bring a tile's words, status and pending marker up to date. */
 export function updateTile(tile, table, labels) {
-  tile.className = `tile tile--${table.shape} status-${table.status}`;
-  tile.dataset.status = table.status;
+  setStatusClasses(tile, "tile", table);
+  tile.classList.toggle("tile--round", table.shape === "round");
+  tile.classList.toggle("tile--rect", table.shape !== "round");
   setPending(tile, table);
   tile.querySelector(".tile__number").textContent = table.tableNumber;
   tile.querySelector(".tile__seats").textContent = `${table.capacity} seats`;

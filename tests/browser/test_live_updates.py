@@ -16,6 +16,18 @@ WATCH_STATUS = """([selector, status]) => { window.statusSeenAt = new Promise((r
   }).observe(document.body, { subtree: true, attributes: true, childList: true });
 }); }"""
 
+# Records the fade-in of added tiles and the fade-out of leaving ones, as they start.
+WATCH_ANIMATIONS = """() => {
+  window.animationsSeen = [];
+  const note = (name) => { if (!window.animationsSeen.includes(name)) window.animationsSeen.push(name); };
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      for (const node of change.addedNodes) if (node.classList?.contains("is-entering")) note("is-entering");
+      if (change.type === "attributes" && change.target.classList.contains("is-leaving")) note("is-leaving");
+    }
+  }).observe(document.getElementById("floor-plan"), { subtree: true, childList: true, attributes: true });
+}"""
+
 
 def test_status_change_reaches_the_other_screen_within_500ms(open_page, live):
     """A host taps Occupied; the viewer's plan shows it within 500 ms, both screens Live."""
@@ -55,6 +67,7 @@ def test_manager_create_edit_delete_reach_the_other_screen(open_page, live):
     manager = open_page("manager", "/tables?floor=2", wait_live=False)
     viewer = open_page("viewer", "/tables?floor=2")
     available = int(viewer.locator('[data-count="available"] [data-count-value]').inner_text())
+    viewer.evaluate(WATCH_ANIMATIONS)
 
     manager.goto(f"{live.url}/tables/new?floor=2")
     manager.fill("#field-table_number", "M-50")
@@ -102,6 +115,7 @@ def test_manager_create_edit_delete_reach_the_other_screen(open_page, live):
         "n => document.querySelector('[data-count=\"available\"] [data-count-value]').textContent === String(n)",
         arg=available,
     )
+    assert viewer.evaluate("() => window.animationsSeen") == ["is-entering", "is-leaving"]
 
 
 def test_open_dialog_shows_who_deleted_the_table(open_page, live):
