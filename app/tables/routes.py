@@ -49,6 +49,7 @@ def floor_plan():
     # The head is read before the tables, so the page's state is at least as new as its id.
     head = latest_event_id([floor]) if floor is not None else None
     tables = table_service.tables_on([floor]) if floor is not None else []
+    width, height = plan_size(tables)
     return render_template(
         "tables/floor_plan.html",
         nav="plan",
@@ -56,8 +57,8 @@ def floor_plan():
         floors=floors,
         tables=tables,
         counts=status_counts(tables),
-        plan_width=plan_size(tables)[0],
-        plan_height=plan_size(tables)[1],
+        plan_width=width,
+        plan_height=height,
         labels=STATUS_LABELS,
         state=page_state(view="plan", floor=floor, floors=floors, tables=tables, head=head),
     )
