@@ -85,6 +85,9 @@ class Config:
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one before_request that knows about bearer tokens
     WTF_CSRF_TIME_LIMIT = None
     RATELIMIT_HEADERS_ENABLED = True
+    # Flask-Limiter truncates its own Retry-After to 0 in a window's last second; app.errors
+    # sets Retry-After (rounded up) and the library's copy goes under this name instead.
+    RATELIMIT_HEADER_RETRY_AFTER = "X-RateLimit-Retry-After"
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
     @property

@@ -1,6 +1,8 @@
 """The one place exceptions become responses: JSON for the API, HTML pages elsewhere."""
 
 import logging
+import math
+import time
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
@@ -9,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import csrf, db
+from app.extensions import csrf, db, limiter
 from app.services.errors import ServiceError
 from app.web import wants_json
 
@@ -35,10 +37,11 @@ def _page(status: int, message: str):
 
 
 def _retry_after(error: RateLimitExceeded) -> int:
-    try:
-        return max(1, int(error.limit.limit.get_expiry()))
-    except (AttributeError, TypeError, ValueError):
-        return 1
+    """Whole seconds until the window resets, rounded up: never 0, which would invite a retry storm."""
+    current = limiter.current_limit
+    if current is not None:
+        return max(1, math.ceil(current.reset_at - time.time()))
+    return max(1, int(error.limit.limit.get_expiry()))
 
 
 def register(app: Flask) -> None:
