@@ -1,11 +1,19 @@
-"""Broadcasting committed changes to the floor rooms, batching bursts of status changes."""
+"""Delivering committed changes to this process's sockets, batching bursts of status changes.
+
+Every process receives every committed event exactly once and in commit order (through
+Redis, or directly without it) and hands it to its Broadcaster, which emits to its own
+sockets only. Status changes are held per room for the batch window and go out as one
+`tables:batch_update` (a lone change as `table:status_changed`); any other event first
+flushes the rooms it goes to, so each socket sees event ids in increasing order. A socket
+in `all_tables` gets every status change through that room only, never twice.
+"""
 
 import logging
 import threading
 import time
 
 from app.realtime import metrics
-from app.realtime.rooms import rooms_for_floors
+from app.realtime.rooms import ALL_TABLES, floor_room, rooms_for_floors
 
 log = logging.getLogger(__name__)
 STATUS_CHANGED = "table:status_changed"
@@ -31,84 +39,75 @@ def batch_item(message: dict) -> dict:
 
 
 class Broadcaster:
-    """Emits each committed event once to `floor:N` (old and new) and `all_tables`.
-
-    Status changes on one floor within the batch window go out together as one
-    `tables:batch_update`; a lone change goes out as `table:status_changed`. Any other
-    event first flushes the floor's pending batch, so clients see commit order.
-    """
+    """Emits committed events to the local members of `floor:N` and `all_tables`."""
 
     def __init__(self, socketio, window_ms: int, timers: bool) -> None:
         self.socketio = socketio
         self.window = window_ms / 1000
-        # A CLI or worker process has no server loop to run timers on; it batches per commit.
+        # Without a server loop (CLI, in-process tests off) there is nobody to wait for.
         self.timers = timers and window_ms > 0
-        self.pending: dict[int, list[dict]] = {}
-        self.lock = threading.Lock()
+        self.pending: dict[str, list[dict]] = {}
+        # Held while emitting too, so a timer's flush and a new event cannot overtake each other.
+        self.lock = threading.RLock()
 
-    def publish(self, items: list[dict]) -> None:
-        """Hand over the events of one committed transaction, in commit order."""
-        committed_at = time.perf_counter()
-        for item in items:
-            item["committedAt"] = committed_at
-        if not self.timers:
-            self._publish_now(items)
-            return
-        for item in items:
-            if item["event"] == STATUS_CHANGED:
-                self._add_to_batch(item)
-            else:
-                for floor in item["rooms_floors"]:
-                    self.flush(floor)
-                self._emit(item["event"], item["message"], item["rooms_floors"], [item])
-
-    def _publish_now(self, items: list[dict]) -> None:
-        by_floor: dict[int, list[dict]] = {}
-        for item in items:
-            if item["event"] == STATUS_CHANGED:
-                by_floor.setdefault(item["message"]["floor"], []).append(item)
-            else:
-                for floor in item["rooms_floors"]:
-                    self._emit_status(by_floor.pop(floor, []))
-                self._emit(item["event"], item["message"], item["rooms_floors"], [item])
-        for batch in by_floor.values():
-            self._emit_status(batch)
-
-    def _add_to_batch(self, item: dict) -> None:
-        floor = item["message"]["floor"]
+    def deliver(self, items: list[dict]) -> None:
+        """Take the events of one commit, in commit order, and emit or batch them."""
         with self.lock:
-            batch = self.pending.setdefault(floor, [])
+            for item in items:
+                if item["event"] == STATUS_CHANGED:
+                    self._hold(item)
+                else:
+                    rooms = rooms_for_floors(item["floors"])
+                    self.flush(rooms)
+                    self._emit(item["event"], item["message"], rooms, [item])
+            if not self.timers:
+                self.flush()
+
+    def _hold(self, item: dict) -> None:
+        for room in (floor_room(item["message"]["floor"]), ALL_TABLES):
+            batch = self.pending.setdefault(room, [])
             batch.append(item)
-            first = len(batch) == 1
-        if first:
-            self.socketio.start_background_task(self._flush_later, floor)
+            if len(batch) == 1 and self.timers:
+                self.socketio.start_background_task(self._flush_later, room)
 
-    def _flush_later(self, floor: int) -> None:
+    def _flush_later(self, room: str) -> None:
         self.socketio.sleep(self.window)
-        self.flush(floor)
-
-    def flush(self, floor: int) -> None:
-        """Send the floor's pending status changes now."""
         with self.lock:
-            batch = self.pending.pop(floor, [])
-        self._emit_status(batch)
+            self.flush([room])
 
-    def _emit_status(self, batch: list[dict]) -> None:
-        if not batch:
-            return
-        floor = batch[0]["message"]["floor"]
-        if len(batch) == 1:
-            self._emit(STATUS_CHANGED, batch[0]["message"], [floor], batch)
-        else:
-            self._emit(BATCH, [batch_item(item["message"]) for item in batch], [floor], batch)
+    def flush(self, rooms: list[str] | None = None) -> None:
+        """Send the held status changes of these rooms (all rooms for None) now."""
+        with self.lock:
+            for room in list(self.pending) if rooms is None else rooms:
+                batch = self.pending.pop(room, None)
+                if not batch:
+                    continue
+                recipients = room if room == ALL_TABLES else self._floor_only(room)
+                if not recipients:
+                    continue
+                if len(batch) == 1:
+                    self._emit(STATUS_CHANGED, batch[0]["message"], recipients, batch)
+                else:
+                    self._emit(BATCH, [batch_item(item["message"]) for item in batch], recipients, batch)
 
-    def _emit(self, event: str, payload: object, floors: list[int], items: list[dict]) -> None:
+    def _floor_only(self, room: str) -> str | list[str]:
+        """The room, or its members not also in all_tables (who get the change from there)."""
+        rooms = self._manager().rooms.get("/", {})
+        everything = rooms.get(ALL_TABLES)
+        if not everything:
+            return room
+        return [sid for sid in rooms.get(room, {}) if sid not in everything]
+
+    def _manager(self):
+        return self.socketio.server.manager
+
+    def _emit(self, event: str, payload: object, to: str | list[str], items: list[dict]) -> None:
         try:
-            self.socketio.emit(event, payload, to=rooms_for_floors(floors))
-        except Exception:  # noqa: BLE001 - a failed broadcast must not fail the committed change
+            self._manager().emit(event, payload, namespace="/", room=to, ignore_queue=True)
+        except Exception:  # noqa: BLE001 - a failed emit must not fail the committed change
             log.exception("broadcast of %s failed", event)
             metrics.delivery_failed()
             return
-        now = time.perf_counter()
+        now = time.time()
         for item in items:
             metrics.event_broadcast(item["event"], now - item["committedAt"])

@@ -1,8 +1,16 @@
-"""Socket.IO client managers that can end every socket of a user or sign-in, in any process."""
+"""Socket.IO client managers: the ordered event feed, and ending sessions in every process.
+
+Committed events travel as one internal message, `FEED`. Without Redis it is handed to
+this process's Broadcaster at once. With Redis it is published only, with no sender host,
+so every process (the sender too) takes it from the one ordered Redis stream: a process's
+own events can never overtake another's that committed first.
+"""
 
 import socketio
 
 END_SESSION = "tableside:end_session"
+FEED = "tableside:feed"
+ANY_HOST = "*"
 
 
 def _disconnect_room(manager, namespace: str, room: str) -> None:
@@ -10,10 +18,21 @@ def _disconnect_room(manager, namespace: str, room: str) -> None:
         manager.server.disconnect(sid, namespace=namespace, ignore_queue=True)
 
 
+def _deliver(items: list[dict]) -> None:
+    from app.realtime.server import local_broadcaster
+
+    broadcaster = local_broadcaster()
+    if broadcaster is not None:
+        broadcaster.deliver(items)
+
+
 class LocalManager(socketio.Manager):
-    """One process: ending a room's sessions disconnects its sockets here."""
+    """One process: the feed goes straight to the Broadcaster; ending sessions disconnects here."""
 
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        if event == FEED:
+            _deliver(data)
+            return None
         if event == END_SESSION:
             _disconnect_room(self, namespace or "/", to or room)
             return None
@@ -21,9 +40,20 @@ class LocalManager(socketio.Manager):
 
 
 class QueueManager(socketio.RedisManager):
-    """Several processes on Redis: every process disconnects its own sockets of the room."""
+    """Several processes on Redis: the feed is read back from Redis by every process, in order."""
+
+    def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        if event == FEED:
+            self._publish({"method": "emit", "event": FEED, "data": data, "namespace": "/", "host_id": ANY_HOST})
+            return None
+        return super().emit(
+            event, data, namespace=namespace, room=room, skip_sid=skip_sid, callback=callback, to=to, **kwargs
+        )
 
     def _handle_emit(self, message):
+        if message.get("event") == FEED:
+            _deliver(message["data"])
+            return None
         if message.get("event") == END_SESSION:
             _disconnect_room(self, message.get("namespace") or "/", message.get("room"))
             return None

@@ -1,6 +1,7 @@
 """Binding Socket.IO to the app, broadcasting after commit, and the background jobs."""
 
 import logging
+import time
 
 from flask import Flask
 from sqlalchemy import event
@@ -11,9 +12,13 @@ from app.extensions import socketio
 
 # Imported before any init_app: Flask-SocketIO keeps handlers for every later app only if
 # they are registered while no server exists yet (tests build many apps in one process).
-from app.realtime import events  # noqa: F401, I001
+from app.realtime import (
+    events,  # noqa: F401, I001
+    metrics,
+)
 from app.realtime.broadcast import Broadcaster
-from app.realtime.managers import LocalManager, QueueManager
+from app.realtime.managers import FEED, LocalManager, QueueManager
+from app.services.commit_order import end_change
 from app.services.event_log import discard_pending, take_pending
 
 log = logging.getLogger(__name__)
@@ -52,17 +57,37 @@ def _install_commit_hooks() -> None:
         return
     event.listen(Session, "after_commit", _after_commit)
     event.listen(Session, "after_rollback", _after_rollback)
+    event.listen(Session, "after_transaction_end", _after_transaction_end)
     _hooks_installed = True
 
 
+def local_broadcaster() -> Broadcaster | None:
+    """This process's Broadcaster (the feed hands it every committed event)."""
+    return _broadcaster
+
+
 def _after_commit(session: Session) -> None:
+    """Publish the committed events while the commit-order lock is still held."""
     items = take_pending(session)
-    if items and _broadcaster is not None:
-        _broadcaster.publish(items)
+    if not items:
+        return
+    committed_at = time.time()
+    for item in items:
+        item["committedAt"] = committed_at
+    try:
+        socketio.emit(FEED, items)
+    except Exception:  # noqa: BLE001 - the change is committed; clients catch up by sync
+        log.exception("publishing %d committed events failed", len(items))
+        metrics.delivery_failed()
 
 
 def _after_rollback(session: Session) -> None:
     discard_pending(session)
+
+
+def _after_transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        end_change(session)
 
 
 def start_background_jobs(app: Flask) -> None:

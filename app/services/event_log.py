@@ -3,31 +3,15 @@
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import delete, func, or_, select
 
 from app.extensions import db
 from app.models import Event
 from app.models.event_state import EventLogState
 from app.models.time import utcnow
+from app.services.commit_order import begin_change
 
-# Any constant works; it names the lock that orders event ids by commit on PostgreSQL.
-_EVENT_ORDER_LOCK = 74_221_001
 PENDING_KEY = "tableside_pending_events"
-
-
-def begin_change() -> None:
-    """Serialize event writers until commit, so event ids follow commit order.
-
-    Two PostgreSQL transactions may take sequence values in one order and commit in the
-    other; a client syncing from the later id would then skip the earlier event forever.
-    The transaction-scoped advisory lock makes "take an id" and "commit" one step per
-    writer. SQLite already serializes writers with its database lock.
-
-    Every writing service calls this first, before taking any row lock, so two writers
-    can never hold one lock each and wait for the other's (a layout save locks many rows).
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _EVENT_ORDER_LOCK})
 
 
 def record_event(kind: str, payload: dict, actor: str, old_floor: int | None = None) -> Event:
@@ -44,7 +28,7 @@ def record_event(kind: str, payload: dict, actor: str, old_floor: int | None = N
     db.session.add(event)
     db.session.flush()
     pending = db.session.info.setdefault(PENDING_KEY, [])
-    pending.append({"event": kind, "message": event.message(), "rooms_floors": _floors_of(event)})
+    pending.append({"event": kind, "message": event.message(), "floors": _floors_of(event)})
     return event
 
 

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import IdempotencyRecord, Table
 from app.models.time import isoformat, utcnow
+from app.services.commit_order import begin_change
 from app.services.errors import Conflict, ValidationError
-from app.services.event_log import begin_change, record_event
+from app.services.event_log import record_event
 from app.services.tables import get_table
 
 SYSTEM = "system"

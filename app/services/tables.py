@@ -6,8 +6,9 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Floor, Table
 from app.models.time import isoformat, utcnow
+from app.services.commit_order import begin_change
 from app.services.errors import Conflict, NotFound, ValidationError
-from app.services.event_log import begin_change, record_event
+from app.services.event_log import record_event
 
 # Layout fields a manager may move with the editor.
 LAYOUT_FIELDS = {"x": "x", "y": "y", "rotation": "rotation", "width": "width", "height": "height"}

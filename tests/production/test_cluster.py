@@ -144,3 +144,32 @@ def test_worker_hold_expiry_reaches_clients_of_both_processes(cluster, sockets):
         assert released["updatedBy"] == "system" and released["notes"] == "Reservation hold expired"
     assert eventually(lambda: host.get(f"/api/tables/{table['tableId']}").json()["status"] == "available")
     assert second.process.poll() is None
+
+
+def test_every_watcher_sees_event_ids_in_commit_order_across_processes(cluster, sockets):
+    """Writers on both processes at once: watchers on each see every id once, strictly increasing."""
+    first, second = cluster.webs
+    manager = StaffApi(first.url, "manager")
+    tables = [manager.create_table(floor=1) for _ in range(8)]
+    writers = [StaffApi(web.url, "manager") for web in cluster.webs for _ in range(2)]
+    watchers = [sockets(web.url, manager.token) for web in cluster.webs]
+    for watcher in watchers:
+        assert watcher.join(1)["ok"]
+    start = int(watchers[0].sync(None)["lastEventId"])
+
+    def churn(api: StaffApi, offset: int) -> None:
+        for n in range(12):
+            table = tables[(offset + n) % len(tables)]
+            api.set_status(table["tableId"], ("occupied", "available", "reserved")[n % 3], critical=True)
+
+    threads = [threading.Thread(target=churn, args=(api, n)) for n, api in enumerate(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    committed = [int(e["eventId"]) for e in manager.get("/api/events", after=start).json()["events"]]
+    assert len(committed) == 48
+    for watcher in watchers:
+        assert eventually(lambda w=watcher: len(table_event_ids(w)) >= 48, timeout=10)
+        seen = [i for i in table_event_ids(watcher) if i > start]
+        assert seen == committed, "each watcher gets every event once, in commit order"

@@ -84,7 +84,7 @@ def test_committed_events_are_handed_to_the_broadcaster_once(db, monkeypatch):
     from app.realtime import server
 
     received = []
-    monkeypatch.setattr(server._broadcaster, "publish", lambda items: received.append([i["event"] for i in items]))
+    monkeypatch.setattr(server._broadcaster, "deliver", lambda items: received.append([i["event"] for i in items]))
     table = new_table()
     change_status(table.id, "occupied", by="host")
     assert received == [["table:created"], ["table:status_changed"]]
