@@ -18,6 +18,11 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username))
 
 
+def list_users() -> list[User]:
+    """Every account, active ones first, then by username."""
+    return list(db.session.scalars(select(User).order_by(User.active.desc(), User.username)))
+
+
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:

@@ -2,12 +2,10 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.auth.permissions import role_required
-from app.extensions import db
 from app.floors.access import whole_restaurant_manager
-from app.models import ROLES, User
+from app.models import ROLES
 from app.services import floors as floor_service
 from app.services import users as user_service
 from app.services.errors import Conflict, ValidationError
@@ -15,7 +13,7 @@ from app.users import bp
 
 
 def _page(errors: dict | None = None, form: dict | None = None, target: object = None, status: int = 200):
-    staff = db.session.scalars(select(User).order_by(User.active.desc(), User.username)).all()
+    staff = user_service.list_users()
     return render_template(
         "users/index.html",
         nav="users",
