@@ -35,14 +35,3 @@ def announce_heads(app: Flask) -> None:
                 ignore_queue=True,
             )
         db.session.remove()
-
-
-def announce_heads_forever(app: Flask) -> None:
-    """Announce heads every HEAD_INTERVAL_SECONDS until the process stops."""
-    interval = app.config["HEAD_INTERVAL_SECONDS"]
-    while True:
-        socketio.sleep(interval)
-        try:
-            announce_heads(app)
-        except Exception:  # noqa: BLE001 - a database hiccup must not end the ticker
-            log.exception("announcing room heads failed")

@@ -41,14 +41,3 @@ def end_stale_sockets(app: Flask) -> int:
         socketio.server.emit("tables:error", SESSION_ENDED, to=connection.sid, namespace="/", ignore_queue=True)
         socketio.server.disconnect(connection.sid, namespace="/", ignore_queue=True)
     return len(stale)
-
-
-def end_stale_sockets_forever(app: Flask) -> None:
-    """Check the open sockets' accounts every HEAD_INTERVAL_SECONDS until the process stops."""
-    interval = app.config["HEAD_INTERVAL_SECONDS"]
-    while True:
-        socketio.sleep(interval)
-        try:
-            end_stale_sockets(app)
-        except Exception:  # noqa: BLE001 - a database hiccup must not end the check
-            log.exception("checking open sockets' accounts failed")
