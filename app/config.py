@@ -85,6 +85,9 @@ class Config:
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one before_request that knows about bearer tokens
     WTF_CSRF_TIME_LIMIT = None
     RATELIMIT_HEADERS_ENABLED = True
+    # "5 per second" means any second, not each clock second: fixed windows let a burst of
+    # eight that straddles a boundary through untouched.
+    RATELIMIT_STRATEGY = "moving-window"
     # Flask-Limiter truncates its own Retry-After to 0 in a window's last second; app.errors
     # sets Retry-After (rounded up) and the library's copy goes under this name instead.
     RATELIMIT_HEADER_RETRY_AFTER = "X-RateLimit-Retry-After"
