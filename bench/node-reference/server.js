@@ -1,0 +1,101 @@
+// Reference Socket.IO 4.8 server for Tableside's benchmarks (bench/README.md).
+//
+// It does only what the benchmark measures: accepts any handshake (the auth token is
+// not checked), lets a client join `floor:N` with an acknowledgement, and on
+// `POST /api/tables/<id>/status` broadcasts a `table:status_changed`-shaped payload to
+// the table's floor room. BATCH_WINDOW_MS > 0 holds changes per room for that long, as
+// Tableside does, and sends several as one `tables:batch_update`.
+"use strict";
+
+const http = require("node:http");
+const { Server } = require("socket.io");
+
+const port = Number(process.env.PORT || 5100);
+const windowMs = Number(process.env.BATCH_WINDOW_MS || 0);
+const floor = 1;
+let eventId = 0;
+const status = new Map();
+const pending = new Map();
+
+function readJson(request) {
+  return new Promise((resolve) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      try {
+        resolve(JSON.parse(body || "{}"));
+      } catch {
+        resolve({});
+      }
+    });
+  });
+}
+
+function asBatchItem(change) {
+  return { ...change, status: change.newStatus };
+}
+
+function flush(io, room) {
+  const held = pending.get(room) || [];
+  pending.delete(room);
+  if (held.length === 1) io.to(room).emit("table:status_changed", held[0]);
+  else if (held.length > 1) io.to(room).emit("tables:batch_update", held.map(asBatchItem));
+}
+
+function broadcast(io, change) {
+  const room = `floor:${change.floor}`;
+  if (windowMs <= 0) {
+    io.to(room).emit("table:status_changed", change);
+    return;
+  }
+  if (!pending.has(room)) {
+    pending.set(room, []);
+    setTimeout(() => flush(io, room), windowMs);
+  }
+  pending.get(room).push(change);
+}
+
+const httpServer = http.createServer(async (request, response) => {
+  const match = request.url.match(/^\/api\/tables\/(\d+)\/status$/);
+  if (request.method === "GET" && request.url === "/healthz") {
+    response.writeHead(200, { "Content-Type": "application/json" });
+    response.end('{"status":"ok"}');
+    return;
+  }
+  if (!match || (request.method !== "POST" && request.method !== "PATCH")) {
+    response.writeHead(404).end();
+    return;
+  }
+  const body = await readJson(request);
+  const tableId = Number(match[1]);
+  const now = new Date().toISOString();
+  const change = {
+    eventId: String(++eventId),
+    tableId,
+    tableNumber: `T-${String(tableId).padStart(3, "0")}`,
+    floor,
+    oldStatus: status.get(tableId) || "available",
+    newStatus: body.status || "occupied",
+    updatedBy: "manager",
+    updatedAt: now,
+    notes: body.notes ?? null,
+  };
+  status.set(tableId, change.newStatus);
+  broadcast(io, change);
+  response.writeHead(200, { "Content-Type": "application/json" });
+  response.end(JSON.stringify({ tableId, status: change.newStatus, notes: change.notes, version: eventId }));
+});
+
+const io = new Server(httpServer, { pingInterval: 2000, pingTimeout: 2000, maxHttpBufferSize: 64 * 1024 });
+
+io.on("connection", (socket) => {
+  socket.emit("tables:connected", { socketId: socket.id });
+  socket.on("tables:join", (data, ack) => {
+    const wanted = data && Number.isInteger(data.floor) ? `floor:${data.floor}` : "all_tables";
+    socket.join(wanted);
+    if (typeof ack === "function") ack({ ok: true, room: wanted });
+  });
+});
+
+httpServer.listen(port, "127.0.0.1", () => console.log(`node reference listening on ${port}`));
+process.on("SIGTERM", () => process.exit(0));
