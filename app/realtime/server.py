@@ -44,7 +44,9 @@ def init_realtime(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
-    _broadcaster = Broadcaster(socketio, config["BATCH_WINDOW_MS"], timers=bool(serving))
+    _broadcaster = Broadcaster(
+        socketio, config["BATCH_WINDOW_MS"], timers=bool(serving), app=app if config["REDIS_URL"] else None
+    )
     _install_commit_hooks()
 
 

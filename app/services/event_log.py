@@ -28,11 +28,12 @@ def record_event(kind: str, payload: dict, actor: str, old_floor: int | None = N
     db.session.add(event)
     db.session.flush()
     pending = db.session.info.setdefault(PENDING_KEY, [])
-    pending.append({"event": kind, "message": event.message(), "floors": _floors_of(event)})
+    pending.append({"event": kind, "message": event.message(), "floors": floors_of(event)})
     return event
 
 
-def _floors_of(event: Event) -> list[int]:
+def floors_of(event: Event) -> list[int]:
+    """The floors an event is news on: its own, and the one a moved table left."""
     return [event.floor] if event.old_floor is None else [event.floor, event.old_floor]
 
 
