@@ -66,9 +66,10 @@ def test_production_cookies_are_secure_httponly_and_lax(tmp_path):
     try:
         # requests keeps Secure cookies to itself over http, so the session goes back by hand.
         first = requests.get(f"{live.url}/api/auth/csrf", timeout=10)
+        csrf = first.json()["csrfToken"]
         response = requests.post(
             f"{live.url}/login",
-            data={"username": "manager", "password": PASSWORD, "remember": "1", "csrf_token": first.json()["csrfToken"]},
+            data={"username": "manager", "password": PASSWORD, "remember": "1", "csrf_token": csrf},
             headers={"Cookie": f"session={first.cookies['session']}"},
             allow_redirects=False,
             timeout=10,
