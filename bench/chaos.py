@@ -12,6 +12,7 @@ fine. Run from the repository root:
 """
 
 import argparse
+import signal
 import sys
 import tempfile
 import time
@@ -76,4 +77,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # SIGTERM unwinds like Ctrl+C, so the servers stop and PostgreSQL and Redis are left running.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     sys.exit(main())

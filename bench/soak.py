@@ -13,6 +13,7 @@ floors: `lost` counts the ones that never reached a client, live or by sync (mus
 """
 
 import argparse
+import signal
 import sys
 import tempfile
 import time
@@ -48,9 +49,12 @@ def sent_at(cluster: ChaosCluster, writers: Writers) -> dict[int, float]:
     by_key = {change.key: change.sent_at for change in list(writers.changes)}
     sent = {}
     for event_id, kind, payload in cluster.events():
-        key = payload.get("notes") if kind == "table:status_changed" else payload.get("tableNumber")
-        if kind == "table:updated":
-            key = payload.get("changes", {}).get("notes")
+        key = {
+            "table:status_changed": payload.get("notes"),
+            "table:created": payload.get("tableNumber"),
+            "table:updated": payload.get("changes", {}).get("notes"),
+            "table:deleted": f"delete:{payload.get('tableId')}",
+        }[kind]
         if key in by_key:
             sent[event_id] = by_key[key]
     return sent
@@ -138,4 +142,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # SIGTERM unwinds like Ctrl+C, so the servers stop and PostgreSQL and Redis are left running.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     sys.exit(main())
