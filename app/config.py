@@ -92,6 +92,9 @@ class Config:
     # "5 per second" means any second, not each clock second: fixed windows let a burst of
     # eight that straddles a boundary through untouched.
     RATELIMIT_STRATEGY = "moving-window"
+    # Redis away: count in this process's memory instead of failing requests with a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # Flask-Limiter truncates its own Retry-After to 0 in a window's last second; app.errors
     # sets Retry-After (rounded up) and the library's copy goes under this name instead.
     RATELIMIT_HEADER_RETRY_AFTER = "X-RateLimit-Retry-After"

@@ -62,9 +62,9 @@ class Broadcaster:
                 if item["event"] == STATUS_CHANGED:
                     self._hold(item)
                 else:
-                    rooms = rooms_for_floors(item["floors"])
-                    self.flush(rooms)
-                    self._emit(item["event"], item["message"], rooms, [item])
+                    self.flush()
+                    self._emit(item["event"], item["message"], rooms_for_floors(item["floors"]))
+                    self._count([item])
             if not self.timers:
                 self.flush()
 
@@ -90,53 +90,78 @@ class Broadcaster:
             return fresh
 
     def _hold(self, item: dict) -> None:
+        first = not self.pending
         for room in (floor_room(item["message"]["floor"]), ALL_TABLES):
-            batch = self.pending.setdefault(room, [])
-            batch.append(item)
-            if len(batch) == 1 and self.timers:
-                self.socketio.start_background_task(self._flush_later, room)
+            self.pending.setdefault(room, []).append(item)
+        if first and self.timers:
+            self.socketio.start_background_task(self._flush_later)
 
-    def _flush_later(self, room: str) -> None:
+    def _flush_later(self) -> None:
         self.socketio.sleep(self.window)
-        with self.lock:
-            self.flush([room])
+        self.flush()
 
-    def flush(self, rooms: list[str] | None = None) -> None:
-        """Send the held status changes of these rooms (all rooms for None) now."""
-        with self.lock:
-            for room in list(self.pending) if rooms is None else rooms:
-                batch = self.pending.pop(room, None)
-                if not batch:
-                    continue
-                recipients = room if room == ALL_TABLES else self._floor_only(room)
-                if not recipients:
-                    continue
-                if len(batch) == 1:
-                    self._emit(STATUS_CHANGED, batch[0]["message"], recipients, batch)
-                else:
-                    self._emit(BATCH, [batch_item(item["message"]) for item in batch], recipients, batch)
+    def flush(self) -> None:
+        """Send every held status change now, each socket getting its changes once and in order.
 
-    def _floor_only(self, room: str) -> str | list[str]:
-        """The room, or its members not also in all_tables (who get the change from there)."""
-        rooms = self._manager().rooms.get("/", {})
-        everything = rooms.get(ALL_TABLES)
-        if not everything:
-            return room
-        return [sid for sid in rooms.get(room, {}) if sid not in everything]
+        One window for all rooms, so no room's batch can overtake another's. A socket in
+        all_tables gets the all_tables batch; a socket in one floor room that floor's batch;
+        a socket in several floor rooms (a floor-limited list view) one batch of its own.
+        """
+        with self.lock:
+            pending, self.pending = self.pending, {}
+            if not pending:
+                return
+            rooms = self._manager().rooms.get("/", {})
+            everything = set(rooms.get(ALL_TABLES, {}))
+            floors = {room: batch for room, batch in pending.items() if room != ALL_TABLES}
+            seen: dict[str, list[str]] = {}
+            for room in floors:
+                for sid in rooms.get(room, {}):
+                    if sid not in everything:
+                        seen.setdefault(sid, []).append(room)
+            several = {sid: held for sid, held in seen.items() if len(held) > 1}
+            if everything and ALL_TABLES in pending:
+                self._emit_batch(pending[ALL_TABLES], ALL_TABLES)
+            for room, batch in floors.items():
+                members = rooms.get(room, {})
+                if not everything and not several:
+                    self._emit_batch(batch, room)
+                    continue
+                only_here = [sid for sid in members if sid not in everything and sid not in several]
+                if only_here:
+                    self._emit_batch(batch, only_here)
+            for sid, held in several.items():
+                merged = sorted({id(item): item for room in held for item in floors[room]}.values(), key=_event_id)
+                self._emit_batch(merged, sid)
+            # Every held change is in the all_tables list, whoever received it.
+            self._count(pending.get(ALL_TABLES, []))
+
+    def _emit_batch(self, batch: list[dict], to: str | list[str]) -> None:
+        if len(batch) == 1:
+            self._emit(STATUS_CHANGED, batch[0]["message"], to)
+        else:
+            self._emit(BATCH, [batch_item(item["message"]) for item in batch], to)
 
     def _manager(self):
         return self.socketio.server.manager
 
-    def _emit(self, event: str, payload: object, to: str | list[str], items: list[dict]) -> None:
+    def _emit(self, event: str, payload: object, to: str | list[str]) -> None:
         try:
             self._manager().emit(event, payload, namespace="/", room=to, ignore_queue=True)
         except Exception:  # noqa: BLE001 - a failed emit must not fail the committed change
             log.exception("broadcast of %s failed", event)
             metrics.delivery_failed()
-            return
+
+    @staticmethod
+    def _count(items: list[dict]) -> None:
+        """Record each delivered event once, with its time from commit to emit."""
         now = time.time()
         for item in items:
             metrics.event_broadcast(item["event"], now - item["committedAt"])
+
+
+def _event_id(item: dict) -> int:
+    return int(item["message"]["eventId"])
 
 
 def missed_events(app, after: int, before: int) -> list[dict]:

@@ -101,3 +101,19 @@ def test_an_edit_during_the_window_keeps_commit_order(watcher, staff):
     socket.wait_for("table:updated")
     assert socket.names() == ["table:status_changed", "table:updated"]
     assert table_event_ids(socket) == sorted(table_event_ids(socket))
+
+
+def test_a_socket_watching_two_floors_gets_one_batch_in_commit_order(connect, staff, ten_hosts):
+    """A floor-limited list view in floors 2 and 3 gets the burst once, as one batch with ids increasing."""
+    tables = [staff("manager").create_table(floor=2 + n % 2) for n in range(BURST)]
+    socket = connect("viewer")
+    assert socket.join(2)["ok"] and socket.join(3)["ok"]
+    on_two = connect("viewer")
+    assert on_two.join(2)["ok"]
+    burst(ten_hosts, tables, "reserved")
+    assert eventually(lambda: len(table_event_ids(socket)) == BURST)
+    quiet()
+    assert socket.names() == ["tables:batch_update"]
+    ids = table_event_ids(socket)
+    assert ids == sorted(ids) and len(set(ids)) == BURST
+    assert {item["floor"] for item in on_two.wait_for("tables:batch_update")} == {2}
