@@ -65,10 +65,9 @@ class Config:
     MAX_CONTENT_LENGTH = 64 * 1024
     # Green threads per process (eventlet's default pool is 1,024): one per open connection.
     MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "20000"))
-    # A serving process's garbage collector (app/serve.py): survivors frozen every GC_COLLECT_SECONDS,
-    # everything thawed and collected every GC_THAW_EVERY-th time; GC_COLLECT_SECONDS=0: Python's own.
-    GC_COLLECT_SECONDS = float(os.environ.get("GC_COLLECT_SECONDS", "60"))
-    GC_THAW_EVERY = int(os.environ.get("GC_THAW_EVERY", "10"))
+    # A serving process freezes what survives each full garbage collection and thaws and collects
+    # everything every GC_THAW_SECONDS (app/serve.py); 0 keeps Python's own collector.
+    GC_THAW_SECONDS = float(os.environ.get("GC_THAW_SECONDS", "600"))
 
     TOKEN_LIFETIME_SECONDS = int(os.environ.get("TOKEN_LIFETIME_SECONDS", "3600"))
     STATUS_RATE_LIMIT = os.environ.get("STATUS_RATE_LIMIT", "5 per second")

@@ -21,8 +21,6 @@ from app.realtime.server import start_background_jobs
 
 log = logging.getLogger("tableside.serve")
 DRAIN_SECONDS = 10
-# gen-2 threshold meaning "never by itself": counted in gen-1 collections (a few a second).
-NEVER = 1_000_000_000
 
 
 def raise_open_file_limit() -> int:
@@ -33,43 +31,40 @@ def raise_open_file_limit() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def tame_garbage_collector(interval: float, thaw_every: int) -> None:
-    """Keep full collections off the delivery path: long-lived objects frozen, gen 2 on a timer.
+def tame_garbage_collector(thaw_seconds: float) -> None:
+    """Make full collections walk only what is new: freeze the survivors after each one.
 
     A full collection walks every tracked object. With 1,000 sockets open that is about
     300,000 objects and stalled the whole process for 200-350 ms every few seconds, which
     whatever broadcast was in flight waited for (bench/README.md). Most of those objects
-    live as long as their socket, so every `interval` seconds the survivors are frozen out
-    of later collections after one collection of what is new since the last freeze (cheap:
-    a minute's new objects). Young collections run as before and free almost all cyclic
-    garbage; what a closed socket leaves behind among frozen objects is freed by every
-    `thaw_every`-th collection, which thaws everything first (the one stall left: about
-    200 ms per 1,000 open sockets, every `interval * thaw_every` seconds).
-    `interval` 0 leaves Python's collector as it is.
+    live as long as their socket, so startup objects are frozen, and after every full
+    collection its survivors are frozen too: Python still decides when to collect, but each
+    full collection only walks objects that arrived since the previous one. Cycles left
+    among frozen objects (a closed socket's) are freed every `thaw_seconds` by one
+    collection of everything (about 200 ms per 1,000 open sockets). 0 leaves Python's
+    collector as it is.
     """
-    if interval <= 0:
+    if thaw_seconds <= 0:
         return
     gc.collect()
     gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, NEVER)
-    socketio.start_background_task(_collect_forever, interval, max(1, thaw_every))
+    gc.callbacks.append(_freeze_survivors)
+    socketio.start_background_task(_thaw_forever, thaw_seconds)
 
 
-def _collect_forever(interval: float, thaw_every: int) -> None:
-    rounds = 0
+def _freeze_survivors(phase: str, info: dict) -> None:
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
+
+
+def _thaw_forever(interval: float) -> None:
     while True:
         socketio.sleep(interval)
-        rounds += 1
-        thaw = rounds % thaw_every == 0
         began = time.perf_counter()
-        if thaw:
-            gc.unfreeze()
+        gc.unfreeze()
         found = gc.collect()
-        gc.freeze()
         took_ms = round((time.perf_counter() - began) * 1000)
-        extra = {"collected": found, "frozen": gc.get_freeze_count(), "thawed": thaw, "ms": took_ms}
-        log.info("garbage collection", extra=extra)
+        log.info("full garbage collection", extra={"collected": found, "frozen": gc.get_freeze_count(), "ms": took_ms})
 
 
 def serve(app: Flask) -> None:
@@ -77,7 +72,7 @@ def serve(app: Flask) -> None:
     configure_logging()
     files = raise_open_file_limit()
     start_background_jobs(app)
-    tame_garbage_collector(app.config["GC_COLLECT_SECONDS"], app.config["GC_THAW_EVERY"])
+    tame_garbage_collector(app.config["GC_THAW_SECONDS"])
     host, port = app.config["HOST"], app.config["PORT"]
     log.info("serving", extra={"url": f"http://{host}:{port}", "async_mode": socketio.async_mode, "open_files": files})
     if socketio.async_mode == "eventlet":
