@@ -28,7 +28,7 @@ def held(kind: str, idle: int, args) -> None:
         time.sleep(2)
         before = sum(rss_kb(pid) for pid in server.pids)
         connected, seconds = idle_clients.open(server, idle, floor=2)
-        time.sleep(5)
+        time.sleep(10)  # let the young collections and the first full ones settle
         after = sum(rss_kb(pid) for pid in server.pids)
         per_socket = (after - before) / max(1, connected)
         print(
