@@ -9,8 +9,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import raise_open_files  # noqa: E402
-from bench.measure import arguments, compare, ratio_line  # noqa: E402
+from bench.harness import percentile, raise_open_files  # noqa: E402
+from bench.measure import arguments, compare  # noqa: E402
 
 
 def main() -> None:
@@ -18,7 +18,8 @@ def main() -> None:
     args = arguments(__doc__).parse_args()
     raise_open_files()
     results = compare(["eventlet", "gevent"], args)
-    print(ratio_line("gevent / eventlet, last-client p95", results["gevent"], results["eventlet"], float("inf")))
+    gevent, eventlet = (percentile(results[kind].last, 0.95) * 1000 for kind in ("gevent", "eventlet"))
+    print(f"last-client p95: eventlet {eventlet:.1f} ms, gevent {gevent:.1f} ms ({gevent / eventlet:.2f}x)")
 
 
 if __name__ == "__main__":
