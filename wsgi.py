@@ -6,6 +6,7 @@ if __name__ == "__main__":
     patch_for_server()
 
 from app import create_app  # noqa: E402
+from app.async_mode import patched_by_gevent_worker  # noqa: E402
 
 app = create_app()
 
@@ -13,3 +14,9 @@ if __name__ == "__main__":
     from app.serve import serve
 
     serve(app)
+elif patched_by_gevent_worker():
+    # `gunicorn -k gevent wsgi:app` imports this module in its worker and serves `app`
+    # itself; the worker still needs the jobs, limits and collector settings of serve().
+    from app.serve import prepare_process
+
+    prepare_process(app)

@@ -40,7 +40,7 @@ def _cooperative_psycopg_for_gevent() -> None:
     patch_psycopg()
 
 
-def _patched_by_gevent_worker() -> bool:
+def patched_by_gevent_worker() -> bool:
     """True inside gunicorn's gevent worker, which patches before importing the app."""
     try:
         from gevent import monkey
@@ -53,7 +53,7 @@ def serving_mode(configured: str) -> str:
     """The async mode Socket.IO should use in this process: threading unless patched for it."""
     if _patched_mode == configured:
         return configured
-    if configured == "gevent" and _patched_by_gevent_worker():
+    if configured == "gevent" and patched_by_gevent_worker():
         _cooperative_psycopg_for_gevent()
         return configured
     return "threading"

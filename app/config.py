@@ -49,6 +49,9 @@ class Config:
         }
     )
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Redis pub/sub channels ignore the database number: deployments (or test runs) sharing
+    # one Redis must not share a channel. Default: derived from the REDIS_URL database.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL") or None
     ALLOWED_ORIGINS = _origins(os.environ.get("ALLOWED_ORIGINS"))
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = int(os.environ.get("PORT", "5000"))

@@ -67,12 +67,18 @@ def _thaw_forever(interval: float) -> None:
         log.info("full garbage collection", extra={"collected": found, "frozen": gc.get_freeze_count(), "ms": took_ms})
 
 
-def serve(app: Flask) -> None:
-    """Serve HTTP and Socket.IO until SIGTERM or SIGINT."""
+def prepare_process(app: Flask) -> int:
+    """Set up a serving process: JSON logs, open-file limit, background jobs, the collector."""
     configure_logging()
     files = raise_open_file_limit()
     start_background_jobs(app)
     tame_garbage_collector(app.config["GC_THAW_SECONDS"])
+    return files
+
+
+def serve(app: Flask) -> None:
+    """Serve HTTP and Socket.IO until SIGTERM or SIGINT."""
+    files = prepare_process(app)
     host, port = app.config["HOST"], app.config["PORT"]
     log.info("serving", extra={"url": f"http://{host}:{port}", "async_mode": socketio.async_mode, "open_files": files})
     if socketio.async_mode == "eventlet":

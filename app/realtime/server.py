@@ -2,6 +2,7 @@
 
 import logging
 import time
+from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy import event
@@ -25,13 +26,25 @@ log = logging.getLogger(__name__)
 _broadcaster: Broadcaster | None = None
 
 
+def queue_channel(config) -> str:
+    """The Redis channel of this deployment: SOCKETIO_CHANNEL, or one per Redis database."""
+    if config.get("SOCKETIO_CHANNEL"):
+        return config["SOCKETIO_CHANNEL"]
+    database = urlsplit(config["REDIS_URL"]).path.strip("/") or "0"
+    return f"tableside-db{database}"
+
+
 def init_realtime(app: Flask) -> None:
     """Bind the shared `socketio` with the queue, origins, liveness and size limits."""
     global _broadcaster
     config = app.config
     mode = serving_mode(config["ASYNC_MODE"])
     serving = mode != "threading" or config.get("TESTING")
-    manager = QueueManager(config["REDIS_URL"], write_only=not serving) if config["REDIS_URL"] else LocalManager()
+    manager = (
+        QueueManager(config["REDIS_URL"], channel=queue_channel(config), write_only=not serving)
+        if config["REDIS_URL"]
+        else LocalManager()
+    )
     socketio.init_app(
         app,
         async_mode=mode,
