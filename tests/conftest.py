@@ -11,6 +11,7 @@ from app.config import TestConfig
 from app.extensions import db as _db
 from app.models import Floor, User
 from app.realtime import connections
+from tests.support.browser import browser  # noqa: F401 - the one Chromium every browser test shares
 
 PASSWORD = "correct-horse-battery"
 STAFF = {

@@ -4,27 +4,16 @@ Chromium is Debian's (`/usr/bin/chromium`), driven by Python Playwright; it is n
 downloaded. Without it the tests skip locally and fail under CI=true.
 """
 
-import os
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.support.browser import TABLET
 from tests.support.live_server import PASSWORD, ROOT, LiveServer, base_env, prepare_database
 
 OFFLINE_AFTER_SECONDS = 3
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TABLET = {"width": 768, "height": 1024}
 # A dining room for the screenshots and the tests: (number, section, seats, shape, x, y, w, h, rotation)
 MAIN_ROOM = [
     ("T-01", "Window", 2, "rect", 40, 40, 90, 70, 0),
@@ -47,30 +36,6 @@ OPENING_STATUSES = {
     "T-09": "occupied",
     "T-11": "maintenance",
 }
-
-
-def chromium_path() -> str:
-    """Debian's chromium, or fail under CI and skip elsewhere."""
-    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole browser suite; each test opens its own contexts."""
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 def service_app(database_url: str):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM_ARGS, TABLET, chromium_path
+from tests.support.browser import TABLET
 from tests.support.live_server import PASSWORD
 from tests.support.servers import start_sqlite_server
 
@@ -19,14 +19,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def page(tmp_path_factory, browser):
     """A manager signed in in headless Chromium on a real server, console messages recorded."""
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
     server = start_sqlite_server(tmp_path_factory.mktemp("csp"))
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
     context = browser.new_context(viewport=TABLET)
     context.add_init_script(REPORTER)
     tab = context.new_page()
@@ -40,8 +35,7 @@ def page(tmp_path_factory):
     tab.wait_for_url("**/tables**")
     tab.server_url = server.url
     yield tab
-    browser.close()
-    playwright.stop()
+    context.close()
     server.stop()
 
 
