@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import requests
 
 from tests.browser.conftest import indicator, screenshot, tile
 
@@ -175,24 +176,24 @@ def test_list_view_follows_every_floor_with_counts(open_page, live):
 
 
 def test_rate_limited_changes_are_rolled_back_with_a_message(open_page, live):
-    """Tapping faster than 5 changes a second shows the message and undoes the refused change."""
+    """A tap beyond 5 changes a second shows the message and undoes the refused change."""
     table = live.table("T-08")
     live.set_status(table["tableId"], "available")
     host = open_page("host")
     tile(host, table["tableId"]).click()
-    host.evaluate("""async () => {
-      const order = ["occupied", "available", "reserved", "available",
-                     "occupied", "available", "reserved", "available"];
-      for (const status of order) {
-        document.querySelector(`[data-set-status="${status}"]`).click();
-        await new Promise((resolve) => setTimeout(resolve, 30));
-      }
-    }""")
+    # The same host's other device uses up this second's five changes (the limit is per user),
+    # so the tap below is the sixth however fast this machine answers.
+    others = [live.table(number) for number in ("T-01", "T-03", "T-05", "T-06", "T-10")]
+    api = requests.Session()
+    api.headers["Authorization"] = f"Bearer {live.server.token('host')}"
+    for n, other in enumerate(others):
+        api.patch(f"{live.url}/api/tables/{other['tableId']}/status", json={"status": ("occupied", "available")[n % 2]})
+    host.locator('[data-set-status="occupied"]').click()
     host.wait_for_selector('[data-banner="rate-limited"]', timeout=3_000)
     assert host.locator('[data-banner="rate-limited"]').inner_text() == "Too many requests. Please slow down."
-    host.wait_for_timeout(1_200)
-    stored = live.table("T-08")["status"]
-    assert tile(host, table["tableId"]).get_attribute("data-status") == stored
+    host.wait_for_timeout(300)
+    assert tile(host, table["tableId"]).get_attribute("data-status") == "available"
+    assert live.table("T-08")["status"] == "available"
 
 
 def test_a_missed_broadcast_is_caught_up_from_the_room_head(open_page, live):
