@@ -38,16 +38,18 @@ def migrated_template(tmp_path_factory) -> Path:
     return path
 
 
+def app_on_copy(directory: Path, template: Path, **settings):
+    """An app on a fresh copy of the migrated template database, with config overrides."""
+    path = directory / "tableside.db"
+    shutil.copy(template, path)
+    config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", **settings})
+    return create_app(config)
+
+
 @pytest.fixture
 def app(tmp_path, migrated_template):
     """The app on its own copy of the migrated database, with floors 1-3 and staff."""
-    path = tmp_path / "tableside.db"
-    shutil.copy(migrated_template, path)
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{path}"
-
-    app = create_app(Config)
+    app = app_on_copy(tmp_path, migrated_template)
     with app.app_context():
         for number, name in ((1, "Main room"), (2, "Mezzanine"), (3, "Terrace")):
             _db.session.add(Floor(number=number, name=name, sort_order=number))

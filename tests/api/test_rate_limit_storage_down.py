@@ -2,26 +2,15 @@
 
 import pytest
 
-from app import create_app
-from app.config import TestConfig
 from app.extensions import db
 from app.models import Floor, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, app_on_copy
 
 
 @pytest.fixture
 def app_without_limit_store(tmp_path, migrated_template):
     """An app whose rate limits live in a Redis that does not answer."""
-    import shutil
-
-    path = tmp_path / "down.db"
-    shutil.copy(migrated_template, path)
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{path}"
-        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:1/0"
-
-    app = create_app(Config)
+    app = app_on_copy(tmp_path, migrated_template, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
     with app.app_context():
         db.session.add(Floor(number=1, name="Main", sort_order=1))
         user = User(username="host", role="host")

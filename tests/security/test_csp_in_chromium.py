@@ -22,21 +22,25 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def page(tmp_path_factory, browser):
     """A manager signed in in headless Chromium on a real server, console messages recorded."""
     server = start_sqlite_server(tmp_path_factory.mktemp("csp"))
-    context = browser.new_context(viewport=TABLET)
-    context.add_init_script(REPORTER)
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    tab.console = []
-    tab.on("console", lambda message: tab.console.append(message.text))
-    tab.goto(f"{server.url}/login")
-    tab.fill("input[name=username]", "manager")
-    tab.fill("input[name=password]", PASSWORD)
-    tab.click("button[type=submit]")
-    tab.wait_for_url("**/tables**")
-    tab.server_url = server.url
-    yield tab
-    context.close()
-    server.stop()
+    context = None
+    try:
+        context = browser.new_context(viewport=TABLET)
+        context.add_init_script(REPORTER)
+        tab = context.new_page()
+        tab.set_default_timeout(10_000)
+        tab.console = []
+        tab.on("console", lambda message: tab.console.append(message.text))
+        tab.goto(f"{server.url}/login")
+        tab.fill("input[name=username]", "manager")
+        tab.fill("input[name=password]", PASSWORD)
+        tab.click("button[type=submit]")
+        tab.wait_for_url("**/tables**")
+        tab.server_url = server.url
+        yield tab
+    finally:
+        if context is not None:
+            context.close()
+        server.stop()
 
 
 def violations(page) -> list[str]:
