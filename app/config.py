@@ -65,6 +65,9 @@ class Config:
     PING_INTERVAL = float(os.environ.get("PING_INTERVAL", "2"))
     PING_TIMEOUT = float(os.environ.get("PING_TIMEOUT", "2"))
     MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+    # Under eventlet, WebSocket-first sockets are written directly (app/realtime/wire.py);
+    # 0 gives python-engineio's queue and writer greenthread per socket back.
+    DIRECT_WEBSOCKET_WRITES = os.environ.get("DIRECT_WEBSOCKET_WRITES", "1") != "0"
     MAX_CONTENT_LENGTH = 64 * 1024
     # Green threads per process (eventlet's default pool is 1,024): one per open connection.
     MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "20000"))

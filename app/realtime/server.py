@@ -57,6 +57,10 @@ def init_realtime(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    if mode == "eventlet" and config["DIRECT_WEBSOCKET_WRITES"]:
+        from app.realtime import wire
+
+        wire.install(socketio.server.eio)
     _broadcaster = Broadcaster(
         socketio, config["BATCH_WINDOW_MS"], timers=bool(serving), app=app if config["REDIS_URL"] else None
     )
