@@ -68,6 +68,11 @@ class Config:
     # Under eventlet, WebSocket-first sockets are written directly (app/realtime/wire.py);
     # 0 gives python-engineio's queue and writer greenthread per socket back.
     DIRECT_WEBSOCKET_WRITES = os.environ.get("DIRECT_WEBSOCKET_WRITES", "1") != "0"
+    # What a socket that stopped reading may have held for it before it is cut (it then
+    # reconnects and syncs): about 1,500 status changes.
+    MAX_SOCKET_BACKLOG_BYTES = int(os.environ.get("MAX_SOCKET_BACKLOG_BYTES", str(1 << 20)))
+    # The kernel's send buffer per WebSocket (SO_SNDBUF); 0 leaves it to the kernel's tuning.
+    SOCKET_SEND_BUFFER_BYTES = int(os.environ.get("SOCKET_SEND_BUFFER_BYTES", "0"))
     MAX_CONTENT_LENGTH = 64 * 1024
     # Green threads per process (eventlet's default pool is 1,024): one per open connection.
     MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "20000"))

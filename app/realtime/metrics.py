@@ -8,7 +8,7 @@ _lock = threading.Lock()
 _events_total: dict[str, int] = defaultdict(int)
 _latency_counts = [0] * (len(LATENCY_BUCKETS) + 1)
 _latency_sum = 0.0
-_counters = {"reconnects": 0, "delivery_failures": 0}
+_counters = {"reconnects": 0, "delivery_failures": 0, "backlogs": 0, "slow_cuts": 0}
 _connections = 0
 
 
@@ -43,6 +43,18 @@ def event_broadcast(kind: str, latency_seconds: float) -> None:
 def delivery_failed() -> None:
     with _lock:
         _counters["delivery_failures"] += 1
+
+
+def socket_backlogged() -> None:
+    """A direct write the kernel did not take whole: the rest waits for the socket's drainer."""
+    with _lock:
+        _counters["backlogs"] += 1
+
+
+def slow_socket_cut() -> None:
+    """A socket that fell too far behind was disconnected (its client reconnects and syncs)."""
+    with _lock:
+        _counters["slow_cuts"] += 1
 
 
 def _room_members() -> dict[str, int]:
@@ -85,6 +97,12 @@ def render_metrics() -> str:
             "# HELP tableside_event_delivery_failures_total Broadcasts that raised an error.",
             "# TYPE tableside_event_delivery_failures_total counter",
             f"tableside_event_delivery_failures_total {_counters['delivery_failures']}",
+            "# HELP tableside_socket_backlogs_total Writes a socket could not take at once (held, then drained).",
+            "# TYPE tableside_socket_backlogs_total counter",
+            f"tableside_socket_backlogs_total {_counters['backlogs']}",
+            "# HELP tableside_slow_sockets_cut_total Sockets disconnected for falling too far behind.",
+            "# TYPE tableside_slow_sockets_cut_total counter",
+            f"tableside_slow_sockets_cut_total {_counters['slow_cuts']}",
         ]
     lines += [
         "# HELP tableside_room_members Sockets in each room in this process.",

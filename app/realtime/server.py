@@ -60,7 +60,7 @@ def init_realtime(app: Flask) -> None:
     if mode == "eventlet" and config["DIRECT_WEBSOCKET_WRITES"]:
         from app.realtime import wire
 
-        wire.install(socketio.server.eio)
+        wire.install(socketio.server.eio, config["MAX_SOCKET_BACKLOG_BYTES"], config["SOCKET_SEND_BUFFER_BYTES"])
     _broadcaster = Broadcaster(
         socketio, config["BATCH_WINDOW_MS"], timers=bool(serving), app=app if config["REDIS_URL"] else None
     )

@@ -11,8 +11,8 @@ Here a socket that connected WebSocket-first gets a `Wire` instead:
   same bytes;
 - `send` writes the frame with one non-blocking `send(2)`; only what the kernel did not
   take waits, in arrival order, for a drainer greenthread that runs while it has bytes;
-- a reader that stops reading gets at most MAX_BACKLOG_BYTES held for it, then its
-  connection is cut: it reconnects and syncs, like any client that lost its link;
+- a reader that stops reading gets at most MAX_SOCKET_BACKLOG_BYTES held for it, then
+  its connection is cut: it reconnects and syncs, like any client that lost its link;
 - one `Liveness` greenthread per process sends every ping and closes sockets whose pong
   is late, instead of a sleeping greenthread per socket and engine.io's service task.
 
@@ -21,15 +21,17 @@ Sockets that start on long-polling (and then upgrade) keep python-engineio's own
 
 import errno
 import logging
+import socket
 import time
 from collections import deque
 
 from engineio import exceptions, packet
 from engineio.async_drivers.eventlet import WebSocketWSGI
 
+from app.realtime import metrics
+
 log = logging.getLogger(__name__)
 
-MAX_BACKLOG_BYTES = 1 << 20
 SWEEP_SECONDS = 0.5
 PING = packet.Packet(packet.PING)
 
@@ -61,10 +63,12 @@ def frame_of(pkt: packet.Packet) -> bytes:
 class Wire:
     """The sending side of one WebSocket: direct writes, then an ordered backlog."""
 
-    def __init__(self, ws, spawn) -> None:
+    def __init__(self, ws, spawn, max_backlog: int) -> None:
         self.green = ws.socket
         self.raw = ws.socket.fd
         self.spawn = spawn
+        self.max_backlog = max_backlog
+        self.allowance = max_backlog
         self.backlog = bytearray()
         self.draining = False
         self.broken = False
@@ -83,15 +87,22 @@ class Wire:
             self.cut()
             return
         if sent < len(frame):
-            self._hold(frame[sent:])
+            metrics.socket_backlogged()
             self.draining = True
+            self._hold(frame[sent:])
             self.spawn(self._drain)
 
     def _hold(self, data: bytes) -> None:
-        self.backlog += data
-        if len(self.backlog) > MAX_BACKLOG_BYTES:
+        # The frame that starts a backlog is held whatever its size (a sync reply can be large);
+        # what follows it only up to the limit.
+        if not self.backlog:
+            self.allowance = len(data) + self.max_backlog
+        elif len(self.backlog) + len(data) > self.allowance:
             log.info("a socket fell %d bytes behind; cutting it so it reconnects and syncs", len(self.backlog))
+            metrics.slow_socket_cut()
             self.cut()
+            return
+        self.backlog += data
 
     def _drain(self) -> None:
         try:
@@ -171,7 +182,9 @@ class DirectWebSocket(WebSocketWSGI):
 def serve(eio_socket, ws) -> list:
     """Run one WebSocket-first connection: send over a Wire, read until the link ends."""
     server = eio_socket.server
-    wire = Wire(ws, server.start_background_task)
+    wire = Wire(ws, server.start_background_task, server.wire_max_backlog)
+    if server.wire_send_buffer:
+        wire.raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, server.wire_send_buffer)
     eio_socket.connected = eio_socket.upgraded = True
     _hand_over(eio_socket, wire, ws)
     limit = server.max_http_buffer_size
@@ -227,10 +240,12 @@ def _hand_over(eio_socket, wire: Wire, ws) -> None:
     eio_socket.schedule_ping = lambda: liveness.schedule(eio_socket)
 
 
-def install(eio) -> None:
+def install(eio, max_backlog: int, send_buffer: int = 0) -> None:
     """Serve this engine.io server's WebSocket-first sockets over wires, with one pinger."""
     liveness = Liveness(eio)
     eio._async = dict(eio._async, websocket=DirectWebSocket)
     eio.start_service_task = False
     eio.wire_liveness = liveness
+    eio.wire_max_backlog = max_backlog
+    eio.wire_send_buffer = send_buffer
     eio.start_background_task(liveness.run)

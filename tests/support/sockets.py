@@ -1,5 +1,6 @@
 """A real python-socketio client over WebSocket that records everything it receives."""
 
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -18,12 +19,23 @@ USER_AGENT = "Mozilla/5.0 (Tableside live tests)"
 class LiveSocket:
     """One browser tab's socket: connects like the page does and keeps every frame it gets."""
 
-    def __init__(self, url: str, *, token: str | None = None, cookie: str | None = None, origin: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        cookie: str | None = None,
+        origin: str | None = None,
+        receive_buffer: int | None = None,
+    ):
         self.url = url
         self.auth = {"token": token} if token else None
         self.headers = {"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})}
         # Without an origin the client sends the server's own, as a page served by it would.
         options = {"origin": origin} if origin else {}
+        if receive_buffer:
+            # A small kernel buffer makes a client that stops reading back up into the server.
+            options["sockopt"] = ((socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer),)
         self.sio = socketio.Client(reconnection=False, websocket_extra_options=options)
         self.frames: list[tuple[str, object, float]] = []
         self.connect_error: object = None
