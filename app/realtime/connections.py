@@ -1,17 +1,17 @@
 """Who each socket of this process belongs to, and per-connection rate limits."""
 
-import logging
 import threading
+import time
+from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import current_app
 from limits import parse
 from sqlalchemy import select
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import User
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -23,6 +23,8 @@ class Connection:
     username: str
     generation: int
     opened_at: float = field(default=0.0)
+    # When this socket's recent joins, leaves and syncs happened (SOCKET_RATE_LIMIT's window).
+    recent: deque = field(default_factory=deque)
 
 
 _lock = threading.Lock()
@@ -77,11 +79,27 @@ def stale_connections() -> list[Connection]:
     return [connection for connection in open_now if generation.get(connection.user_id) != connection.generation]
 
 
+@lru_cache(maxsize=8)
+def _limit(text: str) -> tuple[int, float]:
+    item = parse(text)
+    return item.amount, float(item.get_expiry())
+
+
 def within_limit(sid: str) -> bool:
-    """Count one join, leave or sync of this connection against SOCKET_RATE_LIMIT."""
-    item = parse(current_app.config["SOCKET_RATE_LIMIT"])
-    try:
-        return limiter.limiter.hit(item, "socket", sid)
-    except Exception:  # noqa: BLE001 - rate-limit storage (Redis) away: serve rather than fail
-        log.warning("socket rate limit storage unavailable; allowing %s", sid)
+    """Count one join, leave or sync of this connection against SOCKET_RATE_LIMIT (a moving window).
+
+    A connection lives in one process, so its count is kept with it: no shared storage to
+    ask (or to find away), and nothing to expire for thousands of idle sockets.
+    """
+    connection = _connections.get(sid)
+    if connection is None:
         return True
+    amount, window = _limit(current_app.config["SOCKET_RATE_LIMIT"])
+    now = time.monotonic()
+    recent = connection.recent
+    while recent and recent[0] <= now - window:
+        recent.popleft()
+    if len(recent) >= amount:
+        return False
+    recent.append(now)
+    return True

@@ -33,14 +33,15 @@ def socket_handler(handler: Callable) -> Callable:
 
     @wraps(handler)
     def wrapped(data=None):
+        # The limit first: it is counted in memory, so a flood never reaches the database.
+        if not connections.within_limit(request.sid):
+            emit("tables:error", {"code": "rate_limited", "message": RATE_LIMITED})
+            return _refusal("rate_limited", RATE_LIMITED)
         user = connections.current_user_of(request.sid)
         if user is None:
             emit("tables:error", SESSION_ENDED)
             disconnect()
             return _refusal("unauthorized", SESSION_ENDED["message"])
-        if not connections.within_limit(request.sid):
-            emit("tables:error", {"code": "rate_limited", "message": RATE_LIMITED})
-            return _refusal("rate_limited", RATE_LIMITED)
         try:
             return handler(user, data)
         finally:
