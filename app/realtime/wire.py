@@ -29,27 +29,12 @@ from engineio import exceptions, packet
 from engineio.async_drivers.eventlet import WebSocketWSGI
 
 from app.realtime import metrics
+from app.realtime.frames import FrameReader, ProtocolError, close_frame, websocket_frame
 
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 0.5
 PING = packet.Packet(packet.PING)
-
-
-def websocket_frame(data: str | bytes) -> bytes:
-    """One unmasked, final WebSocket frame (server to client) holding `data`."""
-    if isinstance(data, str):
-        opcode, payload = 0x81, data.encode()
-    else:
-        opcode, payload = 0x82, data
-    size = len(payload)
-    if size < 126:
-        header = bytes((opcode, size))
-    elif size < 1 << 16:
-        header = bytes((opcode, 126)) + size.to_bytes(2, "big")
-    else:
-        header = bytes((opcode, 127)) + size.to_bytes(8, "big")
-    return header + payload
 
 
 def frame_of(pkt: packet.Packet) -> bytes:
@@ -187,23 +172,21 @@ def serve(eio_socket, ws) -> list:
         wire.raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, server.wire_send_buffer)
     eio_socket.connected = eio_socket.upgraded = True
     _hand_over(eio_socket, wire, ws)
-    limit = server.max_http_buffer_size
-    while True:
-        try:
-            data = ws.wait()
-        except Exception:  # noqa: BLE001 - any read failure ends this link, as in engine.io
-            break
-        if data is None or len(data) > limit:
-            break
-        try:
-            eio_socket.receive(packet.Packet(encoded_packet=data))
-        except exceptions.UnknownPacketError:
-            continue
-        except exceptions.SocketIsClosedError:
-            break
-        except Exception:  # noqa: BLE001 - a handler's failure closes its link, never the server
-            log.exception("socket %s: receiving failed", eio_socket.sid)
-            break
+    reader = FrameReader(ws.socket, server.max_http_buffer_size, wire.write)
+    try:
+        for data in reader.messages():
+            try:
+                eio_socket.receive(packet.Packet(encoded_packet=data))
+            except exceptions.UnknownPacketError:
+                continue
+    except ProtocolError as error:
+        log.info("socket %s broke the WebSocket protocol: %s", eio_socket.sid, error)
+        wire.write(close_frame(error.code))
+        ws.websocket_closed = True
+    except (OSError, exceptions.SocketIsClosedError):
+        pass  # the link ended
+    except Exception:  # noqa: BLE001 - a handler's failure closes its link, never the server
+        log.exception("socket %s: receiving failed", eio_socket.sid)
     eio_socket.close(wait=False, abort=True, reason=server.reason.TRANSPORT_CLOSE)
     return []
 
