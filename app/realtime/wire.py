@@ -33,7 +33,7 @@ from app.realtime.frames import FrameReader, ProtocolError, close_frame, websock
 
 log = logging.getLogger(__name__)
 
-SWEEP_SECONDS = 0.5
+SWEEP_SECONDS = 1.0
 PING = packet.Packet(packet.PING)
 
 
