@@ -74,7 +74,8 @@ class Config:
     # The kernel's send buffer per WebSocket (SO_SNDBUF); 0 leaves it to the kernel's tuning.
     SOCKET_SEND_BUFFER_BYTES = int(os.environ.get("SOCKET_SEND_BUFFER_BYTES", "0"))
     MAX_CONTENT_LENGTH = 64 * 1024
-    # Green threads per process (eventlet's default pool is 1,024): one per open connection.
+    # Open connections per process: HTTP requests being served (eventlet's pool; its default is
+    # 1,024) and, separately, Socket.IO sockets (a handshake past it is refused with server_full).
     MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "20000"))
     # A serving process freezes what survives each full garbage collection and thaws and collects
     # everything every GC_THAW_SECONDS (app/serve.py); 0 keeps Python's own collector.

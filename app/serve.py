@@ -92,6 +92,9 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
     import eventlet.wsgi
 
     listener = eventlet.listen((host, port), backlog=2048)
+    protocol = eventlet.wsgi.HttpProtocol
+    if app.config["DIRECT_WEBSOCKET_WRITES"]:
+        from app.realtime.handoff import Protocol as protocol
     server = eventlet.spawn(
         eventlet.wsgi.server,
         listener,
@@ -99,6 +102,7 @@ def _serve_eventlet(app: Flask, host: str, port: int) -> None:
         log_output=False,
         max_size=app.config["MAX_CONNECTIONS"],
         keepalive=True,
+        protocol=protocol,
     )
 
     def drain() -> None:

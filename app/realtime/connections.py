@@ -32,6 +32,11 @@ _connections: dict[str, Connection] = {}
 _per_user: dict[int, int] = {}
 
 
+def count() -> int:
+    """Sockets open in this process."""
+    return len(_connections)
+
+
 def register(connection: Connection, max_per_user: int) -> bool:
     """Record a new socket; False when the user already holds too many here."""
     with _lock:

@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room, leave_room, rooms
 
@@ -63,6 +63,8 @@ def on_connect(auth=None):
     user = _handshake_user(auth)
     if user is None:
         raise ConnectionRefusedError("unauthorized")
+    if connections.count() >= current_app.config["MAX_CONNECTIONS"]:
+        raise ConnectionRefusedError("server_full")
     connection = connections.Connection(request.sid, user.id, user.username, user.session_generation, time.monotonic())
     if not connections.register(connection, MAX_SOCKETS_PER_USER):
         raise ConnectionRefusedError("too_many_connections")

@@ -1,16 +1,15 @@
 """WebSocket frames (RFC 6455) as Tableside's wire sends and reads them.
 
 Sending: one unmasked text or binary frame per Engine.IO packet, built once per packet.
-Reading: a client's masked frames, from one buffer filled by as few `recv` calls as the
-kernel allows (eventlet's reader makes three per frame and unmasks byte by byte in Python,
-which 5,000 sockets answering pings every 2 s make the largest idle cost).
+Reading: a client's masked frames, parsed from whatever bytes one `recv` returned
+(eventlet's reader makes three calls per frame and unmasks byte by byte in Python, which
+5,000 sockets answering pings every 2 s made the largest idle cost).
 No extension is ever agreed (the offer is dropped), so reserved bits must be zero.
 """
 
 CLOSE, PING, PONG = 0x8, 0x9, 0xA
 TEXT, BINARY, CONTINUATION = 0x1, 0x2, 0x0
-PROTOCOL_ERROR, NOT_UTF8, TOO_BIG = 1002, 1007, 1009
-READ_SIZE = 16384
+NORMAL_CLOSURE, PROTOCOL_ERROR, NOT_UTF8, TOO_BIG = 1000, 1002, 1007, 1009
 
 
 class ProtocolError(Exception):
@@ -51,60 +50,62 @@ def unmask(payload: bytes, key: bytes) -> bytes:
 
 
 class FrameReader:
-    """Messages from one client socket; control frames are answered through `reply`."""
+    """Messages from one client's bytes as they arrive; control frames are answered through `reply`."""
 
-    def __init__(self, sock, limit: int, reply) -> None:
-        self.sock = sock
+    def __init__(self, limit: int, reply) -> None:
         self.limit = limit
         self.reply = reply
         self.buffer = bytearray()
+        self.closed = False
+        # A message still arriving in fragments: its kind, its parts so far and their size.
+        self.kind: int | None = None
+        self.parts: list[bytes] = []
+        self.size = 0
 
-    def messages(self):
-        """Each whole text (str) or binary (bytes) message, until the client closes or breaks the rules."""
-        kind, parts, size = None, [], 0
-        while True:
-            frame = self._frame()
+    def feed(self, data: bytes) -> list[str | bytes]:
+        """Take bytes from the socket; return each whole text (str) or binary (bytes) message they finish.
+
+        After a close frame `closed` is true and nothing more is read.
+        """
+        self.buffer += data
+        messages = []
+        while not self.closed:
+            frame = self._parse(self.buffer)
             if frame is None:
-                return
-            final, opcode, payload = frame
-            if opcode & 0x8:
-                if opcode == CLOSE:
-                    return
-                if opcode == PING:
-                    self.reply(websocket_frame(payload, PONG))
-                elif opcode != PONG:
-                    raise ProtocolError(PROTOCOL_ERROR, "unknown control frame")
-                continue
-            if (opcode == CONTINUATION) != (kind is not None):
-                raise ProtocolError(PROTOCOL_ERROR, "fragments out of order")
-            if opcode not in (TEXT, BINARY, CONTINUATION):
-                raise ProtocolError(PROTOCOL_ERROR, "unknown opcode")
-            kind = kind or opcode
-            size += len(payload)
-            if size > self.limit:
-                raise ProtocolError(TOO_BIG, "message too large")
-            parts.append(payload)
-            if final:
-                data = parts[0] if len(parts) == 1 else b"".join(parts)
-                if kind == TEXT:
-                    try:
-                        data = data.decode()
-                    except UnicodeDecodeError:
-                        raise ProtocolError(NOT_UTF8, "text is not UTF-8") from None
-                kind, parts, size = None, [], 0
-                yield data
+                break
+            message = self._take(*frame)
+            if message is not None:
+                messages.append(message)
+        return messages
 
-    def _frame(self) -> tuple[bool, int, bytes] | None:
-        """The next frame (final?, opcode, unmasked payload), or None at the end of the stream."""
-        buffer = self.buffer
-        while True:
-            frame = self._parse(buffer)
-            if frame is not None:
-                return frame
-            data = self.sock.recv(READ_SIZE)
-            if not data:
-                return None
-            buffer += data
+    def _take(self, final: bool, opcode: int, payload: bytes) -> str | bytes | None:
+        if opcode & 0x8:
+            if opcode == CLOSE:
+                self.closed = True
+            elif opcode == PING:
+                self.reply(websocket_frame(payload, PONG))
+            elif opcode != PONG:
+                raise ProtocolError(PROTOCOL_ERROR, "unknown control frame")
+            return None
+        if (opcode == CONTINUATION) != (self.kind is not None):
+            raise ProtocolError(PROTOCOL_ERROR, "fragments out of order")
+        if opcode not in (TEXT, BINARY, CONTINUATION):
+            raise ProtocolError(PROTOCOL_ERROR, "unknown opcode")
+        self.kind = self.kind or opcode
+        self.size += len(payload)
+        if self.size > self.limit:
+            raise ProtocolError(TOO_BIG, "message too large")
+        self.parts.append(payload)
+        if not final:
+            return None
+        data = self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
+        kind, self.kind, self.parts, self.size = self.kind, None, [], 0
+        if kind == BINARY:
+            return data
+        try:
+            return data.decode()
+        except UnicodeDecodeError:
+            raise ProtocolError(NOT_UTF8, "text is not UTF-8") from None
 
     def _parse(self, buffer: bytearray) -> tuple[bool, int, bytes] | None:
         if len(buffer) < 2:

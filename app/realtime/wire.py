@@ -22,19 +22,17 @@ Sockets that start on long-polling (and then upgrade) keep python-engineio's own
 import errno
 import logging
 import socket
-import time
-from collections import deque
 
-from engineio import exceptions, packet
+from engineio import packet
 from engineio.async_drivers.eventlet import WebSocketWSGI
 
 from app.realtime import metrics
-from app.realtime.frames import FrameReader, ProtocolError, close_frame, websocket_frame
+from app.realtime.frames import NORMAL_CLOSURE, FrameReader, close_frame, websocket_frame
+from app.realtime.handoff import take_over
+from app.realtime.liveness import Liveness
+from app.realtime.reading import Reading
 
 log = logging.getLogger(__name__)
-
-SWEEP_SECONDS = 1.0
-PING = packet.Packet(packet.PING)
 
 
 def frame_of(pkt: packet.Packet) -> bytes:
@@ -48,9 +46,9 @@ def frame_of(pkt: packet.Packet) -> bytes:
 class Wire:
     """The sending side of one WebSocket: direct writes, then an ordered backlog."""
 
-    def __init__(self, ws, spawn, max_backlog: int) -> None:
-        self.green = ws.socket
-        self.raw = ws.socket.fd
+    def __init__(self, sock, spawn, max_backlog: int) -> None:
+        self.green = sock
+        self.raw = sock.fd
         self.spawn = spawn
         self.max_backlog = max_backlog
         self.allowance = max_backlog
@@ -100,8 +98,17 @@ class Wire:
         finally:
             self.draining = False
 
+    def hang_up(self, code: int = NORMAL_CLOSURE) -> None:
+        """End the link: a close frame if the link still works and nothing waits, then close the socket."""
+        if not self.broken and not self.draining:
+            self.write(close_frame(code))
+        self.broken = True
+        self.backlog.clear()
+        if self.green.fileno() != -1:
+            self.green.close()
+
     def cut(self) -> None:
-        """Give up on this link; its reader wakes with an error and closes the socket."""
+        """Give up on this link; its reader sees the end and closes the socket."""
         self.broken = True
         self.backlog.clear()
         try:
@@ -111,46 +118,20 @@ class Wire:
                 log.info("shutting a socket down failed: %s", error)
 
 
-class Liveness:
-    """Every ping of this process, and the closing of sockets that stopped answering."""
+class _NoQueue:
+    """engine.io's per-socket queue, for a socket whose packets all go straight to its wire."""
 
-    def __init__(self, eio) -> None:
-        self.eio = eio
-        self.due: deque = deque()
+    def put(self, _item) -> None:
+        pass
 
-    def schedule(self, eio_socket) -> None:
-        """Ping this socket one interval from now (engine.io's `schedule_ping`)."""
-        if not eio_socket.last_ping:
-            return
-        eio_socket.last_ping = None
-        self.due.append((time.monotonic() + self.eio.ping_interval, eio_socket))
+    def join(self) -> None:
+        pass
 
-    def run(self) -> None:
-        swept = time.monotonic()
-        while True:
-            now = time.monotonic()
-            while self.due and self.due[0][0] <= now:
-                _, eio_socket = self.due.popleft()
-                if not eio_socket.closing and not eio_socket.closed:
-                    eio_socket.last_ping = time.time()
-                    eio_socket.send(PING)
-            if now - swept >= SWEEP_SECONDS:
-                self._sweep()
-                swept = now
-            wait = self.due[0][0] - now if self.due else SWEEP_SECONDS
-            self.eio.sleep(min(max(wait, 0.01), SWEEP_SECONDS))
+    def empty(self) -> bool:
+        return True
 
-    def _sweep(self) -> None:
-        """What engine.io's service task does, in one pass: close the silent, forget the closed."""
-        sockets = self.eio.sockets
-        for sid, eio_socket in list(sockets.items()):
-            if eio_socket.closed:
-                sockets.pop(sid, None)
-            elif not eio_socket.closing:
-                try:
-                    eio_socket.check_ping_timeout()
-                except Exception:  # noqa: BLE001 - one socket's close must not stop the others'
-                    log.exception("closing a silent socket failed")
+
+_NO_QUEUE = _NoQueue()
 
 
 class DirectWebSocket(WebSocketWSGI):
@@ -160,38 +141,30 @@ class DirectWebSocket(WebSocketWSGI):
         environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
         eio_socket = self.handler.__self__
         if not eio_socket.connected:
-            self.handler = lambda ws: serve(eio_socket, ws)
+
+            def handler(ws) -> None:
+                if take_over(environ, ws):
+                    serve(eio_socket, ws.socket)
+                else:
+                    serve(eio_socket, ws.socket).ended.wait()
+
+            self.handler = handler
         return super().__call__(environ, start_response)
 
 
-def serve(eio_socket, ws) -> list:
-    """Run one WebSocket-first connection: send over a Wire, read until the link ends."""
+def serve(eio_socket, sock) -> Reading:
+    """Serve one WebSocket-first connection: sends over a Wire, reads whenever bytes arrive."""
     server = eio_socket.server
-    wire = Wire(ws, server.start_background_task, server.wire_max_backlog)
+    wire = Wire(sock, server.start_background_task, server.wire_max_backlog)
     if server.wire_send_buffer:
         wire.raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, server.wire_send_buffer)
     eio_socket.connected = eio_socket.upgraded = True
-    _hand_over(eio_socket, wire, ws)
-    reader = FrameReader(ws.socket, server.max_http_buffer_size, wire.write)
-    try:
-        for data in reader.messages():
-            try:
-                eio_socket.receive(packet.Packet(encoded_packet=data))
-            except exceptions.UnknownPacketError:
-                continue
-    except ProtocolError as error:
-        log.info("socket %s broke the WebSocket protocol: %s", eio_socket.sid, error)
-        wire.write(close_frame(error.code))
-        ws.websocket_closed = True
-    except (OSError, exceptions.SocketIsClosedError):
-        pass  # the link ended
-    except Exception:  # noqa: BLE001 - a handler's failure closes its link, never the server
-        log.exception("socket %s: receiving failed", eio_socket.sid)
-    eio_socket.close(wait=False, abort=True, reason=server.reason.TRANSPORT_CLOSE)
-    return []
+    reading = Reading(eio_socket, sock, FrameReader(server.max_http_buffer_size, wire.write), wire)
+    _hand_over(eio_socket, wire, reading)
+    return reading
 
 
-def _hand_over(eio_socket, wire: Wire, ws) -> None:
+def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
     """Route this socket's sends to the wire, after the packets queued before it existed."""
     queued = eio_socket.queue
     while not queued.empty():
@@ -209,15 +182,11 @@ def _hand_over(eio_socket, wire: Wire, ws) -> None:
     def close_and_hang_up(wait=True, abort=False, reason=None) -> None:
         # Nobody reads the queue any more, so nobody could be waited for.
         close(wait=False, abort=abort, reason=reason)
-        if wire.broken:
-            return
-        if wire.draining:
-            wire.cut()
-        else:
-            wire.broken = True
-            ws.close()
+        reading.stop()
+        wire.hang_up()
 
     liveness = eio_socket.server.wire_liveness
+    eio_socket.queue = _NO_QUEUE
     eio_socket.send = send
     eio_socket.close = close_and_hang_up
     eio_socket.schedule_ping = lambda: liveness.schedule(eio_socket)

@@ -90,6 +90,9 @@ export class LiveConnection extends EventTarget {
       return;
     }
     if (this.state === "connecting") this.setState("reconnecting");
+    // A refusal by the server (a full process, too many tabs) is not retried by the client
+    // library; try again a little later, when another process or a free slot may take it.
+    if (!this.socket.active) setTimeout(() => this.socket.connect(), 2000 + Math.random() * 3000);
   }
 
   startOfflineTimer() {

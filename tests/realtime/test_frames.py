@@ -31,21 +31,16 @@ def client_frame(payload: bytes, opcode: int = TEXT, final: bool = True, key: by
     return header + key + bytes(byte ^ key[n % 4] for n, byte in enumerate(payload))
 
 
-class Trickle:
-    """A socket that hands over what the client sent a few bytes at a time, then ends."""
-
-    def __init__(self, data: bytes, step: int = 3) -> None:
-        self.data, self.step = data, step
-
-    def recv(self, _size: int) -> bytes:
-        chunk, self.data = self.data[: self.step], self.data[self.step :]
-        return chunk
-
-
 def read_all(data: bytes, limit: int = 65536, step: int = 3) -> tuple[list, list[bytes]]:
+    """Feed what a client sent a few bytes at a time, as the kernel may hand it over, until it closes."""
     replies: list[bytes] = []
-    reader = FrameReader(Trickle(data, step), limit, replies.append)
-    return list(reader.messages()), replies
+    reader = FrameReader(limit, replies.append)
+    messages = []
+    for start in range(0, len(data), step):
+        messages += reader.feed(data[start : start + step])
+        if reader.closed:
+            break
+    return messages, replies
 
 
 @pytest.mark.parametrize("size", [0, 5, 125, 126, 65535, 65536, 70000])

@@ -1,0 +1,59 @@
+"""One greenthread per process that pings every WebSocket-first socket and closes the silent.
+
+python-engineio sleeps a greenthread per socket between pings and walks every socket from
+a service task with a sleep per socket; 5,000 sockets made that 5,000 timers a second.
+Here sockets wait in one queue, in the order their pongs came (the interval is the same
+for all), and a sweep once a second closes those whose pong is late.
+"""
+
+import logging
+import time
+from collections import deque
+
+from engineio import packet
+
+log = logging.getLogger(__name__)
+SWEEP_SECONDS = 1.0
+PING = packet.Packet(packet.PING)
+
+
+class Liveness:
+    """Every ping of this process, and the closing of sockets that stopped answering."""
+
+    def __init__(self, eio) -> None:
+        self.eio = eio
+        self.due: deque = deque()
+
+    def schedule(self, eio_socket) -> None:
+        """Ping this socket one interval from now (engine.io's `schedule_ping`)."""
+        if not eio_socket.last_ping:
+            return
+        eio_socket.last_ping = None
+        self.due.append((time.monotonic() + self.eio.ping_interval, eio_socket))
+
+    def run(self) -> None:
+        swept = time.monotonic()
+        while True:
+            now = time.monotonic()
+            while self.due and self.due[0][0] <= now:
+                _, eio_socket = self.due.popleft()
+                if not eio_socket.closing and not eio_socket.closed:
+                    eio_socket.last_ping = time.time()
+                    eio_socket.send(PING)
+            if now - swept >= SWEEP_SECONDS:
+                self._sweep()
+                swept = now
+            wait = self.due[0][0] - now if self.due else SWEEP_SECONDS
+            self.eio.sleep(min(max(wait, 0.01), SWEEP_SECONDS))
+
+    def _sweep(self) -> None:
+        """What engine.io's service task does, in one pass: close the silent, forget the closed."""
+        sockets = self.eio.sockets
+        for sid, eio_socket in list(sockets.items()):
+            if eio_socket.closed:
+                sockets.pop(sid, None)
+            elif not eio_socket.closing:
+                try:
+                    eio_socket.check_ping_timeout()
+                except Exception:  # noqa: BLE001 - one socket's close must not stop the others'
+                    log.exception("closing a silent socket failed")
