@@ -12,6 +12,9 @@ import logging
 import threading
 import time
 
+from engineio import packet as engineio_packet
+from socketio import packet as socketio_packet
+
 from app.realtime import metrics
 from app.realtime.rooms import ALL_TABLES, floor_room, rooms_for_floors
 
@@ -147,7 +150,14 @@ class Broadcaster:
 
     def _emit(self, event: str, payload: object, to: str | list[str]) -> None:
         try:
-            self._manager().emit(event, payload, namespace="/", room=to, ignore_queue=True)
+            server = self.socketio.server
+            fan_out = getattr(server.eio, "wire_fan_out", None)  # set by app/realtime/wire.py
+            if fan_out is not None:
+                encoded = server.packet_class(socketio_packet.EVENT, namespace="/", data=[event, payload]).encode()
+                recipients = (eio_sid for _, eio_sid in server.manager.get_participants("/", to))
+                fan_out(server.eio, recipients, engineio_packet.Packet(engineio_packet.MESSAGE, encoded))
+            else:
+                self._manager().emit(event, payload, namespace="/", room=to, ignore_queue=True)
         except Exception:  # noqa: BLE001 - a failed emit must not fail the committed change
             log.exception("broadcast of %s failed", event)
             metrics.delivery_failed()

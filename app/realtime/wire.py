@@ -186,10 +186,29 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
         wire.hang_up()
 
     liveness = eio_socket.server.wire_liveness
+    eio_socket.wire = wire
     eio_socket.queue = _NO_QUEUE
     eio_socket.send = send
     eio_socket.close = close_and_hang_up
     eio_socket.schedule_ping = lambda: liveness.schedule(eio_socket)
+
+
+def fan_out(eio, eio_sids, pkt: packet.Packet) -> None:
+    """Send one packet to many sockets: each wire gets the one frame; any other socket, engine.io's send.
+
+    A broadcast's inner loop. Sockets whose pong is late are left to the liveness sweep.
+    """
+    frame = frame_of(pkt)
+    sockets = eio.sockets
+    for eio_sid in eio_sids:
+        eio_socket = sockets.get(eio_sid)
+        if eio_socket is None or eio_socket.closed:
+            continue
+        wire = eio_socket.__dict__.get("wire")
+        if wire is not None:
+            wire.write(frame)
+        else:
+            eio_socket.send(pkt)
 
 
 def install(eio, max_backlog: int, send_buffer: int = 0) -> None:
@@ -199,5 +218,6 @@ def install(eio, max_backlog: int, send_buffer: int = 0) -> None:
     eio.start_service_task = False
     eio.wire_liveness = liveness
     eio.wire_max_backlog = max_backlog
+    eio.wire_fan_out = fan_out
     eio.wire_send_buffer = send_buffer
     eio.start_background_task(liveness.run)
