@@ -13,8 +13,12 @@ Here a socket that connected WebSocket-first gets a `Wire` instead:
   take waits, in arrival order, for a drainer greenthread that runs while it has bytes;
 - a reader that stops reading gets at most MAX_SOCKET_BACKLOG_BYTES held for it, then
   its connection is cut: it reconnects and syncs, like any client that lost its link;
+- a broadcast goes through `fan_out`: per socket, a lookup and a write of the one frame;
 - one `Liveness` greenthread per process sends every ping and closes sockets whose pong
-  is late, instead of a sleeping greenthread per socket and engine.io's service task.
+  is late, instead of a sleeping greenthread per socket and engine.io's service task
+  (app/realtime/liveness.py);
+- after the handshake eventlet's HTTP server lets go of the socket (handoff.py), and it is
+  read only when it has bytes, with no greenthread waiting on it (reading.py, frames.py).
 
 Sockets that start on long-polling (and then upgrade) keep python-engineio's own path.
 """
