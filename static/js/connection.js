@@ -62,12 +62,17 @@ export class LiveConnection extends EventTarget {
     hideBanner("connection-lost");
     hideBanner("offline");
     if (reconnect) showBanner("connection-restored", "Connection restored", { kind: "success", timeout: 4000 });
+    // The page joins the rooms (joinRooms) inside its sync, so that events arriving between a
+    // join and the sync are held: the sync must start from the last event applied before.
+    this.emitLocal("ready", { reconnect });
+  }
+
+  async joinRooms() {
     try {
       await this.joinAll(this.rooms());
     } catch (error) {
       showBanner("join-failed", `Could not follow live updates: ${error.message}`, { kind: "error" });
     }
-    this.emitLocal("ready", { reconnect });
   }
 
   onDisconnect(reason) {

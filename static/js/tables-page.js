@@ -43,7 +43,7 @@ connection.addEventListener("table-event", ({ detail: { name, payload } }) => {
 });
 connection.addEventListener("head", ({ detail }) => sync.head(detail));
 connection.addEventListener("ready", async ({ detail: { reconnect } }) => {
-  await sync.sync({ announce: reconnect });
+  await sync.sync({ announce: reconnect, before: () => connection.joinRooms() });
   actions.showQueued();
   actions.flush();
 });

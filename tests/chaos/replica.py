@@ -103,6 +103,10 @@ class Replica:
         """Join, sync, then keep watching heads until the connection is gone or we are closed."""
         self._sio = sio
         self._count("connects")
+        with self._lock:
+            # Events of a room joined here wait for the sync, which must start from the last
+            # event applied before this connection (a live one would skip what was missed).
+            self._syncing = True
         try:
             for floor in self.floors:
                 if not sio.call("tables:join", {"floor": floor}, timeout=CALL_TIMEOUT).get("ok"):
