@@ -9,26 +9,13 @@ from app.realtime.frames import (
     CLOSE,
     PING,
     PONG,
-    TEXT,
     FrameReader,
     ProtocolError,
     close_frame,
     unmask,
     websocket_frame,
 )
-
-
-def client_frame(payload: bytes, opcode: int = TEXT, final: bool = True, key: bytes = b"\x37\xfa\x21\x3d") -> bytes:
-    """A masked frame as a browser sends it (RFC 6455 section 5.2), masked byte by byte."""
-    size = len(payload)
-    first = (0x80 if final else 0) | opcode
-    if size < 126:
-        header = bytes((first, 0x80 | size))
-    elif size < 1 << 16:
-        header = bytes((first, 0x80 | 126)) + size.to_bytes(2, "big")
-    else:
-        header = bytes((first, 0x80 | 127)) + size.to_bytes(8, "big")
-    return header + key + bytes(byte ^ key[n % 4] for n, byte in enumerate(payload))
+from tests.support.raw_socket import client_frame
 
 
 def read_all(data: bytes, limit: int = 65536, step: int = 3) -> tuple[list, list[bytes]]:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.raw_socket import client_frame
 from tests.support.sockets import USER_AGENT, refused_handshake
 
 pytestmark = pytest.mark.live
@@ -57,16 +58,11 @@ def close_code(link: socket.socket) -> int:
             data = data[2 + size :]
 
 
-def masked(payload: bytes, opcode: int = 0x1) -> bytes:
-    key = os.urandom(4)
-    return bytes((0x80 | opcode, 0x80 | len(payload))) + key + bytes(b ^ key[n % 4] for n, b in enumerate(payload))
-
-
 @pytest.mark.parametrize(
     ("frame", "code"),
     [
         (bytes((0x81, 0x01)) + b"2", 1002),  # a client frame without a mask
-        (masked(b"\xc3\x28"), 1007),  # text that is not UTF-8
+        (client_frame(b"\xc3\x28"), 1007),  # text that is not UTF-8
         # A frame announcing more than MAX_SOCKET_MESSAGE_BYTES (refused before its payload is read).
         (bytes((0x81, 0x80 | 127)) + (70000).to_bytes(8, "big") + os.urandom(4), 1009),
     ],

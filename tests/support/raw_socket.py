@@ -15,6 +15,19 @@ import websocket
 from tests.support.sockets import USER_AGENT, event_ids_in
 
 
+def client_frame(payload: bytes, opcode: int = 0x1, final: bool = True, key: bytes = b"\x37\xfa\x21\x3d") -> bytes:
+    """A masked frame as a browser sends it (RFC 6455 section 5.2), masked byte by byte."""
+    size = len(payload)
+    first = (0x80 if final else 0) | opcode
+    if size < 126:
+        header = bytes((first, 0x80 | size))
+    elif size < 1 << 16:
+        header = bytes((first, 0x80 | 126)) + size.to_bytes(2, "big")
+    else:
+        header = bytes((first, 0x80 | 127)) + size.to_bytes(8, "big")
+    return header + key + bytes(byte ^ key[n % 4] for n, byte in enumerate(payload))
+
+
 class RawSocket:
     """One WebSocket-first Socket.IO connection with a small kernel receive buffer."""
 
