@@ -85,8 +85,11 @@ class Config:
     STATUS_RATE_LIMIT = os.environ.get("STATUS_RATE_LIMIT", "5 per second")
     SOCKET_RATE_LIMIT = os.environ.get("SOCKET_RATE_LIMIT", "20 per 10 seconds")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Sync's replay window: a client further behind gets a snapshot instead of events.
     EVENT_LOG_MAX_AGE_HOURS = int(os.environ.get("EVENT_LOG_MAX_AGE_HOURS", "24"))
     EVENT_LOG_MAX_ROWS = int(os.environ.get("EVENT_LOG_MAX_ROWS", "10000"))
+    # Log rows stay this long for tables' history, whatever sync's window.
+    HISTORY_DAYS = int(os.environ.get("HISTORY_DAYS", "30"))
     SYNC_MAX_EVENTS = int(os.environ.get("SYNC_MAX_EVENTS", "500"))
     HEAD_INTERVAL_SECONDS = float(os.environ.get("HEAD_INTERVAL_SECONDS", "5"))
     RESERVATION_POLL_SECONDS = float(os.environ.get("RESERVATION_POLL_SECONDS", "5"))

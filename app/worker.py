@@ -24,9 +24,12 @@ def run_once(app: Flask) -> int:
 
 
 def prune_once(app: Flask) -> int:
+    """Move sync's replay window on and delete rows past the history window; return events retired."""
     with app.app_context():
         try:
-            return prune_event_log(app.config["EVENT_LOG_MAX_AGE_HOURS"], app.config["EVENT_LOG_MAX_ROWS"])
+            return prune_event_log(
+                app.config["EVENT_LOG_MAX_AGE_HOURS"], app.config["EVENT_LOG_MAX_ROWS"], app.config["HISTORY_DAYS"]
+            )
         finally:
             db.session.remove()
 

@@ -8,7 +8,9 @@ from sqlalchemy import create_engine, inspect, text
 from tests.support.live_server import base_env, flask_cli
 from tests.support.services import postgres_url
 
-TABLES = {"users", "floors", "tables", "events", "event_log_state", "idempotency_records", "alembic_version"}
+TABLES = {
+    "users", "floors", "tables", "sections", "events", "event_log_state", "idempotency_records", "alembic_version"
+}  # fmt: skip
 
 
 def upgrade_and_inspect(url: str) -> set[str]:

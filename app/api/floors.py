@@ -6,7 +6,7 @@ from app.api import bp
 from app.auth.permissions import check_floor, role_required, visible_floors
 from app.services import floors as floor_service
 from app.services import tables as table_service
-from app.services.errors import ValidationError
+from app.services.errors import Forbidden, ValidationError
 from app.services.validation import clean_table_fields
 from app.web import request_json
 
@@ -14,11 +14,24 @@ from app.web import request_json
 @bp.get("/floors")
 @role_required("viewer")
 def list_floors():
-    """The floors the user may see, with table counts."""
-    return [
-        {"floor": floor.number, "name": floor.name, "tableCount": count}
-        for floor, count in floor_service.list_floors(visible_floors(current_user))
-    ]
+    """The floors the user may see, with turn times and table counts."""
+    return [_floor_json(floor, count) for floor, count in floor_service.list_floors(visible_floors(current_user))]
+
+
+def _floor_json(floor, count: int) -> dict:
+    return {"floor": floor.number, "name": floor.name, "turnMinutes": floor.turn_minutes, "tableCount": count}
+
+
+@bp.patch("/floors/<int:floor>")
+@role_required("manager")
+def update_floor(floor: int):
+    """Set a floor's turn time (a manager of that floor) or name (a manager of every floor)."""
+    check_floor(current_user, floor)
+    fields = floor_service.clean_floor_changes(request_json())
+    if "name" in fields and current_user.is_floor_limited:
+        raise Forbidden("Only a manager of every floor can rename floors.")
+    floor_service.update_floor(floor, fields, by=current_user.username)
+    return _floor_json(*floor_service.list_floors([floor])[0])
 
 
 def _clean_positions(body: dict) -> list[dict]:

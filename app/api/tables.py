@@ -13,7 +13,8 @@ from app.services.validation import clean_status_change, clean_table_fields
 from app.web import BadRequest, request_json
 
 
-def _floor_arg() -> int | None:
+def floor_arg() -> int | None:
+    """The optional ?floor query parameter as a whole number (400 otherwise)."""
     raw = request.args.get("floor")
     if raw is None:
         return None
@@ -23,7 +24,8 @@ def _floor_arg() -> int | None:
         raise BadRequest("floor must be a whole number.") from None
 
 
-def _visible_table(table_id: int):
+def visible_table(table_id: int):
+    """A table on a floor the user may see (404 unknown, 403 outside the user's floors)."""
     table = table_service.get_table(table_id)
     check_floor(current_user, table.floor)
     return table
@@ -53,7 +55,7 @@ def is_critical_request() -> bool:
 @role_required("viewer")
 def list_tables():
     """Every table the user may see, optionally of one floor."""
-    floor = _floor_arg()
+    floor = floor_arg()
     if floor is not None:
         check_floor(current_user, floor)
         floors = [floor]
@@ -66,7 +68,7 @@ def list_tables():
 @role_required("viewer")
 def get_table(table_id: int):
     """One table."""
-    return _visible_table(table_id).to_dict()
+    return visible_table(table_id).to_dict()
 
 
 @bp.post("/tables")
@@ -84,7 +86,7 @@ def create_table():
 def update_table(table_id: int):
     """Edit some fields of a table."""
     fields = clean_table_fields(request_json(), creating=False)
-    _visible_table(table_id)
+    visible_table(table_id)
     if "floor" in fields:
         check_floor(current_user, fields["floor"])
     return table_service.update_table(table_id, fields, by=current_user.username).to_dict()
@@ -94,7 +96,7 @@ def update_table(table_id: int):
 @role_required("manager")
 def delete_table(table_id: int):
     """Delete a table (204)."""
-    _visible_table(table_id)
+    visible_table(table_id)
     table_service.delete_table(table_id, by=current_user.username)
     return "", 204
 
@@ -108,14 +110,14 @@ def change_status(table_id: int):
     change = clean_status_change(body)
     if change["critical"] and not current_user.has_role("manager"):
         raise Forbidden("Only managers may send critical updates.")
-    _visible_table(table_id)
+    visible_table(table_id)
     key = request.headers.get("Idempotency-Key")
     idempotency = None
     if key:
         if len(key) > 200:
             raise BadRequest("Idempotency-Key is longer than 200 characters.")
         idempotency = status_service.IdempotencyKey.for_request(current_user.id, key, table_id, body)
-    options = {k: change[k] for k in ("notes", "reserved_until") if k in change}
+    options = {k: change[k] for k in ("notes", "reserved_until", "covers") if k in change}
     try:
         table = status_service.change_status(
             table_id,

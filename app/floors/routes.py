@@ -1,6 +1,7 @@
 """The managers' floors page: add, rename, reorder, and delete an empty floor."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from app.auth.permissions import role_required
 from app.floors import bp
@@ -56,7 +57,7 @@ def add():
 def rename(number: int):
     """Give a floor a new name."""
     try:
-        floor = floor_service.rename_floor(number, request.form.get("name", ""))
+        floor = floor_service.rename_floor(number, request.form.get("name", ""), by=current_user.username)
     except ValidationError as error:
         return _page(error.fields, dict(request.form), number, error.status_code)
     flash(f"Floor {floor.number} is now called {floor.name}.", "success")

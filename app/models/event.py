@@ -2,23 +2,35 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.time import utcnow
 
-EVENT_TYPES = ("table:status_changed", "table:created", "table:updated", "table:deleted")
+EVENT_TYPES = (
+    "table:status_changed",
+    "table:created",
+    "table:updated",
+    "table:deleted",
+    "floor:updated",
+    "section:created",
+    "section:updated",
+    "section:deleted",
+    "section:assigned",
+)
 
 
 class Event(db.Model):
     """One row per change, written in the transaction of the change itself."""
 
     __tablename__ = "events"
+    # A table's history reads its newest events first, through this index alone.
+    __table_args__ = (Index("ix_events_table_id_id", "table_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     type: Mapped[str] = mapped_column(String(40))
-    table_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    table_id: Mapped[int | None] = mapped_column(Integer)
     floor: Mapped[int] = mapped_column(Integer, index=True)
     # A table moved between floors is news on both: the old floor must drop it.
     old_floor: Mapped[int | None] = mapped_column(Integer, index=True)

@@ -1,18 +1,30 @@
 """A floor of the restaurant: the unit a floor plan shows and a room broadcasts to."""
 
-from sqlalchemy import Integer, String
+from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 
+DEFAULT_TURN_MINUTES = 90
+TURN_MINUTES_RANGE = (5, 600)
+
 
 class Floor(db.Model):
     __tablename__ = "floors"
+    __table_args__ = (CheckConstraint("turn_minutes BETWEEN 5 AND 600", name="ck_floors_turn_minutes"),)
 
     number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(80))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # How long a party is expected to sit; a table seated longer is overdue.
+    turn_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULT_TURN_MINUTES, server_default="90")
 
     def to_dict(self, table_count: int = 0) -> dict:
         """The floor as the API shows it."""
-        return {"floor": self.number, "name": self.name, "sortOrder": self.sort_order, "tableCount": table_count}
+        return {
+            "floor": self.number,
+            "name": self.name,
+            "sortOrder": self.sort_order,
+            "turnMinutes": self.turn_minutes,
+            "tableCount": table_count,
+        }

@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.section import Section, assignee_of
 from app.models.time import isoformat, utcnow
 
 TABLE_STATUSES = ("available", "occupied", "reserved", "maintenance")
@@ -19,14 +20,19 @@ class Table(db.Model):
         CheckConstraint("status IN ('available', 'occupied', 'reserved', 'maintenance')", name="ck_tables_status"),
         CheckConstraint("shape IN ('rect', 'round')", name="ck_tables_shape"),
         CheckConstraint("width > 0 AND height > 0", name="ck_tables_size"),
+        CheckConstraint("covers BETWEEN 1 AND 99", name="ck_tables_covers"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     table_number: Mapped[str] = mapped_column(String(20), unique=True)
     floor: Mapped[int] = mapped_column(ForeignKey("floors.number"), index=True)
-    section: Mapped[str | None] = mapped_column(String(80))
+    # Deleting a section clears this first (app/services/sections.py): no ON DELETE, which
+    # SQLite cannot reflect on a column added in place.
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"), index=True)
     capacity: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="available")
+    # The party seated at the table; only while it is occupied.
+    covers: Mapped[int | None] = mapped_column(Integer)
     shape: Mapped[str] = mapped_column(String(10), default="rect")
     x: Mapped[float] = mapped_column(Float, default=0)
     y: Mapped[float] = mapped_column(Float, default=0)
@@ -40,15 +46,30 @@ class Table(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    dining_section: Mapped[Section | None] = relationship(lazy="selectin")
+
+    @property
+    def section(self) -> str | None:
+        """The name of the table's section, as clients knew it before sections had rows."""
+        return self.dining_section.name if self.dining_section else None
+
+    @property
+    def assignee(self) -> dict | None:
+        """Who looks after the table's section this shift, or None."""
+        return assignee_of(self.dining_section.assignee) if self.dining_section else None
+
     def to_dict(self) -> dict:
         """The table in the contract's camelCase JSON."""
         return {
             "tableId": self.id,
             "tableNumber": self.table_number,
             "floor": self.floor,
+            "sectionId": self.section_id,
             "section": self.section,
+            "assignee": self.assignee,
             "capacity": self.capacity,
             "status": self.status,
+            "covers": self.covers,
             "shape": self.shape,
             "x": self.x,
             "y": self.y,

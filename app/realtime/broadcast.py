@@ -36,8 +36,9 @@ def batch_item(message: dict) -> dict:
         "updatedBy": message["updatedBy"],
         "updatedAt": message["updatedAt"],
     }
-    if "notes" in message:
-        item["notes"] = message["notes"]
+    for optional in ("covers", "notes"):
+        if optional in message:
+            item[optional] = message[optional]
     return item
 
 

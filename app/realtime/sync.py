@@ -4,6 +4,8 @@ from flask import current_app
 
 from app.realtime.rooms import ALL_TABLES
 from app.services.event_log import events_after, latest_event_id
+from app.services.floors import list_floors
+from app.services.sections import sections_on
 from app.services.tables import tables_on
 
 
@@ -47,4 +49,11 @@ def sync_response(last_event_id: object, floors: list[int] | None) -> dict:
         "lastEventId": str(head) if head else None,
         "events": [],
         "tables": [table.to_dict() for table in tables_on(floors)],
+        # What section and floor events would have told: names, colours, assignees, turn times.
+        "sections": [section.to_dict() for section in sections_on(floors)],
+        "floors": [
+            {"floor": floor.number, "name": floor.name, "turnMinutes": floor.turn_minutes}
+            for floor, _ in list_floors(floors)
+            if floors is None or floor.number in floors
+        ],
     }

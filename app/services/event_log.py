@@ -1,4 +1,8 @@
-"""Writing the event log in the change's transaction, and reading it back for sync."""
+"""Writing the event log in the change's transaction, and reading it back for sync.
+
+The log serves two readers with different horizons: sync replays events after
+`pruned_through` (its window, hours), and tables' history reads rows kept for days.
+"""
 
 from collections.abc import Iterable
 from datetime import timedelta
@@ -81,8 +85,12 @@ def pruned_through() -> int:
     return state.pruned_through if state else 0
 
 
-def prune_event_log(max_age_hours: int, max_rows: int) -> int:
-    """Delete events older than the age limit or beyond the row limit; return how many."""
+def prune_event_log(max_age_hours: int, max_rows: int, history_days: int) -> int:
+    """Close sync's replay window on events older than its age or row limit; return how many.
+
+    Sync replays only what the window still holds; older ids get a snapshot. The rows
+    themselves stay for tables' history until they are `history_days` old, then go.
+    """
     newest = db.session.scalar(select(func.max(Event.id))) or 0
     by_count = newest - max_rows
     by_age = (
@@ -92,11 +100,14 @@ def prune_event_log(max_age_hours: int, max_rows: int) -> int:
         or 0
     )
     cutoff = max(by_count, by_age, 0)
-    if cutoff <= pruned_through():
+    before = pruned_through()
+    if cutoff <= before:
         return 0
-    deleted = db.session.execute(delete(Event).where(Event.id <= cutoff)).rowcount
+    retired = db.session.scalar(select(func.count(Event.id)).where(Event.id > before, Event.id <= cutoff)) or 0
+    history_starts = utcnow() - timedelta(days=history_days)
+    db.session.execute(delete(Event).where(Event.id <= cutoff, Event.created_at < history_starts))
     state = db.session.get(EventLogState, 1) or EventLogState(id=1, pruned_through=0)
     state.pruned_through = cutoff
     db.session.add(state)
     db.session.commit()
-    return deleted
+    return retired

@@ -1,10 +1,15 @@
 """Adding, renaming, reordering and removing floors."""
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.models import Floor, Table
+from app.models import Floor, Section, Table
+from app.models.floor import TURN_MINUTES_RANGE
+from app.models.time import isoformat, utcnow
+from app.services.commit_order import begin_change
 from app.services.errors import Conflict, NotFound, ValidationError
+from app.services.event_log import record_event
+from app.services.validation import strict_whole_number
 
 
 def list_floors(allowed: list[int] | None = None) -> list[tuple[Floor, int]]:
@@ -46,12 +51,47 @@ def create_floor(number: object, name: object) -> Floor:
     return floor
 
 
-def rename_floor(number: int, name: object) -> Floor:
-    """Give a floor a new name."""
+def clean_floor_changes(data: object) -> dict:
+    """Validate {name?, turnMinutes?}; return model attributes and values."""
+    if not isinstance(data, dict):
+        raise ValidationError("Expected a JSON object.")
+    errors = {name: "Unknown field." for name in data if name not in ("name", "turnMinutes")}
+    cleaned: dict = {}
+    if "name" in data:
+        try:
+            cleaned["name"] = _clean_name(data["name"])
+        except ValidationError as error:
+            errors.update(error.fields)
+    if "turnMinutes" in data:
+        try:
+            cleaned["turn_minutes"] = strict_whole_number(data["turnMinutes"], *TURN_MINUTES_RANGE)
+        except ValueError as error:
+            errors["turnMinutes"] = str(error)
+    if errors:
+        raise ValidationError("Some fields are not valid.", fields=errors)
+    return cleaned
+
+
+def update_floor(number: int, fields: dict, by: str) -> Floor:
+    """Rename a floor or set its turn time; logs `floor:updated` with the changed fields."""
+    begin_change()
     floor = get_floor(number)
-    floor.name = _clean_name(name)
+    names = {"name": "name", "turn_minutes": "turnMinutes"}
+    changes = {names[key]: value for key, value in fields.items() if getattr(floor, key) != value}
+    if not changes:
+        db.session.rollback()
+        return get_floor(number)
+    for key, value in fields.items():
+        setattr(floor, key, value)
+    payload = {"floor": floor.number, "changes": changes, "updatedBy": by, "updatedAt": isoformat(utcnow())}
+    record_event("floor:updated", payload, by)
     db.session.commit()
     return floor
+
+
+def rename_floor(number: int, name: object, by: str = "manager") -> Floor:
+    """Give a floor a new name."""
+    return update_floor(number, {"name": _clean_name(name)}, by)
 
 
 def reorder_floors(order: list[int]) -> None:
@@ -71,5 +111,6 @@ def delete_floor(number: int) -> None:
     floor = get_floor(number)
     if db.session.scalar(select(func.count(Table.id)).where(Table.floor == number)):
         raise Conflict(f"Floor {number} still has tables; move or delete them first.")
+    db.session.execute(delete(Section).where(Section.floor == number))
     db.session.delete(floor)
     db.session.commit()

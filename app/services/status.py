@@ -86,12 +86,14 @@ def change_status(
     notes: object = _UNSET,
     expected_status: str | None = None,
     reserved_until: object = _UNSET,
+    covers: int | None = None,
     idempotency: IdempotencyKey | None = None,
 ) -> Table:
     """Set a table's status, log `table:status_changed`, and commit.
 
-    Raises Conflict when `expected_status` is given and the stored status differs, and
-    AlreadyApplied when the Idempotency-Key was seen before.
+    `covers` is the party seated (occupied only); staying occupied without it keeps the
+    party, leaving occupied clears it. Raises Conflict when `expected_status` is given and
+    the stored status differs, and AlreadyApplied when the Idempotency-Key was seen before.
     """
     begin_change()
     if idempotency is not None:
@@ -115,6 +117,10 @@ def change_status(
         table.reserved_until = None
     if notes is not _UNSET:
         table.notes = notes
+    if status != "occupied":
+        table.covers = None
+    elif covers is not None or old_status != "occupied":
+        table.covers = covers
     table.version += 1
     table.updated_at = now
     payload = {
@@ -126,6 +132,8 @@ def change_status(
         "updatedBy": by,
         "updatedAt": isoformat(now),
     }
+    if table.covers is not None:
+        payload["covers"] = table.covers
     if notes is not _UNSET and notes:
         payload["notes"] = notes
     record_event("table:status_changed", payload, by)

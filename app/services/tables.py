@@ -4,11 +4,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Floor, Table
+from app.models import Floor, Section, Table
 from app.models.time import isoformat, utcnow
 from app.services.commit_order import begin_change
 from app.services.errors import Conflict, NotFound, ValidationError
 from app.services.event_log import record_event
+from app.services.sections import place_in_section
 
 # Layout fields a manager may move with the editor.
 LAYOUT_FIELDS = {"x": "x", "y": "y", "rotation": "rotation", "width": "width", "height": "height"}
@@ -16,6 +17,7 @@ JSON_NAMES = {
     "table_number": "tableNumber",
     "reserved_until": "reservedUntil",
     "status_changed_at": "statusChangedAt",
+    "section_id": "sectionId",
 }
 
 
@@ -67,6 +69,7 @@ def create_table(fields: dict, by: str) -> Table:
     begin_change()
     _check_floor_exists(fields.get("floor"))
     _check_number_free(fields.get("table_number"))
+    place_in_section(fields, fields["floor"], None, by)
     now = utcnow()
     table = Table(**fields, version=1, created_at=now, updated_at=now, status_changed_at=now)
     db.session.add(table)
@@ -93,6 +96,14 @@ def _apply(table: Table, fields: dict, now) -> dict:
         changes["statusChangedAt"] = isoformat(now)
         if table.status != "reserved" and "reserved_until" not in fields:
             table.reserved_until = None
+        if table.status != "occupied" and table.covers is not None:
+            table.covers = None
+            changes["covers"] = None
+    if "sectionId" in changes:
+        # The name and the assignee follow the section; clients show both.
+        table.dining_section = db.session.get(Section, table.section_id) if table.section_id else None
+        changes["section"] = table.section
+        changes["assignee"] = table.assignee
     if changes:
         table.version += 1
         table.updated_at = now
@@ -121,6 +132,7 @@ def update_table(table_id: int, fields: dict, by: str) -> Table:
         _check_floor_exists(fields["floor"])
     if "table_number" in fields:
         _check_number_free(fields["table_number"], table.id)
+    place_in_section(fields, fields.get("floor", table.floor), table.section_id, by)
     now = utcnow()
     old_floor = table.floor
     changes = _apply(table, fields, now)

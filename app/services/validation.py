@@ -12,6 +12,7 @@ TABLE_FIELDS: dict[str, tuple[str, str, tuple | None]] = {
     "tableNumber": ("table_number", "table_number", None),
     "floor": ("floor", "int", (1, 999)),
     "section": ("section", "text", (0, 80)),
+    "sectionId": ("section_id", "id", None),
     "capacity": ("capacity", "int", (1, 50)),
     "status": ("status", "choice", TABLE_STATUSES),
     "shape": ("shape", "choice", TABLE_SHAPES),
@@ -24,6 +25,7 @@ TABLE_FIELDS: dict[str, tuple[str, str, tuple | None]] = {
     "reservedUntil": ("reserved_until", "datetime", None),
 }
 REQUIRED_ON_CREATE = ("tableNumber", "floor", "capacity")
+COVERS_RANGE = (1, 99)
 
 
 def _int(value: object) -> int:
@@ -36,6 +38,15 @@ def _int(value: object) -> int:
     if isinstance(value, str) and re.fullmatch(r"-?\d{1,6}", value.strip()):
         return int(value.strip())
     raise ValueError
+
+
+def strict_whole_number(value: object, low: int, high: int) -> int:
+    """A JSON integer within bounds: no text, floats or booleans, which a client sent by mistake."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("Must be a whole number.")
+    if not low <= value <= high:
+        raise ValueError(f"Must be between {low} and {high}.")
+    return value
 
 
 def _number(value: object) -> float:
@@ -82,6 +93,13 @@ def _clean_one(name: str, value: object) -> object:
         if len(value) > bounds[1]:
             raise ValueError(f"At most {bounds[1]} characters.")
         return value.strip() or None
+    if kind == "id":
+        if value is None or value == "":
+            return None
+        try:
+            return _int(value)
+        except (ValueError, TypeError):
+            raise ValueError("Must be a section id or null.") from None
     if kind == "datetime":
         try:
             return parse_datetime(value)
@@ -125,10 +143,10 @@ def clean_table_fields(data: object, *, creating: bool) -> dict[str, object]:
 
 
 def clean_status_change(data: object) -> dict[str, object]:
-    """Validate a status change body: status, notes?, expectedStatus?, reservedUntil?, critical?."""
+    """Validate a status change body: status, covers?, notes?, expectedStatus?, reservedUntil?, critical?."""
     if not isinstance(data, dict):
         raise ValidationError("Expected a JSON object.")
-    allowed = {"status", "notes", "expectedStatus", "reservedUntil", "critical"}
+    allowed = {"status", "covers", "notes", "expectedStatus", "reservedUntil", "critical"}
     errors = {name: "Unknown field." for name in data if name not in allowed}
     if data.get("status") not in TABLE_STATUSES:
         errors["status"] = f"Must be one of: {', '.join(TABLE_STATUSES)}."
@@ -145,6 +163,13 @@ def clean_status_change(data: object) -> dict[str, object]:
                 cleaned[attribute] = _clean_one(name, data[name])
             except ValueError as error:
                 errors[name] = str(error)
+    if data.get("covers") is not None:
+        try:
+            cleaned["covers"] = strict_whole_number(data["covers"], *COVERS_RANGE)
+        except ValueError as error:
+            errors["covers"] = str(error)
+        if data.get("status") != "occupied":
+            errors["covers"] = "Covers are given only when seating a table (status occupied)."
     if errors:
         raise ValidationError("Some fields are not valid.", fields=errors)
     return cleaned

@@ -87,4 +87,4 @@ def test_floors_list_counts_tables(viewer, make_table):
     make_table(floor=1)
     make_table(floor=1)
     floors = viewer.get("/api/floors").get_json()
-    assert floors[0] == {"floor": 1, "name": "Main room", "tableCount": 2}
+    assert floors[0] == {"floor": 1, "name": "Main room", "turnMinutes": 90, "tableCount": 2}

@@ -112,8 +112,9 @@ def test_sync_window_and_retention(db):
     assert [e.id for e in event_log.events_after(ids[1], None, 100)] == ids[2:]
     assert event_log.events_after(ids[-1] + 10, None, 100) is None
     assert event_log.events_after(ids[0], None, 2) is None
-    pruned = event_log.prune_event_log(max_age_hours=24, max_rows=2)
+    pruned = event_log.prune_event_log(max_age_hours=24, max_rows=2, history_days=30)
     assert pruned == 3 and event_log.pruned_through() == ids[2]
+    assert [e.id for e in logged()] == ids, "rows younger than the history window stay for history"
     assert event_log.events_after(ids[1], None, 100) is None
     assert [e.id for e in event_log.events_after(ids[2], None, 100)] == ids[3:]
     assert len(tables) == 5

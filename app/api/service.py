@@ -1,0 +1,34 @@
+"""What hosts read during service: a table's history and the floor's figures."""
+
+from flask import request
+from flask_login import current_user
+
+from app.api import bp
+from app.api.tables import floor_arg, visible_table
+from app.auth.permissions import check_floor, role_required, visible_floors
+from app.services import floors as floor_service
+from app.services.history import HISTORY_DEFAULT, HISTORY_MAX, service_summary, table_history
+from app.web import BadRequest
+
+
+@bp.get("/tables/<int:table_id>/history")
+@role_required("viewer")
+def history(table_id: int):
+    """The table's logged changes, newest first (`limit` 1-500, default 50)."""
+    raw = request.args.get("limit", str(HISTORY_DEFAULT)).strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= HISTORY_MAX:
+        raise BadRequest(f"limit must be a whole number from 1 to {HISTORY_MAX}.")
+    visible_table(table_id)
+    return {"tableId": table_id, "events": table_history(table_id, int(raw))}
+
+
+@bp.get("/summary")
+@role_required("viewer")
+def summary():
+    """Tables per status, seats, seats taken and covers, for one floor or every floor the user sees."""
+    floor = floor_arg()
+    if floor is not None:
+        check_floor(current_user, floor)
+        floor_service.get_floor(floor)
+    floors = [floor] if floor is not None else visible_floors(current_user)
+    return {"floor": floor, **service_summary(floors)}

@@ -1,0 +1,46 @@
+"""A table's history and the floor's figures, read from the event log and the tables."""
+
+from sqlalchemy import case, func, select
+
+from app.extensions import db
+from app.models import TABLE_STATUSES, Event, Table
+from app.models.time import isoformat
+
+HISTORY_DEFAULT = 50
+HISTORY_MAX = 500
+# Payload fields a history entry repeats when the event has them.
+HISTORY_FIELDS = ("oldStatus", "newStatus", "covers", "notes", "changes")
+
+
+def history_entry(event: Event) -> dict:
+    """One logged event as the table's history shows it: what, when, who, from what to what."""
+    entry = {"eventId": event.event_id, "event": event.type, "at": isoformat(event.created_at), "by": event.actor}
+    entry.update({name: event.payload[name] for name in HISTORY_FIELDS if name in event.payload})
+    return entry
+
+
+def table_history(table_id: int, limit: int = HISTORY_DEFAULT) -> list[dict]:
+    """The newest `limit` events of one table, newest first (read through ix_events_table_id_id)."""
+    query = select(Event).where(Event.table_id == table_id).order_by(Event.id.desc()).limit(limit)
+    return [history_entry(event) for event in db.session.scalars(query)]
+
+
+def service_summary(floors: list[int] | None) -> dict:
+    """Tables per status, seats, seats taken and covers on the given floors (all for None)."""
+    occupied = Table.status == "occupied"
+    query = select(
+        Table.status,
+        func.count(Table.id),
+        func.coalesce(func.sum(Table.capacity), 0),
+        func.coalesce(func.sum(case((occupied, Table.capacity), else_=0)), 0),
+        func.coalesce(func.sum(Table.covers), 0),
+    ).group_by(Table.status)
+    if floors is not None:
+        query = query.where(Table.floor.in_(floors))
+    summary = {"tables": dict.fromkeys(TABLE_STATUSES, 0), "seats": 0, "occupiedSeats": 0, "covers": 0}
+    for status, count, seats, occupied_seats, covers in db.session.execute(query):
+        summary["tables"][status] = count
+        summary["seats"] += int(seats)
+        summary["occupiedSeats"] += int(occupied_seats)
+        summary["covers"] += int(covers)
+    return summary

@@ -1,0 +1,223 @@
+"""Sections of a floor and who looks after each this shift; every change logs its event."""
+
+import re
+
+from sqlalchemy import func, select, update
+
+from app.extensions import db
+from app.models import Floor, Section, Table, User
+from app.models.section import assignee_of
+from app.models.time import isoformat, utcnow
+from app.services.commit_order import begin_change
+from app.services.errors import Conflict, NotFound, ValidationError
+from app.services.event_log import record_event
+from app.services.validation import strict_whole_number
+
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Handed out in turn to sections made without a colour (e.g. typed on a table form).
+PALETTE = ("#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def sections_on(floors: list[int] | None) -> list[Section]:
+    """Sections of the given floors (all for None), by floor and name."""
+    query = select(Section).order_by(Section.floor, func.lower(Section.name))
+    if floors is not None:
+        query = query.where(Section.floor.in_(floors))
+    return list(db.session.scalars(query))
+
+
+def get_section(section_id: int, *, for_update: bool = False) -> Section:
+    """Load a section or raise NotFound."""
+    query = select(Section).where(Section.id == section_id)
+    if for_update:
+        query = query.with_for_update()
+    section = db.session.scalar(query)
+    if section is None:
+        raise NotFound(f"Section {section_id} does not exist.")
+    return section
+
+
+def _clean_name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("A section needs a name.")
+    if len(value.strip()) > 80:
+        raise ValueError("At most 80 characters.")
+    return value.strip()
+
+
+def _clean_colour(value: object) -> str:
+    if not isinstance(value, str) or not COLOUR.match(value.strip()):
+        raise ValueError("Use a colour as #rrggbb, e.g. #2ca02c.")
+    return value.strip().lower()
+
+
+def clean_section_fields(data: object, *, creating: bool) -> dict[str, str]:
+    """Validate {name, colour} (name required on create); every problem at once."""
+    if not isinstance(data, dict):
+        raise ValidationError("Expected a JSON object.")
+    errors = {name: "Unknown field." for name in data if name not in ("name", "colour")}
+    cleaned: dict[str, str] = {}
+    for name, clean in (("name", _clean_name), ("colour", _clean_colour)):
+        if name in data:
+            try:
+                cleaned[name] = clean(data[name])
+            except ValueError as error:
+                errors[name] = str(error)
+    if creating and "name" not in data:
+        errors["name"] = "This field is required."
+    if errors:
+        raise ValidationError("Some fields are not valid.", fields=errors)
+    return cleaned
+
+
+def _named(floor: int, name: str) -> Section | None:
+    return db.session.scalar(select(Section).where(Section.floor == floor, func.lower(Section.name) == name.lower()))
+
+
+def _check_name_free(floor: int, name: str, section_id: int | None = None) -> None:
+    clash = _named(floor, name)
+    if clash is not None and clash.id != section_id:
+        raise Conflict(f"Floor {floor} already has a section called {clash.name}.", fields={"name": "Already used."})
+
+
+def _table_ids(section_id: int) -> list[int]:
+    return list(db.session.scalars(select(Table.id).where(Table.section_id == section_id).order_by(Table.id)))
+
+
+def _add(floor: int, name: str, colour: str | None, by: str) -> Section:
+    """Insert a section and log `section:created` in the current transaction."""
+    if colour is None:
+        count = db.session.scalar(select(func.count(Section.id)).where(Section.floor == floor)) or 0
+        colour = PALETTE[count % len(PALETTE)]
+    section = Section(floor=floor, name=name, colour=colour, created_at=utcnow())
+    db.session.add(section)
+    db.session.flush()
+    record_event(
+        "section:created", {**section.to_dict(), "updatedBy": by, "updatedAt": isoformat(section.created_at)}, by
+    )
+    return section
+
+
+def create_section(floor: int, fields: dict, by: str) -> Section:
+    """Add a section to a floor (a colour from the palette unless given)."""
+    begin_change()
+    if db.session.get(Floor, floor) is None:
+        raise NotFound(f"Floor {floor} does not exist.")
+    _check_name_free(floor, fields["name"])
+    section = _add(floor, fields["name"], fields.get("colour"), by)
+    db.session.commit()
+    return section
+
+
+def update_section(section_id: int, fields: dict, by: str) -> Section:
+    """Rename or recolour a section and log `section:updated` with the changed fields."""
+    begin_change()
+    section = get_section(section_id, for_update=True)
+    if "name" in fields:
+        _check_name_free(section.floor, fields["name"], section.id)
+    changes = {name: value for name, value in fields.items() if getattr(section, name) != value}
+    if not changes:
+        db.session.rollback()
+        return get_section(section_id)
+    for name, value in changes.items():
+        setattr(section, name, value)
+    payload = {
+        "sectionId": section.id,
+        "floor": section.floor,
+        "changes": changes,
+        "tableIds": _table_ids(section.id),
+        "updatedBy": by,
+        "updatedAt": isoformat(utcnow()),
+    }
+    record_event("section:updated", payload, by)
+    db.session.commit()
+    return section
+
+
+def delete_section(section_id: int, by: str) -> None:
+    """Remove a section; its tables keep their places with no section. Logs `section:deleted`."""
+    begin_change()
+    section = get_section(section_id, for_update=True)
+    payload = {
+        "sectionId": section.id,
+        "floor": section.floor,
+        "name": section.name,
+        "tableIds": _table_ids(section.id),
+        "deletedBy": by,
+        "deletedAt": isoformat(utcnow()),
+    }
+    db.session.execute(update(Table).where(Table.section_id == section.id).values(section_id=None))
+    db.session.delete(section)
+    record_event("section:deleted", payload, by)
+    db.session.commit()
+
+
+def clean_assignee(data: object) -> int | None:
+    """The body of an assignment: {userId: int | null}."""
+    if not isinstance(data, dict) or set(data) != {"userId"}:
+        raise ValidationError("Send {userId: <staff member's id> | null}.", fields={"userId": "Required."})
+    if data["userId"] is None:
+        return None
+    try:
+        return strict_whole_number(data["userId"], 1, 2**31 - 1)
+    except ValueError as error:
+        raise ValidationError("Some fields are not valid.", fields={"userId": str(error)}) from None
+
+
+def assign_section(section_id: int, user_id: int | None, by: str) -> Section:
+    """Give a section to a member of staff for the shift (None clears it); logs `section:assigned`."""
+    begin_change()
+    section = get_section(section_id, for_update=True)
+    user = None
+    if user_id is not None:
+        user = db.session.get(User, user_id)
+        if user is None or not user.active:
+            db.session.rollback()
+            raise ValidationError("Some fields are not valid.", fields={"userId": "No active staff member has it."})
+        if not user.may_see_floor(section.floor):
+            db.session.rollback()
+            raise ValidationError(
+                "Some fields are not valid.", fields={"userId": f"{user.username} may not see floor {section.floor}."}
+            )
+    now = utcnow()
+    section.assignee = user
+    section.assignee_id = user.id if user else None
+    section.assigned_at = now if user else None
+    payload = {
+        "sectionId": section.id,
+        "floor": section.floor,
+        "name": section.name,
+        "assignee": assignee_of(user),
+        "tableIds": _table_ids(section.id),
+        "updatedBy": by,
+        "updatedAt": isoformat(now),
+    }
+    record_event("section:assigned", payload, by)
+    db.session.commit()
+    return section
+
+
+def place_in_section(fields: dict, floor: int, current: int | None, by: str) -> None:
+    """Turn a table's `section` name or `section_id` into a section of `floor`, in place.
+
+    A name is matched without regard to case and made into a new section when the floor has
+    none by that name, so forms and clients that type a section keep working. A table moved
+    to another floor without a section named leaves its old floor's section.
+    """
+    if "section" in fields:
+        name = fields.pop("section")
+        if name is None:
+            fields["section_id"] = None
+        else:
+            section = _named(floor, name) or _add(floor, name, None, by)
+            fields["section_id"] = section.id
+    if fields.get("section_id") is not None:
+        section = db.session.get(Section, fields["section_id"])
+        if section is None or section.floor != floor:
+            raise ValidationError(
+                "Some fields are not valid.", fields={"sectionId": f"Not a section of floor {floor}."}
+            )
+    elif "section_id" not in fields and current is not None:
+        section = db.session.get(Section, current)
+        if section is not None and section.floor != floor:
+            fields["section_id"] = None
