@@ -28,7 +28,13 @@ NUMBER = {"type": "number"}
 TABLE_FIELDS = {
     "tableNumber": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9 _-]{0,19}$"},
     "floor": {"type": "integer", "minimum": 1, "maximum": 999},
-    "section": {"type": "string", "maxLength": 80, "nullable": True},
+    "section": {
+        "type": "string",
+        "maxLength": 80,
+        "nullable": True,
+        "description": "The section's name; a name the floor lacks makes a new section. sectionId is preferred.",
+    },
+    "sectionId": {"type": "integer", "nullable": True, "description": "A section of the table's floor."},
     "capacity": {"type": "integer", "minimum": 1, "maximum": 50},
     "status": {"type": "string", "enum": list(TABLE_STATUSES)},
     "shape": {"type": "string", "enum": list(TABLE_SHAPES)},
@@ -40,12 +46,164 @@ TABLE_FIELDS = {
     "notes": {"type": "string", "maxLength": 500, "nullable": True},
     "reservedUntil": {"type": "string", "format": "date-time", "nullable": True},
 }
+COVERS = {"type": "integer", "minimum": 1, "maximum": 99, "nullable": True}
+ASSIGNEE = {
+    "type": "object",
+    "nullable": True,
+    "required": ["userId", "username", "initials"],
+    "properties": {"userId": {"type": "integer"}, "username": {"type": "string"}, "initials": {"type": "string"}},
+}
+COLOUR = {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}
+SECTION_NAME = {"type": "string", "minLength": 1, "maxLength": 80}
+TURN_MINUTES = {"type": "integer", "minimum": 5, "maximum": 600}
 READ_ONLY = {
     "tableId": {"type": "integer"},
+    "covers": {**COVERS, "description": "The party seated; null unless occupied."},
+    "assignee": {**ASSIGNEE, "description": "Who looks after the table's section this shift."},
     "statusChangedAt": {"type": "string", "format": "date-time"},
     "version": {"type": "integer"},
     "createdAt": {"type": "string", "format": "date-time"},
     "updatedAt": {"type": "string", "format": "date-time"},
+}
+
+SECTION = {"$ref": "#/components/schemas/Section"}
+SERVICE_SCHEMAS = {
+    "Floor": {
+        "type": "object",
+        "properties": {
+            "floor": {"type": "integer"},
+            "name": {"type": "string"},
+            "turnMinutes": TURN_MINUTES,
+            "tableCount": {"type": "integer"},
+        },
+    },
+    "FloorChanges": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 80}, "turnMinutes": TURN_MINUTES},
+    },
+    "Section": {
+        "type": "object",
+        "properties": {
+            "sectionId": {"type": "integer"},
+            "floor": {"type": "integer"},
+            "name": SECTION_NAME,
+            "colour": COLOUR,
+            "assignee": ASSIGNEE,
+            "assignedAt": {"type": "string", "format": "date-time", "nullable": True},
+        },
+    },
+    "NewSection": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name"],
+        "properties": {"name": SECTION_NAME, "colour": COLOUR},
+    },
+    "SectionChanges": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"name": SECTION_NAME, "colour": COLOUR},
+    },
+    "Assignment": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["userId"],
+        "properties": {"userId": {"type": "integer", "minimum": 1, "nullable": True}},
+    },
+    "History": {
+        "type": "object",
+        "properties": {
+            "tableId": {"type": "integer"},
+            "events": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["eventId", "event", "at", "by"],
+                    "properties": {
+                        "eventId": {"type": "string"},
+                        "event": {"type": "string"},
+                        "at": {"type": "string", "format": "date-time"},
+                        "by": {"type": "string"},
+                        "oldStatus": TABLE_FIELDS["status"],
+                        "newStatus": TABLE_FIELDS["status"],
+                        "covers": COVERS,
+                        "notes": {"type": "string"},
+                        "changes": {"type": "object"},
+                    },
+                },
+            },
+        },
+    },
+    "Summary": {
+        "type": "object",
+        "properties": {
+            "floor": {"type": "integer", "nullable": True},
+            "tables": {
+                "type": "object",
+                "properties": {status: {"type": "integer"} for status in TABLE_STATUSES},
+            },
+            "seats": {"type": "integer"},
+            "occupiedSeats": {"type": "integer"},
+            "covers": {"type": "integer"},
+        },
+    },
+}
+FLOOR_QUERY = {"name": "floor", "in": "query", "schema": {"type": "integer"}}
+SERVICE_PATHS = {
+    "/api/floors/{floor}": {
+        "parameters": [_path_id("floor")],
+        "patch": {
+            "description": "turnMinutes: a manager of the floor; name: a manager of every floor. Logs floor:updated.",
+            "requestBody": _body({"$ref": "#/components/schemas/FloorChanges"}),
+            "responses": _responses("200", {"$ref": "#/components/schemas/Floor"}, 400, 401, 403, 404, 422),
+        },
+    },
+    "/api/floors/{floor}/sections": {
+        "parameters": [_path_id("floor")],
+        "get": {"responses": _responses("200", {"type": "array", "items": SECTION}, 401, 403, 404)},
+        "post": {
+            "description": "Logs section:created.",
+            "requestBody": _body({"$ref": "#/components/schemas/NewSection"}),
+            "responses": _responses("201", SECTION, 400, 401, 403, 404, 409, 422),
+        },
+    },
+    "/api/sections": {"get": {"responses": _responses("200", {"type": "array", "items": SECTION}, 401)}},
+    "/api/sections/{sectionId}": {
+        "parameters": [_path_id("sectionId")],
+        "patch": {
+            "description": "Logs section:updated.",
+            "requestBody": _body({"$ref": "#/components/schemas/SectionChanges"}),
+            "responses": _responses("200", SECTION, 400, 401, 403, 404, 409, 422),
+        },
+        "delete": {
+            "description": "Its tables keep their places with no section. Logs section:deleted.",
+            "responses": _responses("204", None, 401, 403, 404),
+        },
+    },
+    "/api/sections/{sectionId}/assignee": {
+        "parameters": [_path_id("sectionId")],
+        "put": {
+            "description": "Assign a member of staff for the shift, or clear with userId null. Logs section:assigned.",
+            "requestBody": _body({"$ref": "#/components/schemas/Assignment"}),
+            "responses": _responses("200", SECTION, 400, 401, 403, 404, 422),
+        },
+    },
+    "/api/staff": {"get": {"responses": _responses("200", {"type": "array"}, 401, 403)}},
+    "/api/tables/{tableId}/history": {
+        "parameters": [_path_id("tableId")],
+        "get": {
+            "parameters": [
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}
+            ],
+            "responses": _responses("200", {"$ref": "#/components/schemas/History"}, 400, 401, 403, 404),
+        },
+    },
+    "/api/summary": {
+        "get": {
+            "parameters": [FLOOR_QUERY],
+            "responses": _responses("200", {"$ref": "#/components/schemas/Summary"}, 400, 401, 403, 404),
+        }
+    },
 }
 
 SPEC = {
@@ -77,12 +235,14 @@ SPEC = {
                 "required": ["status"],
                 "properties": {
                     "status": TABLE_FIELDS["status"],
+                    "covers": {**COVERS, "description": "Party size; only with status occupied."},
                     "expectedStatus": TABLE_FIELDS["status"],
                     "notes": TABLE_FIELDS["notes"],
                     "reservedUntil": TABLE_FIELDS["reservedUntil"],
                     "critical": {"type": "boolean"},
                 },
             },
+            **SERVICE_SCHEMAS,
             "Layout": {
                 "type": "object",
                 "additionalProperties": False,
@@ -120,7 +280,11 @@ SPEC = {
                 "responses": _responses("200", {"type": "object"}, 400, 401, 429),
             }
         },
-        "/api/floors": {"get": {"responses": _responses("200", {"type": "array"}, 401)}},
+        "/api/floors": {
+            "get": {
+                "responses": _responses("200", {"type": "array", "items": {"$ref": "#/components/schemas/Floor"}}, 401)
+            }
+        },
         "/api/tables": {
             "get": {
                 "parameters": [{"name": "floor", "in": "query", "schema": {"type": "integer"}}],
@@ -157,6 +321,7 @@ SPEC = {
                 "responses": _responses("200", {"type": "array", "items": TABLE}, 400, 401, 403, 404, 413, 422),
             },
         },
+        **SERVICE_PATHS,
         "/api/events": {
             "get": {
                 "parameters": [

@@ -1,5 +1,7 @@
 """What hosts read during service: a table's history and the floor's figures."""
 
+import re
+
 from flask import request
 from flask_login import current_user
 
@@ -16,7 +18,7 @@ from app.web import BadRequest
 def history(table_id: int):
     """The table's logged changes, newest first (`limit` 1-500, default 50)."""
     raw = request.args.get("limit", str(HISTORY_DEFAULT)).strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= HISTORY_MAX:
+    if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= HISTORY_MAX:
         raise BadRequest(f"limit must be a whole number from 1 to {HISTORY_MAX}.")
     visible_table(table_id)
     return {"tableId": table_id, "events": table_history(table_id, int(raw))}

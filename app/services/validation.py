@@ -97,7 +97,7 @@ def _clean_one(name: str, value: object) -> object:
         if value is None or value == "":
             return None
         try:
-            return _int(value)
+            return strict_whole_number(_int(value), 1, 2**31 - 1)
         except (ValueError, TypeError):
             raise ValueError("Must be a section id or null.") from None
     if kind == "datetime":
