@@ -70,3 +70,63 @@ def test_postgres_scheme_from_paas_is_accepted(monkeypatch):
 
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal:5432/tableside")
     assert _database_url() == "postgresql://u:p@db.internal:5432/tableside"
+
+
+def carry_free_text_sections_through_the_upgrade(url: str) -> None:
+    """Tables typed into "Window" on two floors and "Bar" on one end up in three section rows."""
+    assert flask_cli(base_env(url), "db", "upgrade", "0001").returncode == 0
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO floors (number, name, sort_order) VALUES (1, 'Main', 1), (2, 'Up', 2)"))
+        for number, floor, section in (("T-1", 1, "Window"), ("T-2", 1, "Window"), ("T-3", 1, "Bar"),
+                                       ("T-4", 2, "Window"), ("T-5", 2, None)):  # fmt: skip
+            connection.execute(
+                text(
+                    "INSERT INTO tables (table_number, floor, section, capacity, status, shape, x, y, width, height,"
+                    " rotation, status_changed_at, version, created_at, updated_at) VALUES (:number, :floor,"
+                    " :section, 4, 'available', 'rect', 0, 0, 80, 80, 0, :now, 1, :now, :now)"
+                ),
+                {"number": number, "floor": floor, "section": section, "now": "2026-12-01 18:00:00"},
+            )
+    assert flask_cli(base_env(url), "db", "upgrade").returncode == 0
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT t.table_number, s.floor, s.name, s.colour FROM tables t"
+                " LEFT JOIN sections s ON s.id = t.section_id ORDER BY t.table_number"
+            )
+        ).all()
+        assert connection.execute(text("SELECT count(*) FROM sections")).scalar_one() == 3
+        turn = connection.execute(text("SELECT DISTINCT turn_minutes FROM floors")).scalars().all()
+    engine.dispose()
+    assert [(row[0], row[1], row[2]) for row in rows] == [
+        ("T-1", 1, "Window"), ("T-2", 1, "Window"), ("T-3", 1, "Bar"), ("T-4", 2, "Window"), ("T-5", None, None),
+    ]  # fmt: skip
+    assert all(row[3].startswith("#") and len(row[3]) == 7 for row in rows[:4])
+    assert turn == [90]
+
+
+def test_free_text_sections_become_sections_on_sqlite(tmp_path):
+    """Upgrading a SQLite database with typed sections gives each floor's names a section row."""
+    carry_free_text_sections_through_the_upgrade(f"sqlite:///{tmp_path / 'old.db'}")
+
+
+@pytest.mark.postgres
+def test_free_text_sections_become_sections_on_postgresql():
+    """The same upgrade on PostgreSQL."""
+    carry_free_text_sections_through_the_upgrade(postgres_url())
+
+
+def test_downgrade_puts_the_typed_sections_back(tmp_path):
+    """Downgrading to 0001 restores each table's section name from its section row."""
+    url = f"sqlite:///{tmp_path / 'down.db'}"
+    carry_free_text_sections_through_the_upgrade(url)
+    result = flask_cli(base_env(url), "db", "downgrade", "0001")
+    assert result.returncode == 0, result.stderr
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        sections = connection.execute(text("SELECT table_number, section FROM tables ORDER BY table_number")).all()
+    engine.dispose()
+    assert [tuple(row) for row in sections] == [
+        ("T-1", "Window"), ("T-2", "Window"), ("T-3", "Bar"), ("T-4", "Window"), ("T-5", None),
+    ]  # fmt: skip

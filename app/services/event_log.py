@@ -99,15 +99,15 @@ def prune_event_log(max_age_hours: int, max_rows: int, history_days: int) -> int
         )
         or 0
     )
-    cutoff = max(by_count, by_age, 0)
     before = pruned_through()
-    if cutoff <= before:
-        return 0
+    cutoff = max(by_count, by_age, before)
     retired = db.session.scalar(select(func.count(Event.id)).where(Event.id > before, Event.id <= cutoff)) or 0
     history_starts = utcnow() - timedelta(days=history_days)
+    # Only rows sync no longer replays may go, so a replay never meets a hole.
     db.session.execute(delete(Event).where(Event.id <= cutoff, Event.created_at < history_starts))
-    state = db.session.get(EventLogState, 1) or EventLogState(id=1, pruned_through=0)
-    state.pruned_through = cutoff
-    db.session.add(state)
+    if cutoff > before:
+        state = db.session.get(EventLogState, 1) or EventLogState(id=1, pruned_through=0)
+        state.pruned_through = cutoff
+        db.session.add(state)
     db.session.commit()
     return retired
