@@ -11,8 +11,9 @@ pytestmark = pytest.mark.live
 SERVER_SETTINGS = {"STATUS_RATE_LIMIT": "1000 per second"}
 
 TABLE_FIELDS = {
-    "tableId", "tableNumber", "floor", "section", "capacity", "status", "shape", "x", "y", "width", "height",
-    "rotation", "notes", "reservedUntil", "statusChangedAt", "version", "createdAt", "updatedAt",
+    "tableId", "tableNumber", "floor", "sectionId", "section", "assignee", "capacity", "status", "covers", "shape",
+    "x", "y", "width", "height", "rotation", "notes", "reservedUntil", "statusChangedAt", "version", "createdAt",
+    "updatedAt",
 }  # fmt: skip
 
 
