@@ -1,10 +1,14 @@
 """Demo data for a laptop: three floors of a plausible restaurant and one user per role."""
 
-from sqlalchemy import func, select
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Floor, User
+from app.models import Event, Floor, Table, User
 from app.models.time import utcnow
+from app.services.floors import update_floor
+from app.services.sections import assign_section, sections_on
 from app.services.status import change_status
 from app.services.tables import create_table
 from app.services.users import create_user
@@ -12,7 +16,30 @@ from app.services.users import create_user
 DEMO_USERS = (
     ("manager", "manager-demo", "manager"),
     ("host", "host-demo", "host"),
+    ("maria.lopez", "maria-demo", "host"),
+    ("sam.okafor", "sam-demo", "host"),
     ("viewer", "viewer-demo", "viewer"),
+)
+# Who looks after which section tonight (floor, section, username); the Lounge has nobody yet.
+SHIFT = (
+    (1, "Window", "host"),
+    (1, "Centre", "maria.lopez"),
+    (2, "Booths", "sam.okafor"),
+    (3, "Terrace", "maria.lopez"),
+)
+# Parties already seated when the demo opens: (table number, covers, minutes seated). T-03 has
+# sat past the main room's 90-minute turn; R-01 past the terrace's 60.
+SEATED = (
+    ("T-03", 2, 105),
+    ("T-06", 2, 35),
+    ("T-09", 4, 62),
+    ("T-12", 3, 12),
+    ("M-03", 6, 48),
+    ("M-06", 5, 20),
+    ("M-09", 4, 80),
+    ("R-01", 4, 71),
+    ("R-05", 3, 8),
+    ("R-08", 2, 25),
 )
 FLOORS = ((1, "Main dining room"), (2, "Mezzanine"), (3, "Rooftop terrace"))
 # (floor, section, prefix, count, capacity, shape, columns)
@@ -57,22 +84,42 @@ def seed() -> int:
                 by="seed",
             )
             made += 1
-    _start_of_service(made)
     for username, password, role in DEMO_USERS:
         create_user(username, password, role)
+    _start_of_service(made)
     return made
 
 
 def _start_of_service(count: int) -> None:
-    """Give the demo the look of an evening in progress: some seated, held and out of use."""
-    from datetime import timedelta
-
+    """Give the demo the look of an evening in progress: parties seated for a while, holds, assignees."""
+    update_floor(3, {"turn_minutes": 60}, by="seed")
+    numbers = dict(db.session.execute(select(Table.table_number, Table.id)).all())
+    seated = {numbers[number] for number, _, _ in SEATED}
+    for number, covers, minutes in SEATED:
+        change_status(numbers[number], "occupied", by="seed", covers=covers)
+        _seated_ago(numbers[number], minutes)
+    change_status(
+        numbers["T-02"], "reserved", by="seed", notes="Okafor, 4, 8pm", reserved_until=utcnow() + timedelta(minutes=25)
+    )
     for table_id in range(1, count + 1):
-        if table_id % 3 == 0:
-            change_status(table_id, "occupied", by="seed")
-        elif table_id % 7 == 1:
+        if table_id in seated or table_id == numbers["T-02"]:
+            continue
+        if table_id % 7 == 1:
             change_status(
-                table_id, "reserved", by="seed", notes="Booked 8pm", reserved_until=utcnow() + timedelta(hours=2)
+                table_id, "reserved", by="seed", notes="Booked 9pm", reserved_until=utcnow() + timedelta(hours=2)
             )
         elif table_id % 11 == 5:
             change_status(table_id, "maintenance", by="seed", notes="Wobbly leg")
+    users = dict(db.session.execute(select(User.username, User.id)).all())
+    sections = {(section.floor, section.name): section.id for section in sections_on(None)}
+    for floor, name, username in SHIFT:
+        assign_section(sections[(floor, name)], users[username], by="seed")
+
+
+def _seated_ago(table_id: int, minutes: int) -> None:
+    """Move a seating back in time, on the table and in its logged event, as if it happened then."""
+    then = utcnow() - timedelta(minutes=minutes)
+    db.session.execute(update(Table).where(Table.id == table_id).values(status_changed_at=then))
+    latest = db.session.scalar(select(func.max(Event.id)).where(Event.table_id == table_id))
+    db.session.execute(update(Event).where(Event.id == latest).values(created_at=then))
+    db.session.commit()

@@ -1,5 +1,7 @@
 """The operator's commands: staff accounts, demo data and the reservation worker."""
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import create_engine, text
 
 from tests.support.live_server import base_env, flask_cli
@@ -26,7 +28,7 @@ def test_seed_demo_and_user_commands(tmp_path):
     assert seeded.returncode == 0 and "manager" in seeded.stdout
     assert rows(env, "SELECT count(*) FROM floors")[0][0] == 3
     assert 25 <= rows(env, "SELECT count(*) FROM tables")[0][0] <= 35
-    assert sorted(r[0] for r in rows(env, "SELECT role FROM users")) == ["host", "manager", "viewer"]
+    assert sorted(r[0] for r in rows(env, "SELECT role FROM users")) == ["host", "host", "host", "manager", "viewer"]
     again = flask_cli(env, "seed-demo", "--if-empty")
     assert again.returncode == 0 and rows(env, "SELECT count(*) FROM floors")[0][0] == 3
 
@@ -62,6 +64,33 @@ def test_seed_demo_refuses_production(tmp_path):
     env = migrated(tmp_path)
     result = flask_cli({**env, "TABLESIDE_ENV": "production"}, "seed-demo")
     assert result.returncode != 0 and "production" in result.stderr
+
+
+def test_seed_demo_shows_an_evening_in_service(tmp_path):
+    """The demo has parties seated with covers, one past its floor's turn time, a hold, and assigned sections."""
+    env = migrated(tmp_path)
+    assert flask_cli(env, "seed-demo").returncode == 0
+    seated = rows(
+        env,
+        "SELECT t.table_number, t.covers, f.turn_minutes, t.status_changed_at FROM tables t"
+        " JOIN floors f ON f.number = t.floor WHERE t.status = 'occupied' ORDER BY t.table_number",
+    )
+    assert len(seated) >= 5 and all(covers for _, covers, _, _ in seated)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    overdue = [number for number, _, turn, at in seated if now - _naive(at) > timedelta(minutes=turn)]
+    assert "T-03" in overdue and len(overdue) < len(seated)
+    holds = rows(env, "SELECT reserved_until FROM tables WHERE status = 'reserved' AND reserved_until IS NOT NULL")
+    assert any(timedelta(0) < _naive(until) - now < timedelta(hours=1) for (until,) in holds)
+    assigned = rows(
+        env, "SELECT s.name, u.username FROM sections s JOIN users u ON u.id = s.assignee_id ORDER BY s.floor, s.name"
+    )
+    assert ("Window", "host") in assigned and len(assigned) >= 3
+
+
+def _naive(value) -> datetime:
+    """A stored timestamp (SQLite gives text) as naive UTC."""
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def test_reservations_run_once_releases_expired_holds(tmp_path):
