@@ -120,7 +120,13 @@ class ChaosCluster:
     def tables(self) -> dict[int, dict]:
         """Every table as the database holds it, in the clients' tracked fields."""
         with self.engine.connect() as connection:
-            rows = connection.execute(text("SELECT id, table_number, floor, status, notes, capacity FROM tables"))
+            rows = connection.execute(
+                text(
+                    "SELECT t.id, t.table_number, t.floor, t.status, t.notes, t.capacity, t.covers,"
+                    " u.username AS assignee FROM tables t LEFT JOIN sections s ON s.id = t.section_id"
+                    " LEFT JOIN users u ON u.id = s.assignee_id"
+                )
+            )
             return {
                 row.id: {
                     "tableNumber": row.table_number,
@@ -128,6 +134,8 @@ class ChaosCluster:
                     "status": row.status,
                     "notes": row.notes,
                     "capacity": row.capacity,
+                    "covers": row.covers,
+                    "assignee": row.assignee,
                 }
                 for row in rows
             }

@@ -1,7 +1,11 @@
 """Changes sent through the API and what each one's sender was told, checked as Jepsen's set test.
 
 Every change carries a unique key: a new table's number, or the notes a status change or
-edit writes. Its outcome is `ok` (a 2xx), `failed` (a definite refusal: a 4xx, or
+edit writes. Seatings carry covers, and some changes give a table's section to a host or
+take it away: an assignment has no key of its own in the log, so the clients' agreement
+with the database (assignees and covers included) is what checks it.
+
+A change's outcome is `ok` (a 2xx), `failed` (a definite refusal: a 4xx, or
 503 "nothing was saved") or `unknown` (the connection broke or a 5xx with no promise). A
 status change whose outcome is unknown is retried with the same Idempotency-Key, as the
 browser's offline queue does. The checks: every ok change is in the event log exactly
@@ -25,7 +29,7 @@ RETRIES = 3
 @dataclass
 class Change:
     key: str
-    kind: str  # create | status | edit | delete
+    kind: str  # create | status | edit | delete | assign
     table_id: int | None
     outcome: str = UNKNOWN
     answers: list = field(default_factory=list)
@@ -57,6 +61,8 @@ class Writers:
         self.pace = pace
         self.changes: list[Change] = []
         self.table_ids: list[int] = []
+        self.section_ids: set[int] = set()
+        self.host_ids: list[int] = []
         self._numbers = itertools.count(1)
         self._lock = threading.Lock()
         self._go = threading.Event()
@@ -113,9 +119,11 @@ class Writers:
         table_id = chooser.choice(ids)
         if roll < 0.18:
             return self.delete(url, table_id)
-        if roll < 0.35:
+        if roll < 0.30:
             return self.edit(url, table_id)
-        return self.set_status(url, table_id, chooser.choice(STATUSES))
+        if roll < 0.37:
+            return self.assign(url, chooser)
+        return self.set_status(url, table_id, chooser.choice(STATUSES), covers=chooser.randint(1, 8))
 
     def _send(self, change: Change, method: str, url: str, **kwargs) -> requests.Response | None:
         """Send one attempt; the change is ok if any attempt was, else unknown if any was, else failed."""
@@ -138,24 +146,27 @@ class Writers:
 
     def create(self, url: str, floor: int) -> Change:
         change = Change(self.next_key(), "create", None)
-        body = {"tableNumber": change.key, "floor": floor, "capacity": 4}
+        body = {"tableNumber": change.key, "floor": floor, "capacity": 4, "section": f"Zone {change.key[-1]}"}
         response = self._send(change, "POST", f"{url}/api/tables", json=body)
         if change.outcome == OK:
             change.table_id = response.json()["tableId"]
             with self._lock:
                 self.table_ids.append(change.table_id)
+                self.section_ids.add(response.json()["sectionId"])
         return change
 
-    def set_status(self, url: str, table_id: int, status: str) -> Change:
-        """A status change with notes = its key; retried on `unknown` under the same Idempotency-Key."""
+    def set_status(self, url: str, table_id: int, status: str, covers: int = 2) -> Change:
+        """A status change with notes = its key (and covers when seating); retried on `unknown` under the
+        same Idempotency-Key."""
         change = Change(self.next_key(), "status", table_id)
+        body = {"status": status, "notes": change.key, **({"covers": covers} if status == "occupied" else {})}
         for attempt in range(RETRIES):
             target = url if attempt == 0 else random.choice(self.urls)
             self._send(
                 change,
                 "PATCH",
                 f"{target}/api/tables/{table_id}/status",
-                json={"status": status, "notes": change.key},
+                json=body,
                 headers={"Idempotency-Key": change.key},
             )
             if change.last != UNKNOWN:
@@ -166,6 +177,23 @@ class Writers:
     def edit(self, url: str, table_id: int) -> Change:
         change = Change(self.next_key(), "edit", table_id)
         self._send(change, "PATCH", f"{url}/api/tables/{table_id}", json={"notes": change.key})
+        return change
+
+    def assign(self, url: str, chooser: random.Random) -> Change | None:
+        """Give a section to a host with every floor, or to nobody."""
+        with self._lock:
+            sections = sorted(self.section_ids)
+        if not sections:
+            return None
+        if not self.host_ids:
+            staff = self.http.get(f"{url}/api/staff", timeout=(2, 8))
+            if staff.status_code != 200:
+                return None
+            self.host_ids = [p["userId"] for p in staff.json() if p["role"] == "host" and not p["floors"]]
+        change = Change(self.next_key(), "assign", None)
+        user_id = chooser.choice([*self.host_ids, None])
+        section_id = chooser.choice(sections)
+        self._send(change, "PUT", f"{url}/api/sections/{section_id}/assignee", json={"userId": user_id})
         return change
 
     def delete(self, url: str, table_id: int) -> Change | None:
@@ -205,6 +233,8 @@ def set_test_violations(changes: list[Change], log: Counter) -> list[str]:
     """Every ok change logged exactly once, every unknown at most once, every failed never."""
     problems = []
     for change in changes:
+        if change.kind == "assign":
+            continue  # no key in the log to count; the clients' agreement with the database checks it
         times = log.get(change.key, 0)
         allowed = {OK: (1,), UNKNOWN: (0, 1), FAILED: (0,)}[change.outcome]
         if times not in allowed:

@@ -13,14 +13,19 @@ import socketio
 
 from tests.support.sockets import USER_AGENT
 
-TRACKED = ("tableNumber", "floor", "status", "notes", "capacity")
+TRACKED = ("tableNumber", "floor", "status", "notes", "capacity", "covers")
+SECTION_EVENTS = ("section:assigned", "section:deleted")
 GAP_GRACE_SECONDS = 1.0  # a head can be read before its event's broadcast arrives
 CALL_TIMEOUT = 5
 
 
 def tracked(table: dict) -> dict:
-    """The fields every client and the database must agree on."""
-    return {field: table.get(field) for field in TRACKED}
+    """The fields every client and the database must agree on (the assignee by username)."""
+    return {**{field: table.get(field) for field in TRACKED}, "assignee": username_of(table.get("assignee"))}
+
+
+def username_of(assignee: dict | None) -> str | None:
+    return assignee["username"] if assignee else None
 
 
 class Replica:
@@ -80,7 +85,8 @@ class Replica:
 
     def _open(self, url: str) -> socketio.Client | None:
         sio = socketio.Client(reconnection=False)
-        for name in ("table:status_changed", "table:created", "table:updated", "table:deleted", "tables:batch_update"):
+        names = ("table:status_changed", "table:created", "table:updated", "table:deleted", "tables:batch_update")
+        for name in names + SECTION_EVENTS:
             sio.on(name, lambda data=None, name=name: self._receive(name, data))
         sio.on("tables:head", self._on_head)
         sio.on("tables:error", lambda data=None: self._count("errors"))
@@ -212,6 +218,13 @@ class Replica:
             return False
         self._seen.add(event_id)
         self.last_event_id = max(self.last_event_id, event_id)
+        if name in SECTION_EVENTS:
+            # The section's tables at commit: later joiners bring their assignee in their own event.
+            assignee = username_of(data.get("assignee"))
+            for table_id in data["tableIds"]:
+                if table_id in self.tables:
+                    self.tables[table_id]["assignee"] = assignee
+            return True
         table_id = data["tableId"]
         if name == "table:created":
             if self._shows(data["floor"]):
@@ -221,6 +234,8 @@ class Replica:
         elif name == "table:status_changed" and table_id in self.tables:
             table = self.tables[table_id]
             table["status"] = data.get("newStatus", data.get("status"))
+            # A status event names the party whenever the table has one after it.
+            table["covers"] = data.get("covers")
             if "notes" in data:
                 table["notes"] = data["notes"]
         elif name == "table:updated":
@@ -233,6 +248,8 @@ class Replica:
             self.tables.pop(table_id, None)
         elif table_id in self.tables:
             self.tables[table_id].update({k: v for k, v in changes.items() if k in TRACKED})
+            if "assignee" in changes:
+                self.tables[table_id]["assignee"] = username_of(changes["assignee"])
             self.tables[table_id]["floor"] = data["floor"]
         # A table moved onto our floor from another arrives with only its changes: the next
         # sync's snapshot is what brings it whole; chaos writers never move tables.

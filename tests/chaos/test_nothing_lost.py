@@ -17,6 +17,22 @@ def verdict_of(chaos, fault: str, started: float):
     return verdict
 
 
+def test_covers_and_assignments_reach_every_client(chaos):
+    """Seatings with covers and sections given to hosts while changes flow: every client ends with the
+    database's covers and assignees."""
+    started = time.monotonic()
+    chaos.writers.resume()
+    time.sleep(WRITING)
+    # On a slow machine a few seconds may hold no assignment that sticks; write on until one does.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any(t["assignee"] for t in chaos.cluster.tables().values()):
+        time.sleep(0.5)
+    verdict_of(chaos, "covers and assignments", started)
+    truth = chaos.cluster.tables().values()
+    assert any(table["covers"] for table in truth) and any(table["assignee"] for table in truth)
+    assert any(change.kind == "assign" and change.outcome == "ok" for change in chaos.writers.changes)
+
+
 def test_a_killed_web_process_loses_nothing(chaos):
     """SIGKILL of one web process while changes flow: clients move over and end equal to the database."""
     started = time.monotonic()
