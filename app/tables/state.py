@@ -4,6 +4,7 @@ from flask import current_app
 from flask_login import current_user
 
 from app.models import TABLE_STATUSES, Floor, Table
+from app.services.sections import sections_on
 
 STATUS_LABELS = {
     "available": "Available",
@@ -33,7 +34,10 @@ def status_counts(tables: list[Table]) -> dict[str, int]:
 
 def floor_entries(floors: list[tuple[Floor, int]]) -> list[dict]:
     """Floors as the page's switcher needs them."""
-    return [{"floor": floor.number, "name": floor.name, "tableCount": count} for floor, count in floors]
+    return [
+        {"floor": floor.number, "name": floor.name, "turnMinutes": floor.turn_minutes, "tableCount": count}
+        for floor, count in floors
+    ]
 
 
 def page_state(*, view: str, floor: int | None, floors: list[dict], tables: list[Table], head: int | None) -> dict:
@@ -43,8 +47,11 @@ def page_state(*, view: str, floor: int | None, floors: list[dict], tables: list
         "floor": floor,
         "floors": floors,
         "tables": [table.to_dict() for table in tables],
+        # Sections of the floors shown, with assignees, for the "My tables" switch and the legend.
+        "sections": [section.to_dict() for section in sections_on([entry["floor"] for entry in floors])],
         "lastEventId": str(head) if head else None,
         "me": {
+            "userId": current_user.id,
             "username": current_user.username,
             "role": current_user.role,
             "floors": list(current_user.allowed_floors or []),

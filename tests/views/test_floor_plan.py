@@ -116,7 +116,7 @@ def test_page_hands_the_client_its_state_and_settings(app, viewer, host, make_ta
     assert [t["status"] for t in state["tables"]] == ["reserved"]
     assert state["lastEventId"] == "2"
     assert state["offlineAfterSeconds"] == app.config["OFFLINE_AFTER_SECONDS"]
-    assert state["me"] == {"username": "viewer", "role": "viewer", "floors": []}
+    assert state["me"] == {"userId": 3, "username": "viewer", "role": "viewer", "floors": []}
 
 
 def test_connection_indicator_and_scripts_are_on_the_page(viewer):
