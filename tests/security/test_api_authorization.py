@@ -20,6 +20,17 @@ ROUTES = [
     ("DELETE", "/api/tables/{id}", None, "manager", True),
     ("PATCH", "/api/tables/{id}/status", {"status": "occupied"}, "host", True),
     ("PUT", "/api/floors/1/layout", {"tables": [{"tableId": "{id}", "x": 9, "y": 9}]}, "manager", True),
+    ("GET", "/api/tables/{id}/history", None, "viewer", False),
+    ("GET", "/api/summary?floor=1", None, "viewer", False),
+    ("GET", "/api/summary", None, "viewer", False),
+    ("GET", "/api/sections", None, "viewer", False),
+    ("GET", "/api/floors/1/sections", None, "viewer", False),
+    ("POST", "/api/floors/1/sections", {"name": "Patio"}, "manager", True),
+    ("PATCH", "/api/sections/{section}", {"name": "Bay"}, "manager", True),
+    ("DELETE", "/api/sections/{section}", None, "manager", True),
+    ("PUT", "/api/sections/{section}/assignee", {"userId": 2}, "manager", True),
+    ("PATCH", "/api/floors/1", {"turnMinutes": 60}, "manager", True),
+    ("GET", "/api/staff", None, "manager", False),
 ]
 RANK = {"viewer": 0, "host": 1, "manager": 2}
 ROLE_OF = {"viewer": "viewer", "host": "host", "manager": "manager", "floor2host": "host", "floor2manager": "manager"}
@@ -31,7 +42,12 @@ def expected(role: str, least: str, path: str) -> object:
     if RANK[ROLE_OF[role]] < RANK[least]:
         return FORBIDDEN
     touches_floor_one = (
-        "{id}" in path or "floor=1" in path or "/floors/1/" in path or path == "/api/tables" and least == "manager"
+        "{id}" in path
+        or "{section}" in path
+        or "floor=1" in path
+        or path.startswith("/api/floors/1")
+        or path == "/api/tables"
+        and least == "manager"
     )
     if role.startswith("floor2") and touches_floor_one:
         return FORBIDDEN
@@ -50,13 +66,16 @@ def snapshot(app) -> tuple:
         )
 
 
-def fill(value, table_id: int):
+def fill(value, table: dict):
+    """The route's placeholders with the floor-1 table's id and its section's id."""
     if isinstance(value, str):
-        return int(table_id) if value == "{id}" else value.replace("{id}", str(table_id))
+        if value == "{id}":
+            return table["tableId"]
+        return value.replace("{id}", str(table["tableId"])).replace("{section}", str(table["sectionId"]))
     if isinstance(value, dict):
-        return {k: fill(v, table_id) for k, v in value.items()}
+        return {k: fill(v, table) for k, v in value.items()}
     if isinstance(value, list):
-        return [fill(v, table_id) for v in value]
+        return [fill(v, table) for v in value]
     return value
 
 
@@ -67,10 +86,10 @@ CASES = [(role, route) for route in ROUTES for role in ROLES]
 def test_route_for_role(app, client, as_staff, make_table, role, route):
     """The route answers per the permission table; a refusal leaves the database untouched."""
     method, path, body, least, writes = route
-    table = make_table(floor=1)
+    table = make_table(floor=1, section="Window")
     caller = client if role == "anonymous" else as_staff(role)
     before = snapshot(app)
-    response = getattr(caller, method.lower())(fill(path, table["tableId"]), json=fill(body, table["tableId"]))
+    response = getattr(caller, method.lower())(fill(path, table), json=fill(body, table))
     want = expected(role, least, path)
     if want == OK:
         assert response.status_code in (200, 201, 204), response.get_data(as_text=True)
