@@ -64,6 +64,20 @@ def rename(number: int):
     return redirect(url_for("floors.index"))
 
 
+@bp.post("/floors/<int:number>/turn-time")
+@role_required("manager")
+@whole_restaurant_manager
+def set_turn_time(number: int):
+    """Set how long a party is expected to sit on this floor."""
+    try:
+        fields = floor_service.clean_floor_changes({"turnMinutes": _number(request.form.get("turn_minutes", ""))})
+        floor = floor_service.update_floor(number, fields, by=current_user.username)
+    except ValidationError as error:
+        return _page(error.fields, dict(request.form), number, error.status_code)
+    flash(f"Floor {floor.number}'s turn time is now {floor.turn_minutes} minutes.", "success")
+    return redirect(url_for("floors.index"))
+
+
 @bp.post("/floors/<int:number>/move")
 @role_required("manager")
 @whole_restaurant_manager
