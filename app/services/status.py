@@ -110,7 +110,9 @@ def change_status(
     old_status = table.status
     now = utcnow()
     table.status = status
-    table.status_changed_at = now
+    if status != old_status:
+        # The seated timer counts from the seating: a new party size or note does not restart it.
+        table.status_changed_at = now
     if reserved_until is not _UNSET:
         table.reserved_until = reserved_until if status == "reserved" else None
     elif status != "reserved":

@@ -49,6 +49,15 @@ def test_staying_occupied_without_covers_keeps_the_party(host, make_table):
     assert seat(host, table["tableId"], covers=6).get_json()["covers"] == 6
 
 
+def test_changing_the_party_size_keeps_the_seated_time(host, make_table):
+    """Correcting covers on a seated table leaves statusChangedAt, so the seated timer runs on."""
+    table = make_table()
+    seated = seat(host, table["tableId"], covers=2).get_json()
+    corrected = seat(host, table["tableId"], covers=3).get_json()
+    assert corrected["statusChangedAt"] == seated["statusChangedAt"]
+    assert corrected["version"] == seated["version"] + 1
+
+
 def test_seating_without_covers_leaves_them_unknown(host, make_table):
     """Occupied without covers is still a valid change; covers stay null."""
     table = make_table()
