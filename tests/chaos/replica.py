@@ -218,6 +218,8 @@ class Replica:
             return False
         self._seen.add(event_id)
         self.last_event_id = max(self.last_event_id, event_id)
+        if "tableId" not in data and name not in SECTION_EVENTS:
+            return True  # a section's name or a floor's turn time: nothing this client tracks
         if name in SECTION_EVENTS:
             # The section's tables at commit: later joiners bring their assignee in their own event.
             assignee = username_of(data.get("assignee"))
