@@ -87,6 +87,8 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     EVENT_LOG_MAX_AGE_HOURS = int(os.environ.get("EVENT_LOG_MAX_AGE_HOURS", "24"))
     EVENT_LOG_MAX_ROWS = int(os.environ.get("EVENT_LOG_MAX_ROWS", "10000"))
+    # How often the worker trims the log to the two limits above; 0 never (tests that prune themselves).
+    EVENT_LOG_PRUNE_SECONDS = float(os.environ.get("EVENT_LOG_PRUNE_SECONDS", "300"))
     SYNC_MAX_EVENTS = int(os.environ.get("SYNC_MAX_EVENTS", "500"))
     HEAD_INTERVAL_SECONDS = float(os.environ.get("HEAD_INTERVAL_SECONDS", "5"))
     RESERVATION_POLL_SECONDS = float(os.environ.get("RESERVATION_POLL_SECONDS", "5"))
