@@ -74,6 +74,9 @@ def register_blueprints(app) -> None:
     from app.health import bp as health_bp
     from app.tables import bp as tables_bp
     from app.users import bp as users_bp
+    from app.web import StoredInteger
 
+    # Before any route is added: rules take their converters when they are added.
+    app.url_map.converters["int"] = StoredInteger
     for blueprint in (auth_bp, api_bp, tables_bp, floors_bp, users_bp, health_bp):
         app.register_blueprint(blueprint)

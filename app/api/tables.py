@@ -10,17 +10,7 @@ from app.services import status as status_service
 from app.services import tables as table_service
 from app.services.errors import Forbidden
 from app.services.validation import clean_status_change, clean_table_fields
-from app.web import BadRequest, request_json
-
-
-def _floor_arg() -> int | None:
-    raw = request.args.get("floor")
-    if raw is None:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadRequest("floor must be a whole number.") from None
+from app.web import BadRequest, request_json, whole_number_arg
 
 
 def _visible_table(table_id: int):
@@ -53,7 +43,7 @@ def is_critical_request() -> bool:
 @role_required("viewer")
 def list_tables():
     """Every table the user may see, optionally of one floor."""
-    floor = _floor_arg()
+    floor = whole_number_arg("floor")
     if floor is not None:
         check_floor(current_user, floor)
         floors = [floor]

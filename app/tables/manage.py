@@ -10,8 +10,8 @@ from app.services.errors import Conflict, ValidationError
 from app.services.validation import clean_table_fields
 from app.tables import bp
 from app.tables.forms import NEW_TABLE_DEFAULTS, errors_by_field, form_to_json, submitted_values, values_of
-from app.tables.routes import whole_number_arg
 from app.tables.state import floor_entries
+from app.web import whole_number_arg
 
 
 def _permitted_floors() -> list[dict]:
