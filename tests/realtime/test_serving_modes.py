@@ -50,7 +50,7 @@ def server(request, tmp_path_factory):
 
 
 @pytest.fixture(params=list(TRANSPORTS))
-def viewer(request, server, staff):
+def open_viewer(request, server, staff):
     """Factory: a viewer's socket on the parameter's transports, closed after the test."""
     opened: list[LiveSocket] = []
 
@@ -94,11 +94,11 @@ def assert_change(change: dict, table: dict, old: str, new: str) -> None:
     assert change["updatedBy"] == "manager" and change["updatedAt"] and int(change["eventId"]) > 0
 
 
-def test_viewer_receives_a_status_change_made_through_the_api(server, staff, viewer):
+def test_viewer_receives_a_status_change_made_through_the_api(server, staff, open_viewer):
     """A viewer in floor 1's room gets a manager's API change with every field."""
     manager = staff("manager")
     table = manager.create_table(floor=1)
-    socket = viewer()
+    socket = open_viewer()
     assert socket.join(1)["ok"] is True
 
     response = manager.set_status(table["tableId"], "occupied", notes="Party of four")
@@ -109,18 +109,18 @@ def test_viewer_receives_a_status_change_made_through_the_api(server, staff, vie
     assert change["notes"] == "Party of four"
 
 
-def test_viewer_back_from_a_disconnect_recovers_the_change_it_missed(server, staff, viewer):
+def test_viewer_back_from_a_disconnect_recovers_the_change_it_missed(server, staff, open_viewer):
     """Away while a change is made, the viewer reconnects and tables:sync returns it with recovered true."""
     manager = staff("manager")
     table = manager.create_table(floor=1)
-    socket = viewer()
+    socket = open_viewer()
     socket.join(1)
     manager.set_status(table["tableId"], "reserved")
     last_seen = status_change_of(socket, table["tableId"], "reserved")["eventId"]
     socket.close()
 
     assert manager.set_status(table["tableId"], "occupied").status_code == 200
-    back = viewer()
+    back = open_viewer()
     back.join(1)
     ack = back.sync(last_seen)
 
