@@ -1,8 +1,8 @@
 """Debian's nginx in front of a live server, configured from the block in docs/deployment.md.
 
 The documented configuration is the one under test: it is read from the docs, and only
-what must differ on a test machine (ports, certificate paths) is replaced, each replacement
-checked to have happened exactly once.
+what must differ on a test machine (ports, certificate paths, the address nginx connects
+from) is changed, each change checked to have matched exactly once.
 """
 
 import os
