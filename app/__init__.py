@@ -23,10 +23,12 @@ def create_app(config_class=None):
     )
     app.config.from_object((config_class or config_for_environment())())
     _ensure_secret_key(app, BASE_DIR)
+    register_extensions(app)
     if app.config["PROXY_FIX_HOPS"]:
+        # Outside Socket.IO's middleware (added by register_extensions), so sockets see the
+        # browser's address and scheme as pages do, not the proxy's.
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
-    register_extensions(app)
     register_blueprints(app)
     errors.register(app)
     security.register(app)
