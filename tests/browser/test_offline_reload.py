@@ -27,13 +27,18 @@ KEPT_STATE = """() => Object.fromEntries(
 )"""
 
 
-def wait_until_kept(page, *urls: str, timeout: float = 10) -> None:
-    """Wait until the worker has kept every URL (page.evaluate awaits the promise; wait_for_function would not)."""
+def wait_until(page, script: str, arg=None, timeout: float = 10) -> None:
+    """Wait until an async page script answers true (page.evaluate awaits it; wait_for_function would not)."""
     deadline = time.monotonic() + timeout
-    script = "async (urls) => (await Promise.all(urls.map((url) => caches.match(url)))).every(Boolean)"
-    while not page.evaluate(script, list(urls)):
-        assert time.monotonic() < deadline, f"not kept: {urls}"
+    while not page.evaluate(script, arg):
+        assert time.monotonic() < deadline, f"still false: {script} {arg}"
         page.wait_for_timeout(100)
+
+
+def wait_until_kept(page, *urls: str) -> None:
+    """Wait until the worker has kept every URL."""
+    kept = "async (urls) => (await Promise.all(urls.map((url) => caches.match(url)))).every(Boolean)"
+    wait_until(page, kept, list(urls))
 
 
 def wait_until_worker_controls(page) -> None:
@@ -105,7 +110,8 @@ def test_reload_offline_shows_the_floor_as_last_seen_queues_a_change_and_syncs_w
     host.context.set_offline(True)
     host.reload()
     assert host.evaluate("() => document.documentElement.dataset.offlineCopy") == "true"
-    wait_for_state(host, "disconnected", timeout=3_000)
+    host.wait_for_function("() => window.tableside !== undefined")  # the page's script has run
+    # At once, not after OFFLINE_AFTER_SECONDS: a kept copy means the network is away.
     assert indicator(host) == ("disconnected", "Disconnected")
     assert host.locator('[data-banner="offline"]').inner_text() == OFFLINE
     assert tile(host, changed_live["tableId"]).get_attribute("data-status") == "occupied"
@@ -162,6 +168,29 @@ def test_after_sign_out_an_offline_reload_shows_no_floor_and_nothing_is_kept(ope
             assert "ERR_INTERNET_DISCONNECTED" in str(error)
         assert host.locator("#floor-plan").count() == 0
         assert host.locator("[data-table-id]").count() == 0
+    host.context.set_offline(False)
+
+
+def test_a_session_that_ended_takes_the_kept_pages_and_tables_with_it(open_page, live):
+    """A visit sent to sign in (the session ended) removes the kept pages and table copies; offline, no floor."""
+    host = open_page("host")
+    wait_until_worker_controls(host)
+    host.wait_for_function("() => localStorage.getItem('tableside:last-seen:host:floor-1') !== null")
+
+    host.context.clear_cookies()  # the session ends: expired, or ended on the server
+    host.goto(f"{live.url}/tables?floor=1")
+    host.wait_for_url("**/login**")
+    wait_until(
+        host,
+        """async () => !(await caches.keys()).some((name) => name.startsWith("tableside-pages:"))
+          && !Object.keys(localStorage).some((key) => key.startsWith("tableside:last-seen:"))""",
+    )
+
+    host.context.set_offline(True)
+    host.goto(f"{live.url}/tables?floor=1")  # the worker is still there, with no page to give
+    assert host.locator("h1").inner_text() == "You are offline"
+    assert host.locator("#floor-plan").count() == 0
+    assert host.locator("[data-table-id]").count() == 0
     host.context.set_offline(False)
 
 
