@@ -11,6 +11,8 @@ const PAGES_PREFIX = "tableside-pages:";
 const USER_HEADER = "X-Tableside-User";
 const KEPT_AT_HEADER = "X-Tableside-Kept-At";
 const KEEP_AGAIN_AFTER_MS = 10 * 60 * 1000;
+// Answers that mean the page is no longer this person's (a server error keeps the copy).
+const GONE = [401, 403, 404, 410];
 const NEVER_KEPT = ["/api/", "/socket.io", "/login", "/logout", "/sw.js", "/healthz", "/metrics"];
 
 self.addEventListener("install", (event) => {
@@ -83,6 +85,8 @@ async function page(event, url) {
     event.waitUntil(forgetPages());
   } else if (response.status === 200 && response.headers.has(USER_HEADER) && keptKey(url)) {
     event.waitUntil(keep(keptKey(url), response.clone()));
+  } else if (GONE.includes(response.status) && keptKey(url)) {
+    event.waitUntil(forgetPage(keptKey(url))); // e.g. a floor no longer theirs to see
   }
   return response;
 }
@@ -156,7 +160,13 @@ async function keepPages(user, paths) {
     }
     if (response.type === "opaqueredirect") return forgetPages();
     if (response.status === 200 && response.headers.get(USER_HEADER) === user) await keep(key, response);
+    else if (GONE.includes(response.status)) await forgetPage(key);
   }
+}
+
+async function forgetPage(key) {
+  const name = await pagesCacheName();
+  if (name) await (await caches.open(name)).delete(key);
 }
 
 async function forgetPages() {
