@@ -56,11 +56,11 @@ def kept_tile_status(page, url: str, table_id: int) -> str:
     return match.group(1)
 
 
-def last_seen_status(page, key: str, table_id: int) -> str | None:
-    copy = page.evaluate("(key) => localStorage.getItem(key)", key)
-    if copy is None:
-        return None
-    return next((t["status"] for t in json.loads(copy)["tables"] if t["tableId"] == table_id), None)
+def wait_until_last_seen(page, key: str, table_id: int, status: str) -> None:
+    """Wait until the device's copy of the tables (localStorage KEY) has the table in STATUS."""
+    script = """([key, id, status]) => (JSON.parse(localStorage.getItem(key) || '{"tables": []}').tables)
+      .some((table) => table.tableId === id && table.status === status)"""
+    wait_until(page, script, [key, table_id, status])
 
 
 def sign_in(page, url: str, username: str) -> None:
@@ -99,11 +99,7 @@ def test_reload_offline_shows_the_floor_as_last_seen_queues_a_change_and_syncs_w
     # Another member of staff seats T-06 while the tablet is online: it arrives live.
     live.set_status(changed_live["tableId"], "occupied")
     host.wait_for_selector(f'#floor-plan [data-table-id="{changed_live["tableId"]}"][data-status="occupied"]')
-    host.wait_for_function(
-        "([key, id]) => JSON.parse(localStorage.getItem(key) || '{\"tables\": []}').tables"
-        ".some((t) => t.tableId === id && t.status === 'occupied')",
-        arg=["tableside:last-seen:host:floor-1", changed_live["tableId"]],
-    )
+    wait_until_last_seen(host, "tableside:last-seen:host:floor-1", changed_live["tableId"], "occupied")
     # The kept page was rendered before that change: it alone would show T-06 available.
     assert kept_tile_status(host, "/tables?floor=1", changed_live["tableId"]) == "available"
 
@@ -144,6 +140,27 @@ def test_reload_offline_shows_the_floor_as_last_seen_queues_a_change_and_syncs_w
     assert live.table("T-03")["status"] == "reserved"
     viewer.wait_for_selector(f'#floor-plan [data-table-id="{queued["tableId"]}"][data-status="reserved"]')
     assert host.evaluate("() => localStorage.getItem('tableside:queue:host')") == "[]"
+
+
+def test_the_list_reloaded_offline_shows_the_tables_as_last_seen(open_page, live):
+    """The list, too, comes back without network with the tables as last seen, Disconnected."""
+    table = live.table("T-08")
+    live.set_status(table["tableId"], "available")
+    viewer = open_page("viewer", "/tables?view=list")
+    wait_until_worker_controls(viewer)
+    live.set_status(table["tableId"], "maintenance")
+    row = viewer.locator(f'#table-list tr[data-table-id="{table["tableId"]}"]')
+    viewer.wait_for_selector(f'#table-list tr[data-table-id="{table["tableId"]}"][data-status="maintenance"]')
+    wait_until_last_seen(viewer, "tableside:last-seen:viewer:list", table["tableId"], "maintenance")
+    assert kept_tile_status(viewer, "/tables?view=list", table["tableId"]) == "available"
+
+    viewer.context.set_offline(True)
+    viewer.reload()
+    viewer.wait_for_function("() => window.tableside !== undefined")
+    assert indicator(viewer) == ("disconnected", "Disconnected")
+    assert viewer.locator('[data-banner="offline"]').inner_text() == OFFLINE
+    assert row.get_attribute("data-status") == "maintenance"
+    viewer.context.set_offline(False)
 
 
 def live_table_count(live) -> int:
