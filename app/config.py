@@ -60,6 +60,8 @@ class Config:
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
     OFFLINE_AFTER_SECONDS = int(os.environ.get("OFFLINE_AFTER_SECONDS", "30"))
     BATCH_WINDOW_MS = int(os.environ.get("BATCH_WINDOW_MS", "50"))
+    # Optional release label (e.g. a commit); with the shell's content it versions the service worker.
+    RELEASE = os.environ.get("RELEASE", "")
 
     # Engine.IO liveness: a dead link is noticed within ping interval + timeout (< 5 s).
     PING_INTERVAL = float(os.environ.get("PING_INTERVAL", "2"))

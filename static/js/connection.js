@@ -102,14 +102,17 @@ export class LiveConnection extends EventTarget {
 
   startOfflineTimer() {
     clearTimeout(this.offlineTimer);
-    this.offlineTimer = setTimeout(() => {
-      if (this.socket.connected) return;
-      this.setState("disconnected");
-      hideBanner("connection-lost");
-      showBanner("offline", "You are working offline. Changes will sync when connection is restored.", {
-        kind: "offline",
-      });
-    }, this.offlineAfterMs);
+    this.offlineTimer = setTimeout(() => this.workOffline(), this.offlineAfterMs);
+  }
+
+  /** Disconnected, with the offline banner: after a while without a connection, or at once on a kept page. */
+  workOffline() {
+    if (this.socket.connected) return;
+    this.setState("disconnected");
+    hideBanner("connection-lost");
+    showBanner("offline", "You are working offline. Changes will sync when connection is restored.", {
+      kind: "offline",
+    });
   }
 
   setState(state) {

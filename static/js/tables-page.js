@@ -5,8 +5,10 @@ import { LiveConnection } from "./connection.js";
 import { TableDialog } from "./dialog.js";
 import { enableFloorSwitch } from "./floor-switch.js";
 import { FloorPlanView } from "./floorplan.js";
+import { keepLastSeen, servedOffline, startingTables } from "./last-seen.js";
 import { ListView } from "./list.js";
 import { OfflineQueue } from "./offline-queue.js";
+import { checkForRelease } from "./offline-shell.js";
 import { StatusActions } from "./status-actions.js";
 import { TableStore } from "./store.js";
 import { SyncManager } from "./sync.js";
@@ -16,7 +18,8 @@ const state = JSON.parse(document.getElementById("initial-state").textContent);
 const { me, statuses: labels } = state;
 document.documentElement.classList.add("js");
 
-const store = new TableStore(state.tables, state.lastEventId);
+const start = startingTables(state); // a kept page's own state is old: the device's copy may be newer
+const store = new TableStore(start.tables, start.lastEventId);
 const queue = new OfflineQueue(me.username);
 let connection = null;
 const actions = new StatusActions({ store, queue, labels, isOnline: () => Boolean(connection?.connected) });
@@ -46,6 +49,7 @@ connection.addEventListener("ready", async ({ detail: { reconnect } }) => {
   await sync.sync({ announce: reconnect, before: () => connection.joinRooms() });
   actions.showQueued();
   actions.flush();
+  if (reconnect) checkForRelease();
 });
 connection.addEventListener("state", ({ detail: { state: now } }) => {
   for (const control of document.querySelectorAll("[data-requires-online]")) {
@@ -89,3 +93,5 @@ async function bulkChange(ids, status) {
 if (state.view !== "list") enableFloorSwitch({ view, store, connection, sync, dialog });
 actions.showQueued();
 actions.showConflicts();
+keepLastSeen({ store, state, view });
+if (servedOffline()) connection.workOffline();
