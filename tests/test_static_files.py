@@ -9,8 +9,8 @@ import brotli
 import pytest
 
 from app.assets import build_static, hashed_name, script_hash
-from tests.support.browser import TABLET
-from tests.support.live_server import PASSWORD, ROOT
+from tests.support.browser import TABLET, signed_in_page
+from tests.support.live_server import ROOT
 from tests.support.servers import start_sqlite_server
 
 STATIC = ROOT / "static"
@@ -109,15 +109,9 @@ def signed_in(tmp_path_factory, browser):
     context = browser.new_context(viewport=TABLET)
     try:
         context.add_init_script(REPORTER)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
+        page = signed_in_page(context, server.url)
         page.responses = []
         page.on("response", lambda response: page.responses.append(response))
-        page.goto(f"{server.url}/login")
-        page.fill("input[name=username]", "manager")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_url("**/tables**")
         page.server_url = server.url
         yield page
     finally:

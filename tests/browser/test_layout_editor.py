@@ -4,8 +4,7 @@ finger-sized handles, overlaps pointed out, tables added from the editor."""
 import pytest
 
 from tests.browser.conftest import tile
-from tests.support.browser import TABLET
-from tests.support.live_server import PASSWORD
+from tests.support.browser import TABLET, signed_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -84,13 +83,7 @@ def editor(browser, live):
     def open_editor(floor: int, touch: bool = False, viewport: dict = TABLET):
         context = browser.new_context(viewport=viewport, has_touch=touch)
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(f"{live.url}/login")
-        page.fill("input[name=username]", "manager")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_url("**/tables**")
+        page = signed_in_page(context, live.url)
         page.goto(f"{live.url}/tables/layout?floor={floor}")
         page.wait_for_selector("#layout-plan")
         return page
