@@ -12,7 +12,7 @@ def create_app(config_class=None):
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from app import cli, errors, logs, security
+    from app import assets, cli, errors, logs, security
     from app.config import BASE_DIR, config_for_environment
 
     app = Flask(
@@ -31,6 +31,7 @@ def create_app(config_class=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     register_blueprints(app)
     errors.register(app)
+    assets.register(app)  # before security: the policy allows the import map by its hash
     security.register(app)
     logs.register(app)
     cli.register(app)

@@ -58,6 +58,9 @@ class Config:
     # The one place the async mode is chosen; `gevent` is the documented alternative.
     ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # Where static files are copied under content-hashed names with their compressed forms
+    # (app.assets); default instance/static-build, which git ignores.
+    STATIC_BUILD_FOLDER = os.environ.get("STATIC_BUILD_FOLDER") or None
     OFFLINE_AFTER_SECONDS = int(os.environ.get("OFFLINE_AFTER_SECONDS", "30"))
     BATCH_WINDOW_MS = int(os.environ.get("BATCH_WINDOW_MS", "50"))
     # Optional release label (e.g. a commit); with the shell's content it versions the service worker.

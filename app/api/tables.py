@@ -9,7 +9,7 @@ from app.extensions import limiter
 from app.services import status as status_service
 from app.services import tables as table_service
 from app.services.errors import Forbidden
-from app.services.validation import clean_status_change, clean_table_fields
+from app.services.validation import clean_status_change
 from app.web import BadRequest, request_json, whole_number_arg
 
 
@@ -62,8 +62,8 @@ def get_table(table_id: int):
 @bp.post("/tables")
 @role_required("manager")
 def create_table():
-    """Create a table (201)."""
-    fields = clean_table_fields(request_json(), creating=True)
+    """Create a table (201); without x and y it goes to a free spot on its floor."""
+    fields = table_service.check_table_fields(request_json())
     check_floor(current_user, fields["floor"])
     table = table_service.create_table(fields, by=current_user.username)
     return table.to_dict(), 201
@@ -73,8 +73,8 @@ def create_table():
 @role_required("manager")
 def update_table(table_id: int):
     """Edit some fields of a table."""
-    fields = clean_table_fields(request_json(), creating=False)
     _visible_table(table_id)
+    fields = table_service.check_table_fields(request_json(), table_id=table_id)
     if "floor" in fields:
         check_floor(current_user, fields["floor"])
     return table_service.update_table(table_id, fields, by=current_user.username).to_dict()
