@@ -33,7 +33,9 @@ def test_service_worker_is_served_from_the_root_fresh_each_time_with_the_shell_t
         "/static/vendor/socket.io.esm.min.js",
         "/static/icons/tableside-192.png",
     ):
-        assert f'"{url}"' in body
+        # Under its content-hashed name (app/assets.py), as the pages ask for it.
+        stem, ending = url.rsplit(".", 1)
+        assert re.search(rf'"{re.escape(stem)}\.[0-9a-f]{{12}}\.{ending}"', body), url
     assert ".map" not in re.search(r"const SHELL = (\[.*?\]);", body).group(1)
 
 
@@ -87,7 +89,7 @@ def test_manifest_makes_tableside_installable_full_screen_on_the_floor_plan(clie
     assert sizes["192x192"]["type"] == sizes["512x512"]["type"] == "image/png"
     assert sizes["any"]["type"] == "image/svg+xml"
     for icon in manifest["icons"]:
-        name = icon["src"].removeprefix("/static/icons/")
+        name = re.sub(r"\.[0-9a-f]{12}\.", ".", icon["src"].removeprefix("/static/icons/"))
         assert client.get(icon["src"]).status_code == 200
         if icon["type"] == "image/png":
             width, height = png_size(ICONS / name)
@@ -98,7 +100,9 @@ def test_pages_link_the_manifest_and_load_the_worker_script(viewer, client):
     """Signed in or not, pages link the manifest; the shell script knows who is signed in."""
     page = viewer.get("/tables?floor=1").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page
-    assert re.search(r'<script type="module" id="offline-shell" src="[^"]+offline-shell\.js" data-user="viewer">', page)
+    assert re.search(
+        r'<script type="module" id="offline-shell" src="[^"]+offline-shell\.[0-9a-f]{12}\.js" data-user="viewer">', page
+    )
     login = client.get("/login").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in login
     assert 'id="offline-shell"' in login and 'data-user=""' in login
@@ -131,8 +135,8 @@ def test_signing_out_tells_the_browser_to_clear_what_it_kept(host):
 
 
 def test_the_policy_lets_the_worker_and_manifest_load_from_this_site_only(client):
-    """CSP: worker-src and manifest-src are 'self'; scripts stay 'self' only."""
+    """CSP: worker-src and manifest-src are 'self'; scripts are 'self' and the import map's hash only."""
     policy = client.get("/login").headers["Content-Security-Policy"]
     assert "worker-src 'self'" in policy
     assert "manifest-src 'self'" in policy
-    assert "script-src 'self';" in policy
+    assert re.search(r"script-src 'self' 'sha256-[A-Za-z0-9+/=]+';", policy), policy
