@@ -1,0 +1,55 @@
+// Drawing the floor plan in screen pixels: the area the tables take, scaled up or down to fill
+// its frame with the proportions kept, so words keep their real size (never a shrunken 4 px).
+
+const MARGIN = 24; // plan units kept around the tables
+const EMPTY = { x: 0, y: 0, width: 800, height: 480 };
+
+/** The smallest box holding every table as drawn (rotation included), with a margin. */
+export function tablesBox(tables) {
+  if (!tables.length) return EMPTY;
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  for (const table of tables) {
+    const angle = ((table.rotation || 0) * Math.PI) / 180;
+    const halfWidth = (Math.abs(table.width * Math.cos(angle)) + Math.abs(table.height * Math.sin(angle))) / 2;
+    const halfHeight = (Math.abs(table.width * Math.sin(angle)) + Math.abs(table.height * Math.cos(angle))) / 2;
+    const centreX = table.x + table.width / 2;
+    const centreY = table.y + table.height / 2;
+    left = Math.min(left, centreX - halfWidth, table.x);
+    top = Math.min(top, centreY - halfHeight, table.y);
+    right = Math.max(right, centreX + halfWidth, table.x + table.width);
+    bottom = Math.max(bottom, centreY + halfHeight, table.y + table.height);
+  }
+  return { x: left - MARGIN, y: top - MARGIN, width: right - left + 2 * MARGIN, height: bottom - top + 2 * MARGIN };
+}
+
+/** Size the plan to fill `frame` (its inner box) with `box`; returns the drawing {box, scale}. */
+export function fillFrame(plan, frame, box) {
+  const style = getComputedStyle(frame);
+  const width = frame.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const height = frame.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  const scale = Math.max(0.1, Math.min(width / box.width, height / box.height));
+  const size = { width: `${Math.floor(box.width * scale)}px`, height: `${Math.floor(box.height * scale)}px` };
+  Object.assign(plan.style, size);
+  Object.assign(plan.parentElement.style, size);
+  plan.style.removeProperty("--plan-scale");
+  plan.style.backgroundSize = `${20 * scale}px ${20 * scale}px`;
+  return { box, scale };
+}
+
+/** Put a tile where its table is in the drawing. */
+export function placeScaled(tile, table, { box, scale }) {
+  tile.style.left = `${(table.x - box.x) * scale}px`;
+  tile.style.top = `${(table.y - box.y) * scale}px`;
+  tile.style.width = `${table.width * scale}px`;
+  tile.style.height = `${table.height * scale}px`;
+  tile.querySelector(".tile__shape").style.transform = `rotate(${table.rotation}deg)`;
+}
+
+/** Cards carry no geometry of their own: the grid places them. */
+export function clearPlacement(tile) {
+  for (const property of ["left", "top", "width", "height"]) tile.style.removeProperty(property);
+  tile.querySelector(".tile__shape").style.removeProperty("transform");
+}
