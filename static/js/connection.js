@@ -88,14 +88,15 @@ export class LiveConnection extends EventTarget {
     try {
       await this.joinAll(this.rooms());
     } catch (error) {
-      showNotice("join-failed", `Could not follow live updates: ${error.message}`, { kind: "error" });
+      showNotice("join-failed", `Could not follow live updates: ${error.message}`, { kind: "error", timeout: 8000 });
     }
   }
 
   onDisconnect(reason) {
     this.setState("reconnecting");
     hideNotice("connection-restored");
-    showNotice("connection-lost", "Connection lost. Reconnecting...", { kind: "warning" });
+    // Information leaves by itself; the top bar keeps showing the state, with Retry now.
+    showNotice("connection-lost", "Connection lost. Reconnecting...", { kind: "warning", timeout: 8000 });
     this.startOfflineTimer();
     this.emitLocal("lost", { reason });
     // A disconnect the server chose is not retried by the client library; retry it here.
@@ -125,6 +126,7 @@ export class LiveConnection extends EventTarget {
       hideNotice("connection-lost");
       showNotice("offline", "You are working offline. Changes will sync when connection is restored.", {
         kind: "offline",
+        timeout: 10000,
       });
     }, this.offlineAfterMs);
   }

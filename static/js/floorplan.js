@@ -149,7 +149,7 @@ export class FloorPlanView {
       for (const tile of this.root.querySelectorAll("[data-table-id]")) clearPlacement(tile);
       return;
     }
-    this.drawing = fillFrame(this.root, this.frame, tablesBox(this.store.all()));
+    this.drawing = fillFrame(this.root, this.frame, tablesBox(this.store.all()), { narrow: PHONE.matches });
     for (const table of this.store.views()) {
       const tile = this.tile(table.tableId);
       if (tile) placeScaled(tile, table, this.drawing);

@@ -25,26 +25,35 @@ export function tablesBox(tables) {
   return { x: left - MARGIN, y: top - MARGIN, width: right - left + 2 * MARGIN, height: bottom - top + 2 * MARGIN };
 }
 
-/** Size the plan to fill `frame` (its inner box) with `box`; returns the drawing {box, scale}. */
-export function fillFrame(plan, frame, box) {
+/**
+ * Size the plan to fill `frame` (its inner box) with `box`; returns the drawing {box, scale, turned}.
+ * On a phone (`narrow`) the drawing fills the width and may run down the page; a wide floor is
+ * turned a quarter so its tables come out larger on an upright screen.
+ */
+export function fillFrame(plan, frame, box, { narrow = false } = {}) {
   const style = getComputedStyle(frame);
   const width = frame.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
   const height = frame.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
-  const scale = Math.max(0.1, Math.min(width / box.width, height / box.height));
-  const size = { width: `${Math.floor(box.width * scale)}px`, height: `${Math.floor(box.height * scale)}px` };
+  const turned = narrow && box.width > box.height;
+  const across = turned ? box.height : box.width;
+  const down = turned ? box.width : box.height;
+  const scale = Math.max(0.1, narrow ? width / across : Math.min(width / across, height / down));
+  const size = { width: `${Math.floor(across * scale)}px`, height: `${Math.floor(down * scale)}px` };
   Object.assign(plan.style, size);
   Object.assign(plan.parentElement.style, size);
   plan.style.removeProperty("--plan-scale");
   plan.style.backgroundSize = `${20 * scale}px ${20 * scale}px`;
-  return { box, scale };
+  return { box, scale, turned };
 }
 
-/** Put a tile where its table is in the drawing. */
-export function placeScaled(tile, table, { box, scale }) {
-  tile.style.left = `${(table.x - box.x) * scale}px`;
-  tile.style.top = `${(table.y - box.y) * scale}px`;
-  tile.style.width = `${table.width * scale}px`;
-  tile.style.height = `${table.height * scale}px`;
+/** Put a tile where its table is in the drawing (a quarter turn clockwise when the drawing is turned). */
+export function placeScaled(tile, table, { box, scale, turned }) {
+  const left = turned ? box.y + box.height - (table.y + table.height) : table.x - box.x;
+  const top = turned ? table.x - box.x : table.y - box.y;
+  tile.style.left = `${left * scale}px`;
+  tile.style.top = `${top * scale}px`;
+  tile.style.width = `${(turned ? table.height : table.width) * scale}px`;
+  tile.style.height = `${(turned ? table.width : table.height) * scale}px`;
   tile.querySelector(".tile__shape").style.transform = `rotate(${table.rotation}deg)`;
 }
 

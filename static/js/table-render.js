@@ -85,9 +85,9 @@ export function fadeOut(element) {
   setTimeout(done, 700);
 }
 
-/** The status word as a narrow table shows it: a long word is cut after its fifth letter. */
+/** The status word as a narrow table shows it: cut after its fifth letter ("Maint."). */
 export function shortLabel(word) {
-  return word.length > 9 ? `${word.slice(0, 5)}.` : word;
+  return word.length > 6 ? `${word.slice(0, 5)}.` : word;
 }
 
 /** "just now", "12 min ago", "1 h 5 min ago"; `now` lets the ticker pass one clock to every text. */

@@ -77,7 +77,15 @@ actions.addEventListener("outcome", ({ detail: { outcome, entry, message, confli
   }
   if (!dialog.isOpen || dialog.tableId !== entry.tableId) return;
   if (outcome === "refused") dialog.say(message);
-  else if (outcome === "conflict") dialog.ask(conflict, labels, (useMine) => actions.resolve(conflict, useMine));
+  else if (outcome === "conflict") {
+    // Asked in the dialog; its notice waits out of sight until the dialog closes unanswered.
+    const notice = document.querySelector(`[data-banner="conflict-${entry.tableId}"]`);
+    if (notice) notice.hidden = true;
+    dialog.ask(conflict, labels, (useMine) => actions.resolve(conflict, useMine));
+  }
+});
+dialog.element.addEventListener("close", () => {
+  for (const notice of document.querySelectorAll("#banners [data-banner][hidden]")) notice.hidden = false;
 });
 
 store.subscribe((change) => {

@@ -150,6 +150,8 @@ def test_the_floor_fills_the_screen_with_readable_words_and_the_list_fits(open_p
         drawn = host.evaluate(MEASURE_PLAN)
         assert not drawn["cards"] and drawn["plan"]["right"] <= drawn["innerWidth"]
         assert drawn["scrollWidth"] <= drawn["innerWidth"]
+        assert_words_readable(drawn)
+        keep_picture(host, "phone-plan-light")
         host.click('[data-plan-mode="cards"]')
         assert host.evaluate(MEASURE_PLAN)["cards"]
     else:
@@ -227,6 +229,8 @@ def test_two_taps_a_stale_pick_is_asked_and_notices_never_move_the_plan(open_pag
     assert message.inner_text().startswith(said)
     assert dialog.is_visible()
     assert live.table("T-07")["status"] == "occupied"
+    if size == "phone":
+        keep_picture(host, "phone-conflict-dark")
 
     # The same question waits as a notice at the bottom edge until answered; the plan did not move.
     host.keyboard.press("Escape")
