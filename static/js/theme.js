@@ -30,8 +30,11 @@
     if (!button) return;
     button.addEventListener("click", function () {
       var next = root.dataset.theme === "dark" ? "light" : "dark";
+      var systemTheme = system && system.matches ? "dark" : "light";
       try {
-        localStorage.setItem(KEY, next);
+        // Switching back to the system's theme follows the system again.
+        if (next === systemTheme) localStorage.removeItem(KEY);
+        else localStorage.setItem(KEY, next);
       } catch (error) {
         // Not remembered, but still switched for this page.
       }

@@ -266,7 +266,10 @@ def test_retry_now_coming_online_and_coming_into_view_reconnect_at_once(open_pag
     for page in pages:
         wait_for_state(page, "live", timeout=10_000)
         assert page.locator("[data-retry]").is_hidden()
-    assert live.table("T-01")
+    # Information leaves by itself: "Connection restored" goes without a tap.
+    restored = pages[0].locator('#banners [data-banner="connection-restored"]')
+    assert restored.inner_text() == "Connection restored"
+    restored.wait_for(state="detached", timeout=8_000)
 
 
 def test_arrow_keys_ticking_times_and_a_remembered_theme(open_page, live):
