@@ -28,8 +28,7 @@ export function createTile(table) {
   shape.setAttribute("aria-hidden", "true");
   const label = span("tile__label");
   const status = span("tile__status");
-  status.append(span("tile__word"), span("tile__short"));
-  status.lastChild.setAttribute("aria-hidden", "true");
+  status.append(span("tile__word"));
   label.append(span("tile__number"), span("tile__seats"), status);
   tile.append(shape, label);
   return tile;
@@ -53,7 +52,7 @@ export function updateTile(tile, table, labels) {
   tile.querySelector(".tile__number").textContent = table.tableNumber;
   tile.querySelector(".tile__seats").textContent = `${table.capacity} seats`;
   tile.querySelector(".tile__word").textContent = labels[table.status];
-  tile.querySelector(".tile__short").textContent = shortLabel(labels[table.status]);
+  tile.querySelector(".tile__status").dataset.short = shortLabel(labels[table.status]);
   const waiting = table.pendingState === "queued" ? ", waiting to sync" : "";
   tile.setAttribute("aria-label", `${table.tableNumber}, ${table.capacity} seats, ${labels[table.status]}${waiting}`);
 }
@@ -85,7 +84,7 @@ export function fadeOut(element) {
   setTimeout(done, 700);
 }
 
-/** The status word as a narrow table shows it: cut after its fifth letter ("Maint."). */
+/** The status word as a narrow table shows it (drawn by CSS from data-short): cut after its fifth letter ("Maint."). */
 export function shortLabel(word) {
   return word.length > 6 ? `${word.slice(0, 5)}.` : word;
 }

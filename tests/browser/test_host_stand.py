@@ -43,11 +43,15 @@ MEASURE_PLAN = """() => {
     plan: box(document.getElementById("floor-plan")),
     sections: [...document.querySelectorAll("#floor-plan .plan__section")].filter(shown).map((h) => h.textContent),
     tiles: [...document.querySelectorAll("#floor-plan [data-table-id]")].map((tile) => {
-      const word = [...tile.querySelectorAll(".tile__word, .tile__short")].find(shown);
+      // The whole word, or on a narrow table its short form, drawn after the symbol from data-short.
+      const status = tile.querySelector(".tile__status");
+      const whole = tile.querySelector(".tile__word");
+      const short = getComputedStyle(status, "::after").content;
+      const word = shown(whole) ? whole.textContent : short.startsWith('"') ? JSON.parse(short) : null;
       return {
         id: tile.dataset.tableId, status: tile.dataset.status, box: box(tile), text: tile.innerText,
-        word: word ? word.textContent : null, wordBox: word ? box(word) : null,
-        wordSize: word ? parseFloat(getComputedStyle(word).fontSize) : 0,
+        word: shown(status) ? word : null, wordBox: box(shown(whole) ? whole : status),
+        wordSize: parseFloat(getComputedStyle(shown(whole) ? whole : status).fontSize),
       };
     }),
   };
