@@ -1,7 +1,7 @@
 // The service worker from the page's side: registered for a signed-in person, who is offered a
 // reload when a new release is ready; on a signed-out page, whatever was kept for anyone goes.
 
-import { showBanner } from "./banners.js";
+import { showNotice } from "./notices.js";
 import { forgetLastSeen } from "./last-seen.js";
 
 const UPDATE_CHECK_MS = 15 * 60 * 1000;
@@ -43,7 +43,7 @@ function offerNewRelease(registered) {
   });
   const offer = (worker) => {
     if (!navigator.serviceWorker.controller) return; // the first worker: nothing older to replace
-    showBanner("new-release", "A new version of Tableside is ready.", {
+    showNotice("new-release", "A new version of Tableside is ready.", {
       kind: "info",
       actions: [
         {

@@ -22,6 +22,7 @@ def test_layout_changes_wait_for_save_and_then_reach_other_screens(open_page, li
     """Moving, resizing and rotating mark the layout unsaved; only Save stores it, and others see it move."""
     table = live.create(tableNumber="R-20", floor=3, capacity=4, x=100, y=100, width=90, height=90)
     viewer = open_page("viewer", "/tables?floor=3")
+    drawn_left = tile(viewer, table["tableId"]).evaluate("element => element.style.left")
     editor = open_page("manager", "/tables?floor=3", wait_live=False)
     editor.click("text=Edit layout")
     editor.wait_for_url("**/tables/layout?floor=3")
@@ -48,9 +49,11 @@ def test_layout_changes_wait_for_save_and_then_reach_other_screens(open_page, li
     saved = live.table("R-20")
     assert saved["x"] > 150 and saved["y"] > 120 and saved["rotation"] == 15
     assert saved["width"] > 90 and saved["height"] > 90
+    # The viewer's plan is drawn to fill its screen, so the tile moves in screen pixels, not plan units.
     viewer.wait_for_function(
-        '([id, left]) => document.querySelector(`#floor-plan [data-table-id="${id}"]`).style.left === left',
-        arg=[table["tableId"], f"{saved['x']:g}px"],
+        """([id, x, left]) => window.tableside.store.get(id).x === x
+          && document.querySelector(`#floor-plan [data-table-id="${id}"]`).style.left !== left""",
+        arg=[table["tableId"], saved["x"], drawn_left],
     )
     assert "rotate(15deg)" in tile(viewer, table["tableId"]).locator(".tile__shape").get_attribute("style")
 
