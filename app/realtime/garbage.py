@@ -1,0 +1,46 @@
+"""Messages that are no Engine.IO or Socket.IO packet: their connection is closed quietly and counted.
+
+Anyone can open a WebSocket and send anything before signing in; python-engineio and
+python-socketio would log each such message as an ERROR with a traceback.
+"""
+
+import logging
+
+from engineio import packet
+
+from app.realtime import metrics
+
+log = logging.getLogger(__name__)
+
+
+def _refused(sender: object, error: Exception) -> None:
+    log.info("a socket (%s) sent a message that is no packet (%s); closing it", sender, error)
+    metrics.garbage_packet()
+
+
+def engineio_packet(message: str | bytes, sender: object) -> packet.Packet | None:
+    """The Engine.IO packet a message holds; None (logged, counted) when it holds none."""
+    try:
+        return packet.Packet(encoded_packet=message)
+    except ValueError as error:
+        _refused(sender, error)
+        return None
+
+
+def refuse_garbage(sio) -> None:
+    """Have python-socketio disconnect a socket whose message is no Socket.IO packet, instead of logging an error.
+
+    python-socketio raises ValueError while decoding (and for packets out of place), and
+    TypeError for an event without its name (`42`). Event handlers run on greenthreads of
+    their own, so their errors never come this way; the connect handler's would.
+    """
+    handle = sio._handle_eio_message
+
+    def handle_message(eio_sid, data) -> None:
+        try:
+            handle(eio_sid, data)
+        except (ValueError, TypeError) as error:
+            _refused(eio_sid, error)
+            sio.eio.disconnect(eio_sid)
+
+    sio.eio.on("message", handle_message)
