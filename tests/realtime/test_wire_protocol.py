@@ -26,12 +26,7 @@ SERVER_SETTINGS = {"MAX_CONNECTIONS": "3"}
     ],
 )
 def test_a_client_breaking_the_websocket_rules_is_told_why_and_dropped(server, connect, frame, code):
-    link = FrameLink(server.url)
-    try:
-        link.send(frame)
-        assert link.closing().close_code == code
-    finally:
-        link.close()
+    assert FrameLink(server.url).close_code_for(frame) == code
     assert connect("viewer").join(1)["ok"] is True
 
 

@@ -52,16 +52,19 @@ class Frame:
 
 
 class FrameLink:
-    """A WebSocket to `/socket.io/` that has read the `0` open packet; the test sends raw frames."""
+    """A WebSocket to `/socket.io/` that has read the `0` open packet; the test sends raw frames.
 
-    def __init__(self, url: str, timeout: float = 10) -> None:
+    With `sid` it is instead the upgrade of that long-polling session (no open packet comes).
+    """
+
+    def __init__(self, url: str, timeout: float = 10, sid: str | None = None) -> None:
         address = urlsplit(url)
         self.sock = socket.create_connection((address.hostname, address.port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall(
             (
-                "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                f"GET /socket.io/?EIO=4&transport=websocket{f'&sid={sid}' if sid else ''} HTTP/1.1\r\n"
                 f"Host: {address.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
                 f"Origin: {url}\r\nUser-Agent: {USER_AGENT}\r\n\r\n"
@@ -72,6 +75,8 @@ class FrameLink:
             self._receive()
         head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 101"), head
+        if sid:
+            return
         opening = self.next_frame()
         assert opening.opcode == 0x1 and opening.payload.startswith(b"0"), opening
 
@@ -104,6 +109,14 @@ class FrameLink:
         assert frame is not None and frame.opcode == 0x8, frame
         assert self.ended(), "the server kept the connection open after its close frame"
         return frame
+
+    def close_code_for(self, *frames: bytes) -> int:
+        """Send frames the server must refuse; the code of its close frame (this end is closed after)."""
+        try:
+            self.send(*frames)
+            return self.closing().close_code
+        finally:
+            self.close()
 
     def ended(self) -> bool:
         """Whether the server ends the TCP connection (without sending anything more)."""
