@@ -84,6 +84,9 @@ class FrameReader:
         self.parts: list[str | bytes] = []
         self.size = 0
         self.text = codecs.getincrementaldecoder("utf-8")()
+        # A text frame still arriving: how much of its payload was decoded ahead, and by what.
+        self.checked = 0
+        self.ahead = None
 
     def feed(self, data: bytes):
         """Take bytes from the socket; yield each whole text (str) or binary (bytes) message they finish.
@@ -163,10 +166,31 @@ class FrameReader:
             raise ProtocolError(TOO_BIG, "frame too large")
         end = start + 4 + size
         if len(buffer) < end:
+            if (opcode or self.kind) == TEXT:
+                self._decode_ahead(buffer, start)
             return None
+        if self.checked:
+            self.checked, self.ahead = 0, None
         payload = unmask(bytes(buffer[start + 4 : end]), bytes(buffer[start : start + 4]))
         del buffer[:end]
         return bool(first & 0x80), opcode, payload
+
+    def _decode_ahead(self, buffer: bytearray, start: int) -> None:
+        """Decode what came of an unfinished text frame, so bad UTF-8 fails before the frame ends."""
+        begin = start + 4 + self.checked
+        if len(buffer) <= begin:
+            return
+        if not self.checked:
+            self.ahead = codecs.getincrementaldecoder("utf-8")()
+            self.ahead.setstate(self.text.getstate())
+        shift = self.checked % 4
+        key = bytes(buffer[start + shift : start + 4]) + bytes(buffer[start : start + shift])
+        arrived = unmask(bytes(buffer[begin:]), key)
+        self.checked += len(arrived)
+        try:
+            self.ahead.decode(arrived)
+        except UnicodeDecodeError:
+            raise ProtocolError(NOT_UTF8, "text is not UTF-8") from None
 
 
 def _text(payload: bytes) -> str:

@@ -130,3 +130,10 @@ def test_invalid_utf8_in_an_unfinished_message_fails_before_the_message_ends(lin
     first, second, _ = fragments(b"5ok", b"\xed\xa0\x80", b"never sent")
     link.send(first, second)
     assert link.closing().close_code == 1007
+
+
+def test_invalid_utf8_in_an_unfinished_frame_fails_before_the_frame_ends(link):
+    arrived = b"5" + "κόσμε".encode() * 20 + b"\xf4\x90\x80\x80"
+    frame = client_frame(arrived + b"never sent" * 100)
+    link.send(frame[: 2 + 2 + 4 + len(arrived)])  # the head, a 16-bit length, the mask, then what arrived
+    assert link.closing().close_code == 1007

@@ -130,3 +130,12 @@ def test_bad_utf8_in_a_fragment_fails_before_the_message_ends():
     with pytest.raises(ProtocolError) as refused:
         list(reader.feed(client_frame(b"ok", final=False) + client_frame(b"\xed\xa0\x80", opcode=0, final=False)))
     assert refused.value.code == 1007
+
+
+def test_bad_utf8_in_a_frame_still_arriving_fails_at_once():
+    frame = client_frame("é".encode() * 50 + b"\xf4\x90\x80\x80" + b"x" * 100)
+    reader = FrameReader(1000, [].append)
+    assert list(reader.feed(frame[:60])) == []
+    with pytest.raises(ProtocolError) as refused:
+        list(reader.feed(frame[60:112]))
+    assert refused.value.code == 1007
