@@ -22,7 +22,7 @@ def engineio_packet(message: str | bytes, sender: object) -> packet.Packet | Non
     """The Engine.IO packet a message holds; None (logged, counted) when it holds none."""
     try:
         return packet.Packet(encoded_packet=message)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: JSON nested thousands deep
         _refused(sender, error)
         return None
 
@@ -30,8 +30,9 @@ def engineio_packet(message: str | bytes, sender: object) -> packet.Packet | Non
 def refuse_garbage(sio) -> None:
     """Have python-socketio disconnect a socket whose message is no Socket.IO packet, instead of logging an error.
 
-    python-socketio raises ValueError while decoding (and for packets out of place), and
-    TypeError for an event without its name (`42`). Event handlers run on greenthreads of
+    python-socketio raises ValueError while decoding (and for packets out of place),
+    RecursionError for JSON nested thousands deep and TypeError for an event without its
+    name (`42`). Event handlers run on greenthreads of
     their own, so their errors never come this way; the connect handler's would.
     """
     handle = sio._handle_eio_message
@@ -39,7 +40,7 @@ def refuse_garbage(sio) -> None:
     def handle_message(eio_sid, data) -> None:
         try:
             handle(eio_sid, data)
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, RecursionError) as error:
             _refused(eio_sid, error)
             sio.eio.disconnect(eio_sid)
 

@@ -29,8 +29,14 @@ def ends(link: FrameLink) -> list:
 
 @pytest.mark.parametrize(
     "message",
-    [client_frame(b""), client_frame(b"x"), client_frame(b"-1"), client_frame(b"bQQ")],
-    ids=["empty-text", "non-digit-type", "signed-type", "bad-base64"],
+    [
+        client_frame(b""),
+        client_frame(b"x"),
+        client_frame(b"-1"),
+        client_frame(b"bQQ"),
+        client_frame(b"4" + b"[" * 5000),
+    ],
+    ids=["empty-text", "non-digit-type", "signed-type", "bad-base64", "json-nested-too-deep"],
 )
 def test_a_message_that_is_no_engineio_packet_is_closed_with_1008(each_mode_server, message):
     before = garbage_count(each_mode_server.url)
@@ -47,8 +53,9 @@ def test_a_message_that_is_no_engineio_packet_is_closed_with_1008(each_mode_serv
         client_frame(b'42["unfinished"'),
         client_frame(b"\x00", opcode=0x2),
         client_frame(b"b%%%"),  # base64 of nothing: an empty binary message
+        client_frame(b'42["tables:join",' + b"[" * 5000 + b"]" * 5000 + b"]"),
     ],
-    ids=["non-digit-type", "no-type", "event-without-name", "broken-json", "stray-binary", "empty-binary"],
+    ids=["non-digit-type", "no-type", "event-without-name", "broken-json", "stray-binary", "empty-binary", "deep"],
 )
 def test_a_message_that_is_no_socketio_packet_ends_the_connection(each_mode_server, message):
     before = garbage_count(each_mode_server.url)
@@ -63,7 +70,7 @@ def test_a_message_that_is_no_socketio_packet_ends_the_connection(each_mode_serv
 
 
 def test_garbage_leaves_info_lines_and_no_traceback_in_the_log(each_mode_server):
-    for message in (b"", b"x", b"4x"):
+    for message in (b"", b"x", b"4x", b"4" + b"[" * 5000, b"42[" + b"[" * 5000):
         link = FrameLink(each_mode_server.url)
         link.send(client_frame(message))
         ends(link)
