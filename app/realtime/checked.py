@@ -21,12 +21,24 @@ from app.realtime.reading import READ_SIZE
 log = logging.getLogger(__name__)
 
 
+def _sender(sock, lock):
+    """Writes whole frames under the WebSocket's send lock, without holding the WebSocket itself."""
+
+    def send(frame: bytes) -> None:
+        with lock:
+            sock.sendall(frame)
+
+    return send
+
+
 class CheckedWebSocket(RFC6455WebSocket):
     """One WebSocket whose incoming frames go through FrameReader; it answers with `answer` when it closes."""
 
     def __init__(self, ws: RFC6455WebSocket, limit: int) -> None:
         super().__init__(ws.socket, ws.environ, ws.version, protocol=ws.protocol, max_frame_length=limit)
-        self.frames = FrameReader(limit, self._send)
+        # eventlet's frame iterators (never used here) hold their WebSocket: reference cycles.
+        ws.iterator = self.iterator = None
+        self.frames = FrameReader(limit, _sender(self.socket, self._sendlock))
         self.arrived = iter(())
         self.answer: tuple[int, str] | None = None
 
