@@ -32,8 +32,8 @@ def refuse_garbage(sio) -> None:
 
     python-socketio raises ValueError while decoding (and for packets out of place),
     RecursionError for JSON nested thousands deep and TypeError for an event without its
-    name (`42`). Event handlers run on greenthreads of
-    their own, so their errors never come this way; the connect handler's would.
+    name (`42`). Event handlers run on greenthreads of their own, so their errors never come
+    this way; the connect handler's would (it runs inline), and would be taken for garbage.
     """
     handle = sio._handle_eio_message
 
