@@ -5,10 +5,12 @@ python-socketio would log each such message as an ERROR with a traceback.
 """
 
 import logging
+import socket
 
 from engineio import packet
 
 from app.realtime import metrics
+from app.realtime.frames import POLICY_VIOLATION
 
 log = logging.getLogger(__name__)
 
@@ -45,3 +47,29 @@ def refuse_garbage(sio) -> None:
             sio.eio.disconnect(eio_sid)
 
     sio.eio.on("message", handle_message)
+
+
+def refuse_garbage_under_gevent(eio) -> None:
+    """Under gevent, close (1008) a WebSocket whose message is no Engine.IO packet before python-engineio sees it.
+
+    python-engineio decodes WebSocket messages outside its error handling: under gevent the
+    error would end the request with a traceback and an HTTP 500 written into the WebSocket.
+    (Under eventlet app/realtime/checked.py and reading.py do the same.)
+    """
+    from engineio.async_drivers.gevent import WebSocketWSGI
+
+    class CheckedWebSocketWSGI(WebSocketWSGI):
+        def wait(self):
+            message = super().wait()
+            if message is None or engineio_packet(message, self.ws.environ.get("REMOTE_ADDR")) is not None:
+                return message
+            if self.ws.connected:
+                self.ws.close(reason=POLICY_VIOLATION)
+                # gevent's WSGI server still holds the socket, and would go on reading it as HTTP.
+                try:
+                    self.ws.sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            return None
+
+    eio._async = dict(eio._async, websocket=CheckedWebSocketWSGI)

@@ -67,6 +67,8 @@ def init_realtime(app: Flask) -> None:
         from app.realtime import checked
 
         checked.install(socketio.server.eio)
+    elif mode == "gevent":
+        garbage.refuse_garbage_under_gevent(socketio.server.eio)
     _broadcaster = Broadcaster(
         socketio, config["BATCH_WINDOW_MS"], timers=bool(serving), app=app if config["REDIS_URL"] else None
     )

@@ -1,7 +1,7 @@
 """Messages that are no Engine.IO or Socket.IO packet, sent before signing in: closed quietly.
 
-Against a real server with direct writes on and off: the connection ends, the log has one
-info line for it and no traceback, and `/metrics` counts it.
+Against real servers under eventlet with direct writes on and off, and under gevent: the
+connection ends, the log has one info line for it and no traceback, and `/metrics` counts it.
 """
 
 import re
@@ -10,8 +10,35 @@ import pytest
 import requests
 
 from tests.support.raw_socket import FrameLink, client_frame
+from tests.support.servers import start_sqlite_server
 
 pytestmark = pytest.mark.live
+NO_ENGINEIO_PACKET = pytest.mark.parametrize(
+    "message",
+    [b"", b"x", b"-1", b"bQQ", b"4" + b"[" * 5000],
+    ids=["empty-text", "non-digit-type", "signed-type", "bad-base64", "json-nested-too-deep"],
+)
+NO_SOCKETIO_PACKET = pytest.mark.parametrize(
+    ("message", "opcode"),
+    [
+        (b"4x", 0x1),
+        (b"4", 0x1),
+        (b"42", 0x1),
+        (b'42["unfinished"', 0x1),
+        (b"\x00", 0x2),
+        (b"b%%%", 0x1),  # base64 of nothing: an empty binary message
+        (b'42["tables:join",' + b"[" * 5000 + b"]" * 5000 + b"]", 0x1),
+    ],
+    ids=["non-digit-type", "no-type", "event-without-name", "broken-json", "stray-binary", "empty-binary", "deep"],
+)
+
+
+@pytest.fixture(scope="module")
+def gevent_server(tmp_path_factory):
+    """One server under ASYNC_MODE=gevent for this module."""
+    live = start_sqlite_server(tmp_path_factory.mktemp("gevent"), ASYNC_MODE="gevent", PING_INTERVAL="25")
+    yield live
+    live.stop()
 
 
 def garbage_count(url: str) -> int:
@@ -27,46 +54,46 @@ def ends(link: FrameLink) -> list:
     return frames
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        client_frame(b""),
-        client_frame(b"x"),
-        client_frame(b"-1"),
-        client_frame(b"bQQ"),
-        client_frame(b"4" + b"[" * 5000),
-    ],
-    ids=["empty-text", "non-digit-type", "signed-type", "bad-base64", "json-nested-too-deep"],
-)
-def test_a_message_that_is_no_engineio_packet_is_closed_with_1008(each_mode_server, message):
-    before = garbage_count(each_mode_server.url)
-    assert FrameLink(each_mode_server.url).close_code_for(message) == 1008
-    assert garbage_count(each_mode_server.url) == before + 1
+def engineio_refusal(server, message: bytes) -> int:
+    """Send a message that is no Engine.IO packet; the close code it got (it must be counted once)."""
+    before = garbage_count(server.url)
+    code = FrameLink(server.url).close_code_for(client_frame(message))
+    assert garbage_count(server.url) == before + 1
+    return code
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        client_frame(b"4x"),
-        client_frame(b"4"),
-        client_frame(b"42"),
-        client_frame(b'42["unfinished"'),
-        client_frame(b"\x00", opcode=0x2),
-        client_frame(b"b%%%"),  # base64 of nothing: an empty binary message
-        client_frame(b'42["tables:join",' + b"[" * 5000 + b"]" * 5000 + b"]"),
-    ],
-    ids=["non-digit-type", "no-type", "event-without-name", "broken-json", "stray-binary", "empty-binary", "deep"],
-)
-def test_a_message_that_is_no_socketio_packet_ends_the_connection(each_mode_server, message):
-    before = garbage_count(each_mode_server.url)
-    link = FrameLink(each_mode_server.url)
+def socketio_refusal(server, message: bytes, opcode: int) -> list:
+    """Send a message that is no Socket.IO packet; the frames up to the server's close (counted once)."""
+    before = garbage_count(server.url)
+    link = FrameLink(server.url)
     try:
-        link.send(message)
-        frames = ends(link)
+        link.send(client_frame(message, opcode=opcode))
+        frames = [link.next_frame()]
+        while frames[-1] is not None and frames[-1].opcode != 0x8:
+            frames.append(link.next_frame())
+        if server.env.get("ASYNC_MODE") != "gevent":  # gevent keeps every closed WebSocket's TCP open a while
+            assert link.ended()
     finally:
         link.close()
-    assert [(frame.opcode, frame.payload) for frame in frames][:1] == [(0x1, b"1")]  # Engine.IO's close
-    assert garbage_count(each_mode_server.url) == before + 1
+    assert garbage_count(server.url) == before + 1
+    return [(frame.opcode, frame.payload) for frame in frames if frame is not None]
+
+
+def assert_quiet_log(server) -> None:
+    log = server.log()
+    assert "Traceback" not in log
+    assert '"level": "error"' not in log
+    assert log.count("sent a message that is no packet") >= 3
+
+
+@NO_ENGINEIO_PACKET
+def test_a_message_that_is_no_engineio_packet_is_closed_with_1008(each_mode_server, message):
+    assert engineio_refusal(each_mode_server, message) == 1008
+
+
+@NO_SOCKETIO_PACKET
+def test_a_message_that_is_no_socketio_packet_ends_the_connection(each_mode_server, message, opcode):
+    assert socketio_refusal(each_mode_server, message, opcode)[:1] == [(0x1, b"1")]  # Engine.IO's close
 
 
 def test_garbage_leaves_info_lines_and_no_traceback_in_the_log(each_mode_server):
@@ -75,7 +102,21 @@ def test_garbage_leaves_info_lines_and_no_traceback_in_the_log(each_mode_server)
         link.send(client_frame(message))
         ends(link)
         link.close()
-    log = each_mode_server.log()
-    assert "Traceback" not in log
-    assert '"level": "error"' not in log
-    assert log.count("sent a message that is no packet") >= 3
+    assert_quiet_log(each_mode_server)
+
+
+@NO_ENGINEIO_PACKET
+def test_under_gevent_a_message_that_is_no_engineio_packet_is_closed_with_1008(gevent_server, message):
+    assert engineio_refusal(gevent_server, message) == 1008
+
+
+@NO_SOCKETIO_PACKET
+def test_under_gevent_a_message_that_is_no_socketio_packet_ends_the_connection(gevent_server, message, opcode):
+    assert socketio_refusal(gevent_server, message, opcode)[:1] == [(0x1, b"1")]
+
+
+def test_under_gevent_garbage_leaves_no_traceback_in_the_log(gevent_server):
+    for message in (b"", b"x"):
+        engineio_refusal(gevent_server, message)
+    socketio_refusal(gevent_server, b"4x", 0x1)
+    assert_quiet_log(gevent_server)
