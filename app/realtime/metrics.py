@@ -8,7 +8,7 @@ _lock = threading.Lock()
 _events_total: dict[str, int] = defaultdict(int)
 _latency_counts = [0] * (len(LATENCY_BUCKETS) + 1)
 _latency_sum = 0.0
-_counters = {"reconnects": 0, "delivery_failures": 0, "backlogs": 0, "slow_cuts": 0}
+_counters = {"reconnects": 0, "delivery_failures": 0, "backlogs": 0, "slow_cuts": 0, "garbage": 0}
 _connections = 0
 
 
@@ -57,6 +57,12 @@ def slow_socket_cut() -> None:
         _counters["slow_cuts"] += 1
 
 
+def garbage_packet() -> None:
+    """A client sent a message that is no Engine.IO or Socket.IO packet; its connection was closed."""
+    with _lock:
+        _counters["garbage"] += 1
+
+
 def _room_members() -> dict[str, int]:
     from app.extensions import socketio
 
@@ -103,6 +109,9 @@ def render_metrics() -> str:
             "# HELP tableside_slow_sockets_cut_total Sockets disconnected for falling too far behind.",
             "# TYPE tableside_slow_sockets_cut_total counter",
             f"tableside_slow_sockets_cut_total {_counters['slow_cuts']}",
+            "# HELP tableside_garbage_packets_total Connections closed for sending what is no Socket.IO packet.",
+            "# TYPE tableside_garbage_packets_total counter",
+            f"tableside_garbage_packets_total {_counters['garbage']}",
         ]
     lines += [
         "# HELP tableside_room_members Sockets in each room in this process.",

@@ -15,6 +15,7 @@ from app.extensions import socketio
 # they are registered while no server exists yet (tests build many apps in one process).
 from app.realtime import (
     events,  # noqa: F401, I001
+    garbage,
     metrics,
 )
 from app.realtime.broadcast import Broadcaster
@@ -57,10 +58,17 @@ def init_realtime(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    garbage.refuse_garbage(socketio.server)
     if mode == "eventlet" and config["DIRECT_WEBSOCKET_WRITES"]:
         from app.realtime import wire
 
         wire.install(socketio.server.eio, config["MAX_SOCKET_BACKLOG_BYTES"], config["SOCKET_SEND_BUFFER_BYTES"])
+    elif mode == "eventlet":
+        from app.realtime import checked
+
+        checked.install(socketio.server.eio)
+    elif mode == "gevent":
+        garbage.refuse_garbage_under_gevent(socketio.server.eio)
     _broadcaster = Broadcaster(
         socketio, config["BATCH_WINDOW_MS"], timers=bool(serving), app=app if config["REDIS_URL"] else None
     )

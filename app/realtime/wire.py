@@ -28,9 +28,9 @@ import logging
 import socket
 
 from engineio import packet
-from engineio.async_drivers.eventlet import WebSocketWSGI
 
 from app.realtime import metrics
+from app.realtime.checked import CheckedWebSocketWSGI
 from app.realtime.frames import NORMAL_CLOSURE, FrameReader, close_frame, websocket_frame
 from app.realtime.handoff import take_over
 from app.realtime.liveness import Liveness
@@ -138,11 +138,10 @@ class _NoQueue:
 _NO_QUEUE = _NoQueue()
 
 
-class DirectWebSocket(WebSocketWSGI):
+class DirectWebSocket(CheckedWebSocketWSGI):
     """engine.io's eventlet WebSocket endpoint, serving WebSocket-first sockets over a Wire."""
 
     def __call__(self, environ, start_response):
-        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
         eio_socket = self.handler.__self__
         if not eio_socket.connected:
 
