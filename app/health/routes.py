@@ -1,5 +1,6 @@
 """`/healthz` for the platform's checks and `/metrics` for Prometheus."""
 
+import gc
 import hmac
 
 from flask import Response, abort, current_app, jsonify, request
@@ -50,3 +51,13 @@ def metrics():
         if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
             abort(401)
     return Response(render_metrics(), mimetype="text/plain; version=0.0.4")
+
+
+@bp.post("/debug/gc/freeze")
+def freeze_survivors():
+    """Tests only (GC_FREEZE_HOOK=1): a full collection whose survivors are frozen, as app/serve.py does."""
+    if not current_app.config["GC_FREEZE_HOOK"]:
+        abort(404)
+    gc.collect()
+    gc.freeze()
+    return jsonify(frozen=gc.get_freeze_count())

@@ -2,6 +2,7 @@
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 _lock = threading.Lock()
@@ -10,6 +11,9 @@ _latency_counts = [0] * (len(LATENCY_BUCKETS) + 1)
 _latency_sum = 0.0
 _counters = {"reconnects": 0, "delivery_failures": 0, "backlogs": 0, "slow_cuts": 0}
 _connections = 0
+_sessions_refused: dict[str, int] = defaultdict(int)
+# name -> (help, read): values other modules own, read when the metrics are rendered.
+_gauges: dict[str, tuple[str, Callable[[], int]]] = {}
 
 
 def connection_opened(reconnect: bool) -> None:
@@ -55,6 +59,17 @@ def slow_socket_cut() -> None:
     """A socket that fell too far behind was disconnected (its client reconnects and syncs)."""
     with _lock:
         _counters["slow_cuts"] += 1
+
+
+def session_refused(reason: str) -> None:
+    """A session refused at its handshake, or closed for not authenticating in time."""
+    with _lock:
+        _sessions_refused[reason] += 1
+
+
+def register_gauge(name: str, help_text: str, read: Callable[[], int]) -> None:
+    """Render `read()` as gauge `name` with the other metrics."""
+    _gauges[name] = (help_text, read)
 
 
 def _room_members() -> dict[str, int]:
@@ -104,6 +119,13 @@ def render_metrics() -> str:
             "# TYPE tableside_slow_sockets_cut_total counter",
             f"tableside_slow_sockets_cut_total {_counters['slow_cuts']}",
         ]
+        lines += [
+            "# HELP tableside_sessions_refused_total Sessions refused or closed before authenticating, by reason.",
+            "# TYPE tableside_sessions_refused_total counter",
+            *(f'tableside_sessions_refused_total{{reason="{why}"}} {n}' for why, n in _sessions_refused.items()),
+        ]
+    for name, (help_text, read) in sorted(_gauges.items()):
+        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", f"{name} {read()}"]
     lines += [
         "# HELP tableside_room_members Sockets in each room in this process.",
         "# TYPE tableside_room_members gauge",
