@@ -53,11 +53,14 @@ def metrics():
     return Response(render_metrics(), mimetype="text/plain; version=0.0.4")
 
 
-@bp.post("/debug/gc/freeze")
-def freeze_survivors():
-    """Tests only (GC_FREEZE_HOOK=1): a full collection whose survivors are frozen, as app/serve.py does."""
-    if not current_app.config["GC_FREEZE_HOOK"]:
+@bp.post("/debug/gc/<step>")
+def collect_garbage(step: str):
+    """Tests only (GC_FREEZE_HOOK=1): `freeze` collects all and freezes the survivors, as app/serve.py
+    does; `young` collects what is not frozen, which leaves frozen garbage visible."""
+    if not current_app.config["GC_FREEZE_HOOK"] or step not in ("freeze", "young"):
         abort(404)
+    if step == "young":
+        return jsonify(collected=gc.collect(1))
     gc.collect()
     gc.freeze()
     return jsonify(frozen=gc.get_freeze_count())
