@@ -74,8 +74,9 @@ class Config:
     # The kernel's send buffer per WebSocket (SO_SNDBUF); 0 leaves it to the kernel's tuning.
     SOCKET_SEND_BUFFER_BYTES = int(os.environ.get("SOCKET_SEND_BUFFER_BYTES", "0"))
     MAX_CONTENT_LENGTH = 64 * 1024
-    # Open connections per process: HTTP requests being served (eventlet's pool; its default is
-    # 1,024) and, separately, Socket.IO sockets (a handshake past it is refused with server_full).
+    # Open connections per process: Socket.IO sessions, signed in or waiting to (a handshake past
+    # it is refused with server_full, app/realtime/admission.py), and HTTP requests being served
+    # besides them (eventlet's pool).
     MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "20000"))
     # An Engine.IO session must complete the Socket.IO connect (be authenticated) within this
     # long or it is closed: a tablet on poor Wi-Fi needs one round trip, an attacker gets no more.

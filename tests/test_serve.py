@@ -14,7 +14,7 @@ import requests
 import socketio
 
 from tests.support.live_server import ROOT
-from tests.support.servers import start_sqlite_server
+from tests.support.servers import server_in_each_write_mode, start_sqlite_server
 from tests.support.sockets import USER_AGENT, LiveSocket
 from tests.support.strangers import open_polling_session, polling_sid
 
@@ -46,14 +46,8 @@ def test_sigterm_ends_the_process_with_an_idle_long_poll_and_a_websocket_open(tm
         server.kill()
 
 
-@pytest.fixture(scope="module", params=["1", "0"], ids=["direct-writes", "engineio-writes"])
-def server(request, tmp_path_factory):
-    """A server with short request deadlines and a pool of 100 connections."""
-    live = start_sqlite_server(
-        tmp_path_factory.mktemp("serve"), DIRECT_WEBSOCKET_WRITES=request.param, MAX_CONNECTIONS="100", **TIMEOUTS
-    )
-    yield live
-    live.stop()
+# A pool of 100 connections and short request deadlines.
+server = server_in_each_write_mode(MAX_CONNECTIONS="100", **TIMEOUTS)
 
 
 def link_to(server) -> socket.socket:

@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from tests.support.servers import start_sqlite_server
+from tests.support.servers import server_in_each_write_mode
 from tests.support.sockets import USER_AGENT
 from tests.support.strangers import Strangers, metric, open_polling_session, polling_sid
 
@@ -25,12 +25,7 @@ SETTINGS = {
 }
 
 
-@pytest.fixture(scope="module", params=["1", "0"], ids=["direct-writes", "engineio-writes"])
-def server(request, tmp_path_factory):
-    """One server per way of writing WebSockets."""
-    live = start_sqlite_server(tmp_path_factory.mktemp("admission"), DIRECT_WEBSOCKET_WRITES=request.param, **SETTINGS)
-    yield live
-    live.stop()
+server = server_in_each_write_mode(**SETTINGS)
 
 
 @pytest.fixture

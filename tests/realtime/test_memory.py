@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from tests.support.servers import start_sqlite_server
+from tests.support.servers import server_in_each_write_mode, start_sqlite_server
 from tests.support.strangers import metric
 
 pytestmark = pytest.mark.live
@@ -19,17 +19,7 @@ SOCKETS = 20
 PING_INTERVAL = 2
 
 
-@pytest.fixture(scope="module", params=["1", "0"], ids=["direct-writes", "engineio-writes"])
-def server(request, tmp_path_factory):
-    """A server with the freezing hook on."""
-    live = start_sqlite_server(
-        tmp_path_factory.mktemp("memory"),
-        DIRECT_WEBSOCKET_WRITES=request.param,
-        GC_FREEZE_HOOK="1",
-        PING_INTERVAL=str(PING_INTERVAL),
-    )
-    yield live
-    live.stop()
+server = server_in_each_write_mode(GC_FREEZE_HOOK="1", PING_INTERVAL=str(PING_INTERVAL))
 
 
 def settles_at(server, name: str, value: float, timeout: float = 20) -> bool:

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 import requests
 
-from tests.support.servers import start_sqlite_server
+from tests.support.servers import server_in_each_write_mode
 from tests.support.sockets import LiveSocket
 from tests.support.strangers import Strangers, metric
 
@@ -29,18 +29,10 @@ def lower_open_file_limit(pid: int, limit: int) -> None:
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (limit, limit))
 
 
-@pytest.fixture(scope="module", params=["1", "0"], ids=["direct-writes", "engineio-writes"])
-def server(request, tmp_path_factory):
-    """A server whose silent sessions are closed after 3 s, all from this one address allowed."""
-    live = start_sqlite_server(
-        tmp_path_factory.mktemp("open-files"),
-        DIRECT_WEBSOCKET_WRITES=request.param,
-        AUTH_DEADLINE_SECONDS="3",
-        MAX_UNAUTHENTICATED_PER_ADDRESS="5000",
-        PING_INTERVAL="25",
-    )
-    yield live
-    live.stop()
+# Silent sessions are closed after 3 s; every one of them comes from this one address.
+server = server_in_each_write_mode(
+    AUTH_DEADLINE_SECONDS="3", MAX_UNAUTHENTICATED_PER_ADDRESS="5000", PING_INTERVAL="25"
+)
 
 
 def test_a_process_out_of_files_serves_again_once_silent_sessions_are_closed(server, staff):
