@@ -45,8 +45,9 @@ def measure(direct: str, cycles: int, at_once: int, settle: float) -> None:
     database_url = f"sqlite:///{directory / 'churn.db'}"
     prepare_database(database_url)
     env = live_env(database_url, DIRECT_WEBSOCKET_WRITES=direct)
-    server = LiveServer(env, directory / "server.log").start(timeout=120)
+    server = LiveServer(env, directory / "server.log")
     try:
+        server.start(timeout=120)
         pid, token = server.process.pid, server.token("viewer")
         started = rss_kb(pid)
         churn(server.url, token, WARM_UP_CYCLES, at_once)
