@@ -10,6 +10,7 @@ import time
 import pytest
 import requests
 
+from tests.support.raw_socket import RawSocket
 from tests.support.servers import server_in_each_write_mode
 from tests.support.sockets import USER_AGENT
 from tests.support.strangers import Strangers, metric, open_polling_session, polling_sid
@@ -109,3 +110,13 @@ def test_sessions_waiting_to_sign_in_count_against_max_connections(server, conne
         assert crowd.read(lambda them: them.closed == 3, DEADLINE + 15)
     assert connect("manager").join(1)["ok"] is True
     assert all(socket.connected for socket in held)
+
+
+def test_a_socket_that_leaves_the_namespace_but_keeps_its_transport_must_sign_in_again(server):
+    """After `41` the session waits to sign in like a new one, and is closed at the deadline."""
+    tablet = RawSocket(server.url, server.token("viewer"))
+    try:
+        tablet.ws.send("41")
+        assert tablet.read_until(lambda: tablet.closed, DEADLINE + 15)
+    finally:
+        tablet.close()
