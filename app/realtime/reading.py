@@ -100,4 +100,6 @@ class Reading:
         if self.ended.ready():
             return
         get_hub().remove(self.listener)
+        # The hub's listener calls back into this object: a cycle, freed late (see wire._let_go).
+        self.listener = None
         self.ended.send(True)

@@ -187,6 +187,7 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
         close(wait=False, abort=abort, reason=reason)
         reading.stop()
         wire.hang_up()
+        _let_go(eio_socket)
 
     liveness = eio_socket.server.wire_liveness
     eio_socket.wire = wire
@@ -194,6 +195,16 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
     eio_socket.send = send
     eio_socket.close = close_and_hang_up
     eio_socket.schedule_ping = lambda: liveness.schedule(eio_socket)
+
+
+def _let_go(eio_socket) -> None:
+    """Drop what _hand_over gave a closed socket: its closures refer back to it.
+
+    Freed by reference counting the moment it closes, a socket never waits for a full garbage
+    collection, which app/serve.py makes rare (it freezes what survives one).
+    """
+    for name in ("send", "close", "schedule_ping", "wire"):
+        eio_socket.__dict__.pop(name, None)
 
 
 def fan_out(eio, eio_sids, pkt: packet.Packet) -> None:

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from tests.support.raw_socket import FrameLink, client_frame
-from tests.support.sockets import refused_handshake
+from tests.support.strangers import open_polling_session
 
 pytestmark = pytest.mark.live
 SERVER_SETTINGS = {"MAX_CONNECTIONS": "3"}
@@ -32,6 +32,7 @@ def test_a_client_breaking_the_websocket_rules_is_told_why_and_dropped(server, c
 
 def test_a_full_process_refuses_the_next_socket_until_one_leaves(server, connect):
     held = [connect("viewer") for _ in range(3)]
-    assert refused_handshake(server.url, token=held[0].auth["token"]) == {"message": "server_full"}
+    refused = open_polling_session(server.url)
+    assert (refused.status_code, refused.json()) == (503, {"message": "server_full"})
     held.pop().close()
     assert connect("viewer").join(1)["ok"] is True
