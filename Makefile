@@ -43,4 +43,4 @@ format: setup
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor instance/tableside.db
+	rm -rf $(VENV) node_modules static/vendor instance/tableside.db instance/static-build

@@ -12,7 +12,7 @@ def create_app(config_class=None):
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from app import cli, errors, logs, security
+    from app import assets, cli, errors, logs, security
     from app.config import BASE_DIR, config_for_environment
 
     app = Flask(
@@ -23,12 +23,15 @@ def create_app(config_class=None):
     )
     app.config.from_object((config_class or config_for_environment())())
     _ensure_secret_key(app, BASE_DIR)
+    register_extensions(app)
     if app.config["PROXY_FIX_HOPS"]:
+        # Outside Socket.IO's middleware (added by register_extensions), so sockets see the
+        # browser's address and scheme as pages do, not the proxy's.
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
-    register_extensions(app)
     register_blueprints(app)
     errors.register(app)
+    assets.register(app)  # before security: the policy allows the import map by its hash
     security.register(app)
     logs.register(app)
     cli.register(app)
@@ -72,8 +75,12 @@ def register_blueprints(app) -> None:
     from app.auth import bp as auth_bp
     from app.floors import bp as floors_bp
     from app.health import bp as health_bp
+    from app.offline import bp as offline_bp
     from app.tables import bp as tables_bp
     from app.users import bp as users_bp
+    from app.web import StoredInteger
 
-    for blueprint in (auth_bp, api_bp, tables_bp, floors_bp, users_bp, health_bp):
+    # Before any route is added: rules take their converters when they are added.
+    app.url_map.converters["int"] = StoredInteger
+    for blueprint in (auth_bp, api_bp, tables_bp, floors_bp, users_bp, health_bp, offline_bp):
         app.register_blueprint(blueprint)

@@ -58,8 +58,13 @@ class Config:
     # The one place the async mode is chosen; `gevent` is the documented alternative.
     ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # Where static files are copied under content-hashed names with their compressed forms
+    # (app.assets); default instance/static-build, which git ignores.
+    STATIC_BUILD_FOLDER = os.environ.get("STATIC_BUILD_FOLDER") or None
     OFFLINE_AFTER_SECONDS = int(os.environ.get("OFFLINE_AFTER_SECONDS", "30"))
     BATCH_WINDOW_MS = int(os.environ.get("BATCH_WINDOW_MS", "50"))
+    # Optional release label (e.g. a commit); with the shell's content it versions the service worker.
+    RELEASE = os.environ.get("RELEASE", "")
 
     # Engine.IO liveness: a dead link is noticed within ping interval + timeout (< 5 s).
     PING_INTERVAL = float(os.environ.get("PING_INTERVAL", "2"))
@@ -74,9 +79,26 @@ class Config:
     # The kernel's send buffer per WebSocket (SO_SNDBUF); 0 leaves it to the kernel's tuning.
     SOCKET_SEND_BUFFER_BYTES = int(os.environ.get("SOCKET_SEND_BUFFER_BYTES", "0"))
     MAX_CONTENT_LENGTH = 64 * 1024
-    # Open connections per process: HTTP requests being served (eventlet's pool; its default is
-    # 1,024) and, separately, Socket.IO sockets (a handshake past it is refused with server_full).
+    # Open connections per process: Socket.IO sessions, signed in or waiting to (a handshake past
+    # it is refused with server_full, app/realtime/admission.py), and HTTP requests being served
+    # besides them (eventlet's pool).
     MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "20000"))
+    # An Engine.IO session must complete the Socket.IO connect (be authenticated) within this
+    # long or it is closed: a tablet on poor Wi-Fi needs one round trip, an attacker gets no more.
+    # Until then it counts against MAX_CONNECTIONS and against its address's share below.
+    AUTH_DEADLINE_SECONDS = float(os.environ.get("AUTH_DEADLINE_SECONDS", "10"))
+    # Sessions one client address may hold waiting to authenticate. Behind a proxy every client
+    # has the proxy's address unless PROXY_FIX_HOPS is set.
+    MAX_UNAUTHENTICATED_PER_ADDRESS = int(os.environ.get("MAX_UNAUTHENTICATED_PER_ADDRESS", "100"))
+    # eventlet's server: a connection is dropped when its request line has not come within
+    # KEEPALIVE_IDLE_SECONDS of opening (or of the previous response), or its headers within
+    # REQUEST_HEADER_TIMEOUT_SECONDS after that. WebSockets and long-polls are not affected.
+    KEEPALIVE_IDLE_SECONDS = float(os.environ.get("KEEPALIVE_IDLE_SECONDS", "30"))
+    REQUEST_HEADER_TIMEOUT_SECONDS = float(os.environ.get("REQUEST_HEADER_TIMEOUT_SECONDS", "10"))
+    # On SIGTERM, how long requests in flight may finish before the process exits regardless.
+    DRAIN_SECONDS = float(os.environ.get("DRAIN_SECONDS", "10"))
+    # Tests only: POST /debug/gc/freeze runs a full collection and freezes its survivors.
+    GC_FREEZE_HOOK = _flag("GC_FREEZE_HOOK", False)
     # A serving process freezes what survives each full garbage collection and thaws and collects
     # everything every GC_THAW_SECONDS (app/serve.py); 0 keeps Python's own collector.
     GC_THAW_SECONDS = float(os.environ.get("GC_THAW_SECONDS", "600"))
@@ -90,6 +112,8 @@ class Config:
     EVENT_LOG_MAX_ROWS = int(os.environ.get("EVENT_LOG_MAX_ROWS", "10000"))
     # Log rows stay this long for tables' history, whatever sync's window.
     HISTORY_DAYS = int(os.environ.get("HISTORY_DAYS", "30"))
+    # How often the worker trims the log to the two limits above; 0 never (tests that prune themselves).
+    EVENT_LOG_PRUNE_SECONDS = float(os.environ.get("EVENT_LOG_PRUNE_SECONDS", "300"))
     SYNC_MAX_EVENTS = int(os.environ.get("SYNC_MAX_EVENTS", "500"))
     HEAD_INTERVAL_SECONDS = float(os.environ.get("HEAD_INTERVAL_SECONDS", "5"))
     RESERVATION_POLL_SECONDS = float(os.environ.get("RESERVATION_POLL_SECONDS", "5"))

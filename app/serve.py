@@ -2,25 +2,31 @@
 
 On SIGTERM the process stops accepting, closes every Engine.IO transport (clients see a
 transport close and reconnect at once, to another process where there is one, then sync),
-lets in-flight requests finish for up to DRAIN_SECONDS, and exits.
+lets in-flight requests finish for up to DRAIN_SECONDS, and exits: whatever its clients do,
+it is gone DRAIN_SECONDS after the signal (a few seconds more only if its hub is stuck).
+Should the serving loop end any other way, the process exits with code 1.
 
 The cyclic garbage collector is tamed here too (see `tame_garbage_collector`).
 """
 
 import gc
 import logging
+import os
 import resource
 import signal
+import sys
 import time
 
 from flask import Flask
 
+from app import http_server
 from app.extensions import socketio
 from app.logs import configure_logging
 from app.realtime.server import start_background_jobs
 
 log = logging.getLogger("tableside.serve")
-DRAIN_SECONDS = 10
+# After the drain deadline, how long the kernel waits (SIGALRM) should the process not have exited.
+HARD_STOP_GRACE_SECONDS = 5
 
 
 def raise_open_file_limit() -> int:
@@ -78,48 +84,101 @@ def prepare_process(app: Flask) -> int:
 
 def serve(app: Flask) -> None:
     """Serve HTTP and Socket.IO until SIGTERM or SIGINT."""
-    files = prepare_process(app)
+    configure_logging()
     host, port = app.config["HOST"], app.config["PORT"]
+    # Bound before anything starts, so that a second server on a busy port starts nothing.
+    sock = _listen_or_exit(host, port) if socketio.async_mode == "eventlet" else None
+    files = prepare_process(app)
     log.info("serving", extra={"url": f"http://{host}:{port}", "async_mode": socketio.async_mode, "open_files": files})
-    if socketio.async_mode == "eventlet":
-        _serve_eventlet(app, host, port)
-    else:
+    if sock is None:
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
+    else:
+        _serve_eventlet(app, sock)
 
 
-def _serve_eventlet(app: Flask, host: str, port: int) -> None:
+def _listen_or_exit(host: str, port: int):
+    try:
+        return http_server.listen(host, port)
+    except http_server.PortTakenError as error:
+        log.error("not serving: %s (is another server running?)", error)
+        raise SystemExit(1) from error
+
+
+def _serve_eventlet(app: Flask, sock) -> None:
     import eventlet
     import eventlet.wsgi
 
-    listener = eventlet.listen((host, port), backlog=2048)
-    protocol = eventlet.wsgi.HttpProtocol
-    if app.config["DIRECT_WEBSOCKET_WRITES"]:
+    config = app.config
+    listener = http_server.PatientListener(sock)
+    protocol = http_server.TimedProtocol
+    # Each WebSocket served by engine.io's own writer holds a place in the pool for its life;
+    # handed-off ones leave it. Either way MAX_CONNECTIONS requests can be served besides them.
+    pool_size = 2 * config["MAX_CONNECTIONS"]
+    if config["DIRECT_WEBSOCKET_WRITES"]:
         from app.realtime.handoff import Protocol as protocol
+
+        pool_size = config["MAX_CONNECTIONS"]
+    idle, head = config["KEEPALIVE_IDLE_SECONDS"], config["REQUEST_HEADER_TIMEOUT_SECONDS"]
     server = eventlet.spawn(
         eventlet.wsgi.server,
         listener,
         app,
         log_output=False,
-        max_size=app.config["MAX_CONNECTIONS"],
-        keepalive=True,
-        protocol=protocol,
+        max_size=pool_size,
+        keepalive=idle,
+        protocol=http_server.with_deadlines(protocol, idle, head),
     )
-
-    def drain() -> None:
-        log.info("draining", extra={"connections": len(socketio.server.eio.sockets)})
-        listener.close()
-        socketio.server.eio.disconnect()
-        # Requests still running get DRAIN_SECONDS; then the process ends regardless.
-        eventlet.spawn_after(DRAIN_SECONDS, server.kill)
-        server.kill()
+    draining: list[int] = []
 
     def on_signal(signum, _frame) -> None:
-        eventlet.spawn_n(drain)
+        if not draining:
+            draining.append(signum)
+            eventlet.spawn_n(_drain, listener, server, config["DRAIN_SECONDS"])
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     try:
         server.wait()
-    except BaseException:  # noqa: BLE001 - the killed server greenthread ends with GreenletExit
-        pass
+    except BaseException as error:  # noqa: BLE001 - the drain ends the server with GreenletExit
+        ended_by = repr(error)
+    else:
+        ended_by = "returned"
+    if not draining:
+        # A supervisor must see a crash as one: exit code 0 reads as a deliberate stop.
+        log.error("the serving loop ended unexpectedly; exiting", extra={"ended_by": ended_by})
+        _exit_now(1)
     log.info("stopped")
+
+
+def _drain(listener: http_server.PatientListener, server, drain_seconds: float) -> None:
+    """Stop accepting, close every Engine.IO session without waiting, let requests finish, exit."""
+    import eventlet
+
+    eio = socketio.server.eio
+    log.info("draining", extra={"connections": len(eio.sockets), "drain_seconds": drain_seconds})
+    # The watchdog first: nothing below may keep the process alive past the deadline.
+    eventlet.spawn_after(drain_seconds, _drain_overran, drain_seconds)
+    # And should the hub itself be stuck, the kernel ends the process a little later.
+    signal.alarm(int(drain_seconds) + HARD_STOP_GRACE_SECONDS)
+    listener.close()
+    for eio_socket in list(eio.sockets.values()):
+        try:
+            # wait=False: a session nobody polls would otherwise block here on its queue for ever.
+            eio_socket.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
+        except Exception:  # noqa: BLE001 - one socket's failure must not stop the drain
+            log.exception("closing a socket while draining failed")
+    eio.sockets.clear()
+    # Raised where the server waits to accept; it then waits for the requests in flight.
+    server.kill()
+
+
+def _drain_overran(drain_seconds: float) -> None:
+    log.warning("requests still running after the drain deadline; exiting now", extra={"drain_seconds": drain_seconds})
+    _exit_now(0)
+
+
+def _exit_now(code: int) -> None:
+    """End the process at once, whatever greenthreads or sockets remain."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,13 +1,42 @@
 """Small request helpers shared by the JSON API and the HTML views."""
 
 from flask import request
+from werkzeug.routing import IntegerConverter
 
 from app.services.errors import ServiceError
+
+# Every id, floor and event number is stored as a database INTEGER, signed 32-bit on
+# PostgreSQL: a number outside it names nothing, and must never reach a query.
+LARGEST_NUMBER = 2**31 - 1
 
 
 class BadRequest(ServiceError):
     status_code = 400
     code = "bad_request"
+
+
+class StoredInteger(IntegerConverter):
+    """`<int:...>` in every route: numbers past the database's range match no route (404)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=LARGEST_NUMBER, signed=False) -> None:  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def whole_number(raw: str, name: str) -> int:
+    """A whole number a client sent as text, within the database's range, or a 400 naming it."""
+    try:
+        number = int(raw.strip())
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number.") from None
+    if abs(number) > LARGEST_NUMBER:
+        raise BadRequest(f"{name} is out of range.")
+    return number
+
+
+def whole_number_arg(name: str) -> int | None:
+    """A query parameter that must be a whole number when present."""
+    raw = request.args.get(name, "").strip()
+    return whole_number(raw, name) if raw else None
 
 
 def wants_json() -> bool:

@@ -11,7 +11,6 @@ from app.services.event_log import prune_event_log
 from app.services.status import release_expired_holds
 
 log = logging.getLogger(__name__)
-PRUNE_EVERY_SECONDS = 300
 
 
 def run_once(app: Flask) -> int:
@@ -37,6 +36,7 @@ def prune_once(app: Flask) -> int:
 def run_worker(app: Flask, sleep: Callable[[float], None] = time.sleep, rounds: int | None = None) -> None:
     """Poll for expired holds forever (or `rounds` times), pruning the log now and then."""
     interval = app.config["RESERVATION_POLL_SECONDS"]
+    prune_every = app.config["EVENT_LOG_PRUNE_SECONDS"]
     last_prune = 0.0
     done = 0
     while rounds is None or done < rounds:
@@ -44,7 +44,7 @@ def run_worker(app: Flask, sleep: Callable[[float], None] = time.sleep, rounds: 
             released = run_once(app)
             if released:
                 log.info("released %d expired reservation holds", released)
-            if time.monotonic() - last_prune > PRUNE_EVERY_SECONDS:
+            if prune_every > 0 and time.monotonic() - last_prune > prune_every:
                 prune_once(app)
                 last_prune = time.monotonic()
         except Exception:  # noqa: BLE001 - keep polling through a database restart

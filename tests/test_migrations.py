@@ -4,6 +4,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from tests.support.live_server import base_env, flask_cli
 from tests.support.services import postgres_url
@@ -130,3 +131,59 @@ def test_downgrade_puts_the_typed_sections_back(tmp_path):
     assert [tuple(row) for row in sections] == [
         ("T-1", "Window"), ("T-2", "Window"), ("T-3", "Bar"), ("T-4", "Window"), ("T-5", None),
     ]  # fmt: skip
+
+
+def add_table(connection, number: str) -> None:
+    """A bare row, as an older release or a hand-written script might have left it."""
+    connection.execute(
+        text(
+            "INSERT INTO tables (table_number, floor, capacity, status, shape, x, y, width, height, rotation,"
+            " status_changed_at, version, created_at, updated_at) VALUES (:number, 1, 4, 'available', 'rect',"
+            " 0, 0, 80, 80, 0, CURRENT_TIMESTAMP, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ),
+        {"number": number},
+    )
+
+
+def assert_numbers_unique_ignoring_case(url: str) -> None:
+    """After `flask db upgrade`, the database itself refuses "t-01" beside "T-01"."""
+    assert flask_cli(base_env(url), "db", "upgrade").returncode == 0
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO floors (number, name, sort_order) VALUES (1, 'Main', 1)"))
+        add_table(connection, "T-01")
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        add_table(connection, "t-01")
+    with engine.begin() as connection:
+        add_table(connection, "T-011")
+        assert connection.execute(text("SELECT count(*) FROM tables")).scalar() == 2
+    engine.dispose()
+
+
+def test_sqlite_refuses_a_table_number_differing_only_in_case(tmp_path):
+    """On SQLite the unique index on lower(table_number) refuses a second T-01 in lower case."""
+    assert_numbers_unique_ignoring_case(f"sqlite:///{tmp_path / 'case.db'}")
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_a_table_number_differing_only_in_case():
+    """On PostgreSQL the same index refuses it too."""
+    assert_numbers_unique_ignoring_case(postgres_url())
+
+
+def test_upgrade_names_numbers_that_already_clash(tmp_path):
+    """A database holding T-01 and t-01 is not half-upgraded: the step stops and names the pair."""
+    url = f"sqlite:///{tmp_path / 'clash.db'}"
+    env = base_env(url)
+    assert flask_cli(env, "db", "upgrade", "0001").returncode == 0
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO floors (number, name, sort_order) VALUES (1, 'Main', 1)"))
+        add_table(connection, "T-01")
+        add_table(connection, "t-01")
+    result = flask_cli(env, "db", "upgrade")
+    assert result.returncode != 0
+    assert "Table numbers differ only in upper or lower case: t-01." in result.stderr
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    engine.dispose()

@@ -6,18 +6,15 @@ from flask_login import current_user
 from app.api import bp
 from app.auth.permissions import check_floor, role_required, visible_floors
 from app.services.event_log import events_after, latest_event_id
-from app.web import BadRequest
+from app.web import whole_number
 
 
 @bp.get("/events")
 @role_required("viewer")
 def list_events():
     """Events after `after` (oldest first); 409 when the log no longer holds them all."""
-    try:
-        after = int(request.args.get("after", "0"))
-        floor = int(request.args["floor"]) if "floor" in request.args else None
-    except ValueError:
-        raise BadRequest("after and floor must be whole numbers.") from None
+    after = whole_number(request.args.get("after", "0"), "after")
+    floor = whole_number(request.args["floor"], "floor") if "floor" in request.args else None
     if floor is not None:
         check_floor(current_user, floor)
     floors = [floor] if floor is not None else visible_floors(current_user)

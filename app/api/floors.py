@@ -8,7 +8,7 @@ from app.services import floors as floor_service
 from app.services import tables as table_service
 from app.services.errors import Forbidden, ValidationError
 from app.services.validation import clean_table_fields
-from app.web import request_json
+from app.web import LARGEST_NUMBER, request_json
 
 
 @bp.get("/floors")
@@ -45,8 +45,9 @@ def _clean_positions(body: dict) -> list[dict]:
             not isinstance(item, dict)
             or not isinstance(item.get("tableId"), int)
             or isinstance(item.get("tableId"), bool)
+            or not 0 < item["tableId"] <= LARGEST_NUMBER
         ):
-            errors[f"tables.{index}"] = "Each item needs an integer tableId."
+            errors[f"tables.{index}"] = "Each item needs the tableId of a table."
             continue
         if item["tableId"] in seen:
             errors[f"tables.{index}"] = "This table is listed twice."

@@ -291,6 +291,11 @@ SPEC = {
                 "responses": _responses("200", {"type": "array", "items": TABLE}, 400, 401, 403),
             },
             "post": {
+                "description": (
+                    "Without x and y the table goes to a free spot on its floor (touching no other table, inside the"
+                    " plan's area when there is room). Table numbers are unique ignoring case: 409 when only the"
+                    " number clashes, 422 listing every field's problem otherwise."
+                ),
                 "requestBody": _body({"$ref": "#/components/schemas/NewTable"}),
                 "responses": _responses("201", TABLE, 400, 401, 403, 409, 413, 422),
             },

@@ -6,11 +6,11 @@ from flask import request
 from flask_login import current_user
 
 from app.api import bp
-from app.api.tables import floor_arg, visible_table
+from app.api.tables import visible_table
 from app.auth.permissions import check_floor, role_required, visible_floors
 from app.services import floors as floor_service
 from app.services.history import HISTORY_DEFAULT, HISTORY_MAX, service_summary, table_history
-from app.web import BadRequest
+from app.web import BadRequest, whole_number_arg
 
 
 @bp.get("/tables/<int:table_id>/history")
@@ -28,7 +28,7 @@ def history(table_id: int):
 @role_required("viewer")
 def summary():
     """Tables per status, seats, seats taken and covers, for one floor or every floor the user sees."""
-    floor = floor_arg()
+    floor = whole_number_arg("floor")
     if floor is not None:
         check_floor(current_user, floor)
         floor_service.get_floor(floor)

@@ -9,19 +9,8 @@ from app.extensions import limiter
 from app.services import status as status_service
 from app.services import tables as table_service
 from app.services.errors import Forbidden
-from app.services.validation import clean_status_change, clean_table_fields
-from app.web import BadRequest, request_json
-
-
-def floor_arg() -> int | None:
-    """The optional ?floor query parameter as a whole number (400 otherwise)."""
-    raw = request.args.get("floor")
-    if raw is None:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadRequest("floor must be a whole number.") from None
+from app.services.validation import clean_status_change
+from app.web import BadRequest, request_json, whole_number_arg
 
 
 def visible_table(table_id: int):
@@ -55,7 +44,7 @@ def is_critical_request() -> bool:
 @role_required("viewer")
 def list_tables():
     """Every table the user may see, optionally of one floor."""
-    floor = floor_arg()
+    floor = whole_number_arg("floor")
     if floor is not None:
         check_floor(current_user, floor)
         floors = [floor]
@@ -74,8 +63,8 @@ def get_table(table_id: int):
 @bp.post("/tables")
 @role_required("manager")
 def create_table():
-    """Create a table (201)."""
-    fields = clean_table_fields(request_json(), creating=True)
+    """Create a table (201); without x and y it goes to a free spot on its floor."""
+    fields = table_service.check_table_fields(request_json())
     check_floor(current_user, fields["floor"])
     table = table_service.create_table(fields, by=current_user.username)
     return table.to_dict(), 201
@@ -85,8 +74,8 @@ def create_table():
 @role_required("manager")
 def update_table(table_id: int):
     """Edit some fields of a table."""
-    fields = clean_table_fields(request_json(), creating=False)
     visible_table(table_id)
+    fields = table_service.check_table_fields(request_json(), table_id=table_id)
     if "floor" in fields:
         check_floor(current_user, fields["floor"])
     return table_service.update_table(table_id, fields, by=current_user.username).to_dict()

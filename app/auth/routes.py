@@ -82,7 +82,10 @@ def logout():
     logout_user()
     session.pop(SESSION_KEY, None)
     end_socket_sessions(session_room(session_key))
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # The next person on this tablet must not find this one's kept pages, tables or queue.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.post("/api/auth/token")

@@ -1,5 +1,6 @@
 """`/healthz` for the platform's checks and `/metrics` for Prometheus."""
 
+import gc
 import hmac
 
 from flask import Response, abort, current_app, jsonify, request
@@ -50,3 +51,16 @@ def metrics():
         if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
             abort(401)
     return Response(render_metrics(), mimetype="text/plain; version=0.0.4")
+
+
+@bp.post("/debug/gc/<step>")
+def collect_garbage(step: str):
+    """Tests only (GC_FREEZE_HOOK=1): `freeze` collects all and freezes the survivors, as app/serve.py
+    does; `young` collects what is not frozen, which leaves frozen garbage visible."""
+    if not current_app.config["GC_FREEZE_HOOK"] or step not in ("freeze", "young"):
+        abort(404)
+    if step == "young":
+        return jsonify(collected=gc.collect(1))
+    gc.collect()
+    gc.freeze()
+    return jsonify(frozen=gc.get_freeze_count())

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -11,6 +11,8 @@ from app.models.time import isoformat, utcnow
 
 TABLE_STATUSES = ("available", "occupied", "reserved", "maintenance")
 TABLE_SHAPES = ("rect", "round")
+# Width and height of a table added without them, in plan units.
+DEFAULT_TABLE_SIZE = 80
 
 
 class Table(db.Model):
@@ -36,8 +38,8 @@ class Table(db.Model):
     shape: Mapped[str] = mapped_column(String(10), default="rect")
     x: Mapped[float] = mapped_column(Float, default=0)
     y: Mapped[float] = mapped_column(Float, default=0)
-    width: Mapped[float] = mapped_column(Float, default=80)
-    height: Mapped[float] = mapped_column(Float, default=80)
+    width: Mapped[float] = mapped_column(Float, default=DEFAULT_TABLE_SIZE)
+    height: Mapped[float] = mapped_column(Float, default=DEFAULT_TABLE_SIZE)
     rotation: Mapped[float] = mapped_column(Float, default=0)
     notes: Mapped[str | None] = mapped_column(Text)
     reserved_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
@@ -83,3 +85,7 @@ class Table(db.Model):
             "createdAt": isoformat(self.created_at),
             "updatedAt": isoformat(self.updated_at),
         }
+
+
+# "t-01" beside "T-01" would be two tables staff cannot tell apart when they say it aloud.
+Index("uq_tables_table_number_any_case", func.lower(Table.table_number), unique=True)

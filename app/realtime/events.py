@@ -68,6 +68,8 @@ def on_connect(auth=None):
     connection = connections.Connection(request.sid, user.id, user.username, user.session_generation, time.monotonic())
     if not connections.register(connection, MAX_SOCKETS_PER_USER):
         raise ConnectionRefusedError("too_many_connections")
+    server = socketio.server
+    server.eio.admission.settled(server.manager.eio_sid_from_sid(request.sid, "/"))
     join_room(user_room(user.id))
     sign_in = session_room(session.get(SESSION_KEY)) if current_user.is_authenticated else None
     if sign_in:
@@ -81,6 +83,10 @@ def on_connect(auth=None):
 def on_disconnect(reason=None):
     """Forget the socket; Socket.IO leaves its rooms by itself."""
     connection = connections.forget(request.sid)
+    if reason == socketio.server.reason.CLIENT_DISCONNECT:
+        # The client left the namespace but may keep its transport: it waits to sign in again.
+        server = socketio.server
+        server.eio.admission.opened(server.manager.eio_sid_from_sid(request.sid, "/"), request.environ)
     if connection is not None:
         metrics.connection_closed()
         log.info("socket disconnect", extra={"sid": request.sid, "user": connection.username, "reason": str(reason)})

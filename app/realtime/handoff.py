@@ -5,13 +5,13 @@ the WSGI call stack, holding the request's 8 KiB read and 16 KiB write buffers a
 parsing state for as long as the socket lives: about half of an idle socket's memory.
 With `Protocol`, the WebSocket endpoint (app/realtime/wire.py) instead answers the
 handshake and releases the connection from the HTTP server, whose greenthread ends; the
-socket is then read only when it has bytes (app/realtime/reading.py). The HTTP server no longer counts such sockets; the
-connect handler refuses sockets beyond MAX_CONNECTIONS itself.
+socket is then read only when it has bytes (app/realtime/reading.py). The HTTP server no longer counts such sockets;
+app/realtime/admission.py counts every session against MAX_CONNECTIONS itself.
 """
 
 import io
 
-import eventlet.wsgi
+from app.http_server import TimedProtocol
 
 RELEASE = "tableside.release"
 # What the HTTP server put in the environ for its own use; Socket.IO keeps the environ per socket.
@@ -28,7 +28,7 @@ class _Released:
         pass
 
 
-class Protocol(eventlet.wsgi.HttpProtocol):
+class Protocol(TimedProtocol):
     """eventlet's HTTP connection handler, able to let go of a connection that became a WebSocket."""
 
     released = False

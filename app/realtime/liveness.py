@@ -35,16 +35,20 @@ class Liveness:
         swept = time.monotonic()
         while True:
             now = time.monotonic()
-            while self.due and self.due[0][0] <= now:
-                _, eio_socket = self.due.popleft()
-                if not eio_socket.closing and not eio_socket.closed:
-                    eio_socket.last_ping = time.time()
-                    eio_socket.send(PING)
+            self._ping_due(now)
             if now - swept >= SWEEP_SECONDS:
                 self._sweep()
                 swept = now
             wait = self.due[0][0] - now if self.due else SWEEP_SECONDS
             self.eio.sleep(min(max(wait, 0.01), SWEEP_SECONDS))
+
+    def _ping_due(self, now: float) -> None:
+        # A method of its own so that no local keeps the last socket alive while run() sleeps.
+        while self.due and self.due[0][0] <= now:
+            _, eio_socket = self.due.popleft()
+            if not eio_socket.closing and not eio_socket.closed:
+                eio_socket.last_ping = time.time()
+                eio_socket.send(PING)
 
     def _sweep(self) -> None:
         """What engine.io's service task does, in one pass: close the silent, forget the closed."""

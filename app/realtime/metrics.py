@@ -2,14 +2,18 @@
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 _lock = threading.Lock()
 _events_total: dict[str, int] = defaultdict(int)
 _latency_counts = [0] * (len(LATENCY_BUCKETS) + 1)
 _latency_sum = 0.0
-_counters = {"reconnects": 0, "delivery_failures": 0, "backlogs": 0, "slow_cuts": 0}
+_counters = {"reconnects": 0, "delivery_failures": 0, "backlogs": 0, "slow_cuts": 0, "garbage": 0}
 _connections = 0
+_sessions_refused: dict[str, int] = defaultdict(int)
+# name -> (help, read): values other modules own, read when the metrics are rendered.
+_gauges: dict[str, tuple[str, Callable[[], int]]] = {}
 
 
 def connection_opened(reconnect: bool) -> None:
@@ -55,6 +59,23 @@ def slow_socket_cut() -> None:
     """A socket that fell too far behind was disconnected (its client reconnects and syncs)."""
     with _lock:
         _counters["slow_cuts"] += 1
+
+
+def garbage_packet() -> None:
+    """A client sent a message that is no Engine.IO or Socket.IO packet; its connection was closed."""
+    with _lock:
+        _counters["garbage"] += 1
+
+
+def session_refused(reason: str) -> None:
+    """A session refused at its handshake, or closed for not authenticating in time."""
+    with _lock:
+        _sessions_refused[reason] += 1
+
+
+def register_gauge(name: str, help_text: str, read: Callable[[], int]) -> None:
+    """Render `read()` as gauge `name` with the other metrics."""
+    _gauges[name] = (help_text, read)
 
 
 def _room_members() -> dict[str, int]:
@@ -103,7 +124,17 @@ def render_metrics() -> str:
             "# HELP tableside_slow_sockets_cut_total Sockets disconnected for falling too far behind.",
             "# TYPE tableside_slow_sockets_cut_total counter",
             f"tableside_slow_sockets_cut_total {_counters['slow_cuts']}",
+            "# HELP tableside_garbage_packets_total Connections closed for sending what is no Socket.IO packet.",
+            "# TYPE tableside_garbage_packets_total counter",
+            f"tableside_garbage_packets_total {_counters['garbage']}",
         ]
+        lines += [
+            "# HELP tableside_sessions_refused_total Sessions refused or closed before authenticating, by reason.",
+            "# TYPE tableside_sessions_refused_total counter",
+            *(f'tableside_sessions_refused_total{{reason="{why}"}} {n}' for why, n in _sessions_refused.items()),
+        ]
+    for name, (help_text, read) in sorted(_gauges.items()):
+        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", f"{name} {read()}"]
     lines += [
         "# HELP tableside_room_members Sockets in each room in this process.",
         "# TYPE tableside_room_members gauge",

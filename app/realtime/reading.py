@@ -9,11 +9,12 @@ each whole message to engine.io, and ends.
 import logging
 
 import eventlet
-from engineio import exceptions, packet
+from engineio import exceptions
 from eventlet.event import Event
 from eventlet.hubs import get_hub
 
-from app.realtime.frames import ProtocolError
+from app.realtime.frames import POLICY_VIOLATION, ProtocolError
+from app.realtime.garbage import engineio_packet
 
 log = logging.getLogger(__name__)
 READ_SIZE = 16384
@@ -61,14 +62,17 @@ class Reading:
             return
         try:
             for message in self.frames.feed(data):
+                pkt = engineio_packet(message, self.eio_socket.sid)
+                if pkt is None:
+                    self._close_with(POLICY_VIOLATION)
+                    return
                 try:
-                    self.eio_socket.receive(packet.Packet(encoded_packet=message))
+                    self.eio_socket.receive(pkt)
                 except exceptions.UnknownPacketError:
                     continue
         except ProtocolError as error:
             log.info("socket %s broke the WebSocket protocol: %s", self.eio_socket.sid, error)
-            self.wire.hang_up(error.code)
-            self._end()
+            self._close_with(error.code)
         except exceptions.SocketIsClosedError:
             self._end()
         except Exception:  # noqa: BLE001 - a handler's failure closes its link, never the server
@@ -76,7 +80,14 @@ class Reading:
             self._end()
         else:
             if self.frames.closed:
-                self._end()
+                # The client's close frame, answered with its own code.
+                self._close_with(self.frames.close_code)
+
+    def _close_with(self, code: int) -> None:
+        """End the link with a close frame carrying `code`, after what was already sent."""
+        self.stop()
+        self.wire.hang_up(code)
+        self._end()
 
     def _end(self) -> None:
         """The client left, broke the rules or the link failed: close the socket the engine.io way."""
@@ -89,4 +100,6 @@ class Reading:
         if self.ended.ready():
             return
         get_hub().remove(self.listener)
+        # The hub's listener calls back into this object: a cycle, freed late (see wire._let_go).
+        self.listener = None
         self.ended.send(True)

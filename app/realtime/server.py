@@ -14,7 +14,10 @@ from app.extensions import socketio
 # Imported before any init_app: Flask-SocketIO keeps handlers for every later app only if
 # they are registered while no server exists yet (tests build many apps in one process).
 from app.realtime import (
+    admission,
+    connections,
     events,  # noqa: F401, I001
+    garbage,
     metrics,
 )
 from app.realtime.broadcast import Broadcaster
@@ -57,10 +60,18 @@ def init_realtime(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    garbage.refuse_garbage(socketio.server)
     if mode == "eventlet" and config["DIRECT_WEBSOCKET_WRITES"]:
         from app.realtime import wire
 
         wire.install(socketio.server.eio, config["MAX_SOCKET_BACKLOG_BYTES"], config["SOCKET_SEND_BUFFER_BYTES"])
+    elif mode == "eventlet":
+        from app.realtime import checked
+
+        checked.install(socketio.server.eio)
+    elif mode == "gevent":
+        garbage.refuse_garbage_under_gevent(socketio.server.eio)
+    admission.install(socketio.server.eio, config, connections.count)
     _broadcaster = Broadcaster(
         socketio, config["BATCH_WINDOW_MS"], timers=bool(serving), app=app if config["REDIS_URL"] else None
     )
@@ -125,6 +136,7 @@ def start_background_jobs(app: Flask) -> None:
     from app.realtime.sessions import end_stale_sockets
 
     interval = app.config["HEAD_INTERVAL_SECONDS"]
+    socketio.start_background_task(socketio.server.eio.admission.run)
     socketio.start_background_task(_every, interval, announce_heads, app)
     socketio.start_background_task(_every, interval, end_stale_sockets, app)
     if app.config["RUN_WORKER_IN_PROCESS"] or not app.config["REDIS_URL"]:

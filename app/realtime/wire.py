@@ -28,9 +28,9 @@ import logging
 import socket
 
 from engineio import packet
-from engineio.async_drivers.eventlet import WebSocketWSGI
 
 from app.realtime import metrics
+from app.realtime.checked import CheckedWebSocketWSGI
 from app.realtime.frames import NORMAL_CLOSURE, FrameReader, close_frame, websocket_frame
 from app.realtime.handoff import take_over
 from app.realtime.liveness import Liveness
@@ -138,11 +138,10 @@ class _NoQueue:
 _NO_QUEUE = _NoQueue()
 
 
-class DirectWebSocket(WebSocketWSGI):
+class DirectWebSocket(CheckedWebSocketWSGI):
     """engine.io's eventlet WebSocket endpoint, serving WebSocket-first sockets over a Wire."""
 
     def __call__(self, environ, start_response):
-        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
         eio_socket = self.handler.__self__
         if not eio_socket.connected:
 
@@ -188,6 +187,7 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
         close(wait=False, abort=abort, reason=reason)
         reading.stop()
         wire.hang_up()
+        _let_go(eio_socket)
 
     liveness = eio_socket.server.wire_liveness
     eio_socket.wire = wire
@@ -195,6 +195,16 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
     eio_socket.send = send
     eio_socket.close = close_and_hang_up
     eio_socket.schedule_ping = lambda: liveness.schedule(eio_socket)
+
+
+def _let_go(eio_socket) -> None:
+    """Drop what _hand_over gave a closed socket: its closures refer back to it.
+
+    Freed by reference counting the moment it closes, a socket never waits for a full garbage
+    collection, which app/serve.py makes rare (it freezes what survives one).
+    """
+    for name in ("send", "close", "schedule_ping", "wire"):
+        eio_socket.__dict__.pop(name, None)
 
 
 def fan_out(eio, eio_sids, pkt: packet.Packet) -> None:

@@ -30,22 +30,33 @@ def get_floor(number: int) -> Floor:
 
 
 def _clean_name(name: object) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise ValidationError("Some fields are not valid.", fields={"name": "A floor needs a name."})
-    if len(name.strip()) > 80:
-        raise ValidationError("Some fields are not valid.", fields={"name": "At most 80 characters."})
+    problem = _name_problem(name)
+    if problem:
+        raise ValidationError("Some fields are not valid.", fields={"name": problem})
     return name.strip()
 
 
+def _name_problem(name: object) -> str | None:
+    if not isinstance(name, str) or not name.strip():
+        return "A floor needs a name."
+    return "At most 80 characters." if len(name.strip()) > 80 else None
+
+
 def create_floor(number: object, name: object) -> Floor:
-    """Add a floor at the end of the order."""
+    """Add a floor at the end of the order; a bad number and a bad name are reported together."""
+    errors = {}
     if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 999:
-        raise ValidationError("Some fields are not valid.", fields={"number": "Must be a whole number 1-999."})
-    clean = _clean_name(name)
-    if db.session.get(Floor, number) is not None:
-        raise Conflict(f"Floor {number} already exists.", fields={"number": f"Floor {number} already exists."})
+        errors["number"] = "Must be a whole number 1-999."
+    elif db.session.get(Floor, number) is not None:
+        errors["number"] = f"Floor {number} already exists."
+    if _name_problem(name):
+        errors["name"] = _name_problem(name)
+    if errors == {"number": f"Floor {number} already exists."}:
+        raise Conflict(f"Floor {number} already exists.", fields=errors)
+    if errors:
+        raise ValidationError("Some fields are not valid.", fields=errors)
     last = db.session.scalar(select(func.max(Floor.sort_order))) or 0
-    floor = Floor(number=number, name=clean, sort_order=last + 1)
+    floor = Floor(number=number, name=name.strip(), sort_order=last + 1)
     db.session.add(floor)
     db.session.commit()
     return floor

@@ -1,15 +1,18 @@
 """Creating, editing, deleting and arranging tables; each change logs its event."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Floor, Section, Table
+from app.models.table import DEFAULT_TABLE_SIZE
 from app.models.time import isoformat, utcnow
 from app.services.commit_order import begin_change
 from app.services.errors import Conflict, NotFound, ValidationError
 from app.services.event_log import record_event
+from app.services.placement import free_spot
 from app.services.sections import place_in_section
+from app.services.validation import sort_table_fields
 
 # Layout fields a manager may move with the editor.
 LAYOUT_FIELDS = {"x": "x", "y": "y", "rotation": "rotation", "width": "width", "height": "height"}
@@ -40,17 +43,56 @@ def tables_on(floors: list[int] | None) -> list[Table]:
     return list(db.session.scalars(query))
 
 
-def _check_floor_exists(floor: object) -> None:
+def _floor_problem(floor: object) -> str | None:
     if floor is not None and db.session.get(Floor, floor) is None:
-        raise ValidationError("Some fields are not valid.", fields={"floor": f"Floor {floor} does not exist."})
+        return f"Floor {floor} does not exist."
+    return None
+
+
+def _number_problem(number: object, table_id: int | None = None) -> str | None:
+    """Numbers are unique ignoring case: "t-01" beside "T-01" is refused."""
+    if not isinstance(number, str):
+        return None
+    clash = db.session.scalar(
+        select(Table.table_number).where(func.lower(Table.table_number) == number.lower(), Table.id != (table_id or -1))
+    )
+    if clash is None:
+        return None
+    return f"{number} is already used." if clash == number else f"{number} is already used (as {clash})."
+
+
+def _check_floor_exists(floor: object) -> None:
+    problem = _floor_problem(floor)
+    if problem:
+        raise ValidationError("Some fields are not valid.", fields={"floor": problem})
 
 
 def _check_number_free(number: object, table_id: int | None = None) -> None:
-    if number is None:
-        return
-    clash = db.session.scalar(select(Table.id).where(Table.table_number == number))
-    if clash is not None and clash != table_id:
-        raise Conflict(f"Table number {number} is already used.", fields={"tableNumber": f"{number} is already used."})
+    problem = _number_problem(number, table_id)
+    if problem:
+        raise Conflict(f"Table number {number} is already used.", fields={"tableNumber": problem})
+
+
+def check_table_fields(data: object, *, table_id: int | None = None) -> dict[str, object]:
+    """Validate a new table (no table_id) or an edit by JSON names; every problem comes back at once.
+
+    Field rules, the floor's existence and the number's uniqueness are checked together, so a
+    form shows all its messages in one round. A clash of numbers alone is a 409 Conflict.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError("Expected a JSON object.")
+    cleaned, errors = sort_table_fields(data, creating=table_id is None)
+    floor_problem = _floor_problem(cleaned.get("floor"))
+    if floor_problem:
+        errors["floor"] = floor_problem
+    number_problem = _number_problem(cleaned.get("table_number"), table_id)
+    if number_problem:
+        errors["tableNumber"] = number_problem
+    if number_problem and len(errors) == 1:
+        raise Conflict(f"Table number {cleaned['table_number']} is already used.", fields=errors)
+    if errors:
+        raise ValidationError("Some fields are not valid.", fields=errors)
+    return cleaned
 
 
 def _commit_or_conflict(number: object) -> None:
@@ -64,12 +106,23 @@ def _commit_or_conflict(number: object) -> None:
         ) from None
 
 
+def _place_on_free_spot(fields: dict) -> None:
+    """A new table without a position goes where it touches no other table of its floor."""
+    if "x" in fields and "y" in fields:
+        return
+    width = fields.setdefault("width", DEFAULT_TABLE_SIZE)
+    height = fields.setdefault("height", DEFAULT_TABLE_SIZE)
+    fields["x"], fields["y"] = free_spot(tables_on([fields["floor"]]), width, height, fields.get("x"), fields.get("y"))
+
+
 def create_table(fields: dict, by: str) -> Table:
     """Create a table from cleaned fields and log `table:created`."""
     begin_change()
     _check_floor_exists(fields.get("floor"))
     _check_number_free(fields.get("table_number"))
+    fields = dict(fields)
     place_in_section(fields, fields["floor"], None, by)
+    _place_on_free_spot(fields)
     now = utcnow()
     table = Table(**fields, version=1, created_at=now, updated_at=now, status_changed_at=now)
     db.session.add(table)

@@ -11,6 +11,7 @@ from app.services.errors import Conflict, NotFound, ValidationError
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,80}$")
 MIN_PASSWORD = 8
+TAKEN = "Already taken."
 
 
 def find_user(username: str) -> User | None:
@@ -30,45 +31,70 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def parse_floors(value: object) -> list[int]:
-    """Parse a floor limit such as "1,2" or [1, 2]; empty means all floors."""
+def _floors_problem(value: object) -> tuple[list[int], str | None]:
+    """A floor limit as floor numbers ("1,2", [1, 2] or ["1", "2"]; empty means all) and what is wrong with it."""
     if value in (None, "", []):
-        return []
+        return [], None
     items = value.split(",") if isinstance(value, str) else value
     try:
         floors = sorted({int(str(item).strip()) for item in items if str(item).strip()})
     except (TypeError, ValueError):
-        raise ValidationError("Some fields are not valid.", fields={"floors": "Use floor numbers like 1,2."}) from None
+        return [], "Choose floors from the list."
     known = set(db.session.scalars(select(Floor.number)))
     missing = [floor for floor in floors if floor not in known]
-    if missing:
-        raise ValidationError("Some fields are not valid.", fields={"floors": f"Unknown floors: {missing}."})
+    return floors, (f"Unknown floors: {missing}." if missing else None)
+
+
+def parse_floors(value: object) -> list[int]:
+    """Parse a floor limit such as "1,2" or [1, 2]; empty means all floors."""
+    floors, problem = _floors_problem(value)
+    if problem:
+        raise ValidationError("Some fields are not valid.", fields={"floors": problem})
     return floors
 
 
-def _check_password(password: object) -> str:
+def _password_problem(password: object) -> str | None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise ValidationError("Some fields are not valid.", fields={"password": f"At least {MIN_PASSWORD} characters."})
+        return f"At least {MIN_PASSWORD} characters."
+    return None
+
+
+def _role_problem(role: object) -> str | None:
+    return None if role in ROLES else f"Must be one of: {', '.join(ROLES)}."
+
+
+def _check_password(password: object) -> str:
+    problem = _password_problem(password)
+    if problem:
+        raise ValidationError("Some fields are not valid.", fields={"password": problem})
     return password
 
 
-def _check_role(role: object) -> str:
-    if role not in ROLES:
-        raise ValidationError("Some fields are not valid.", fields={"role": f"Must be one of: {', '.join(ROLES)}."})
-    return role
+def _refuse(errors: dict[str, str], username: object = None) -> None:
+    """Every problem at once; a taken username alone is a conflict."""
+    if errors == {"username": TAKEN}:
+        raise Conflict(f"{username} already exists.", fields=errors)
+    if errors:
+        raise ValidationError("Some fields are not valid.", fields=errors)
 
 
 def create_user(username: object, password: object, role: object, floors: object = None) -> User:
-    """Add a staff account."""
+    """Add a staff account; every field's problem is reported together."""
     errors = {}
     if not isinstance(username, str) or not USERNAME.match(username):
         errors["username"] = "Use 2-80 letters, digits, '.', '_' or '-'."
     elif find_user(username):
-        raise Conflict(f"{username} already exists.", fields={"username": "Already taken."})
-    if errors:
-        raise ValidationError("Some fields are not valid.", fields=errors)
-    user = User(username=username, role=_check_role(role), allowed_floors=parse_floors(floors) or None)
-    user.set_password(_check_password(password))
+        errors["username"] = TAKEN
+    for name, problem in (
+        ("password", _password_problem(password)),
+        ("role", _role_problem(role)),
+        ("floors", _floors_problem(floors)[1]),
+    ):
+        if problem:
+            errors[name] = problem
+    _refuse(errors, username)
+    user = User(username=username, role=role, allowed_floors=parse_floors(floors) or None)
+    user.set_password(password)
     db.session.add(user)
     db.session.commit()
     return user
@@ -82,7 +108,12 @@ def _other_active_managers(user: User) -> int:
 
 def change_access(user: User, role: object, floors: object) -> User:
     """Change a role or floor limit; the last active manager cannot be demoted."""
-    role = _check_role(role)
+    errors = {
+        name: problem
+        for name, problem in (("role", _role_problem(role)), ("floors", _floors_problem(floors)[1]))
+        if problem
+    }
+    _refuse(errors)
     if user.role == "manager" and role != "manager" and user.active and not _other_active_managers(user):
         raise Conflict("The last active manager cannot be demoted.")
     new_floors = parse_floors(floors) or None

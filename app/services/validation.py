@@ -115,14 +115,8 @@ def _clean_one(name: str, value: object) -> object:
     return number
 
 
-def clean_table_fields(data: object, *, creating: bool) -> dict[str, object]:
-    """Validate table fields by their JSON names; return model attributes and values.
-
-    Raises ValidationError listing every bad or unknown field at once, so a form can show
-    all its messages in place.
-    """
-    if not isinstance(data, dict):
-        raise ValidationError("Expected a JSON object.")
+def sort_table_fields(data: dict, *, creating: bool) -> tuple[dict[str, object], dict[str, str]]:
+    """Split table fields (by JSON names) into cleaned model values and messages for the bad ones."""
     errors: dict[str, str] = {}
     cleaned: dict[str, object] = {}
     for name, value in data.items():
@@ -137,6 +131,18 @@ def clean_table_fields(data: object, *, creating: bool) -> dict[str, object]:
         for name in REQUIRED_ON_CREATE:
             if name not in data and name not in errors:
                 errors[name] = "This field is required."
+    return cleaned, errors
+
+
+def clean_table_fields(data: object, *, creating: bool) -> dict[str, object]:
+    """Validate table fields by their JSON names; return model attributes and values.
+
+    Raises ValidationError listing every bad or unknown field at once, so a form can show
+    all its messages in place.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError("Expected a JSON object.")
+    cleaned, errors = sort_table_fields(data, creating=creating)
     if errors:
         raise ValidationError("Some fields are not valid.", fields=errors)
     return cleaned

@@ -21,7 +21,8 @@ FORM_TO_JSON = {
 JSON_TO_FORM = {json_name: form_name for form_name, json_name in FORM_TO_JSON.items()}
 # Left empty on a new table, these take the model's defaults.
 OPTIONAL_ON_CREATE = ("x", "y", "width", "height", "rotation", "shape")
-NEW_TABLE_DEFAULTS = {"shape": "rect", "x": "40", "y": "40", "width": "90", "height": "90", "rotation": "0"}
+# Left and Top start empty: the table then goes to a free spot on its floor.
+NEW_TABLE_DEFAULTS = {"shape": "rect", "x": "", "y": "", "width": "90", "height": "90", "rotation": "0"}
 
 
 def form_to_json(form: MultiDict, *, creating: bool) -> dict:

@@ -6,9 +6,10 @@ from flask_login import current_user
 from app.auth.permissions import role_required, visible_floors
 from app.services import floors as floor_service
 from app.services import tables as table_service
+from app.services.placement import plan_size
 from app.tables import bp
 from app.tables.routes import chosen_floor
-from app.tables.state import floor_entries, page_state, plan_size
+from app.tables.state import floor_entries, page_state
 
 
 @bp.get("/tables/layout")

@@ -7,11 +7,10 @@ from app.auth.permissions import check_floor, role_required, visible_floors
 from app.services import floors as floor_service
 from app.services import tables as table_service
 from app.services.errors import Conflict, ValidationError
-from app.services.validation import clean_table_fields
 from app.tables import bp
 from app.tables.forms import NEW_TABLE_DEFAULTS, errors_by_field, form_to_json, submitted_values, values_of
-from app.tables.routes import whole_number_arg
 from app.tables.state import floor_entries
+from app.web import whole_number_arg
 
 
 def _permitted_floors() -> list[dict]:
@@ -45,7 +44,7 @@ def new_table():
         floor = whole_number_arg("floor") or (floors[0]["floor"] if floors else None)
         return _render_form(None, {**NEW_TABLE_DEFAULTS, "floor": str(floor or "")}, {})
     try:
-        fields = clean_table_fields(form_to_json(request.form, creating=True), creating=True)
+        fields = table_service.check_table_fields(form_to_json(request.form, creating=True))
         check_floor(current_user, fields["floor"])
         table = table_service.create_table(fields, by=current_user.username)
     except (ValidationError, Conflict) as error:
@@ -62,7 +61,7 @@ def edit_table(table_id: int):
     if request.method == "GET":
         return _render_form(table, values_of(table), {})
     try:
-        fields = clean_table_fields(form_to_json(request.form, creating=False), creating=False)
+        fields = table_service.check_table_fields(form_to_json(request.form, creating=False), table_id=table_id)
         if "floor" in fields:
             check_floor(current_user, fields["floor"])
         table = table_service.update_table(table_id, fields, by=current_user.username)

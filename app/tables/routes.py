@@ -12,18 +12,7 @@ from app.services.event_log import latest_event_id
 from app.tables import bp
 from app.tables.listing import SORT_KEYS, filter_tables, sort_tables
 from app.tables.state import STATUS_LABELS, floor_entries, page_state, plan_size, status_counts
-from app.web import BadRequest
-
-
-def whole_number_arg(name: str) -> int | None:
-    """A query parameter that must be a whole number when present."""
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be a whole number.") from None
+from app.web import BadRequest, whole_number_arg
 
 
 def chosen_floor(floors: list[dict]) -> int | None:

@@ -4,6 +4,7 @@ from flask import current_app
 from flask_login import current_user
 
 from app.models import TABLE_STATUSES, Floor, Table
+from app.services.placement import plan_size  # noqa: F401 - the pages import it from here
 from app.services.sections import sections_on
 
 STATUS_LABELS = {
@@ -12,16 +13,6 @@ STATUS_LABELS = {
     "reserved": "Reserved",
     "maintenance": "Maintenance",
 }
-PLAN_MARGIN = 40
-PLAN_MIN_WIDTH = 800
-PLAN_MIN_HEIGHT = 480
-
-
-def plan_size(tables: list[Table]) -> tuple[int, int]:
-    """The drawing's width and height in plan units: every table fits, with a margin."""
-    width = max([PLAN_MIN_WIDTH, *(t.x + t.width + PLAN_MARGIN for t in tables)])
-    height = max([PLAN_MIN_HEIGHT, *(t.y + t.height + PLAN_MARGIN for t in tables)])
-    return int(width), int(height)
 
 
 def status_counts(tables: list[Table]) -> dict[str, int]:

@@ -14,12 +14,19 @@ from app.users import bp
 
 def _page(errors: dict | None = None, form: dict | None = None, target: object = None, status: int = 200):
     staff = user_service.list_users()
+    floors = [floor for floor, _ in floor_service.list_floors()]
+    # The floors ticked for each person, and what was just sent for the one the errors are about.
+    ticked: dict = {person.id: [str(n) for n in person.allowed_floors or []] for person in staff}
+    if form and target is not None:
+        ticked[target] = form.get("floors", [])
     return render_template(
         "users/index.html",
         nav="users",
         staff=staff,
         roles=ROLES,
-        floors=[floor for floor, _ in floor_service.list_floors()],
+        floors=floors,
+        floor_names={floor.number: floor.name for floor in floors},
+        ticked=ticked,
         errors=errors or {},
         form=form or {},
         target=target,
@@ -28,7 +35,13 @@ def _page(errors: dict | None = None, form: dict | None = None, target: object =
 
 def _refused(error: ValidationError | Conflict, target: object):
     errors = dict(error.fields) or {"form": error.message}
-    return _page(errors, dict(request.form), target, error.status_code)
+    form = {**request.form.to_dict(), "floors": _chosen_floors()}
+    return _page(errors, form, target, error.status_code)
+
+
+def _chosen_floors() -> list[str]:
+    """The floors ticked on the form (none ticked: every floor); older clients send "1,3" in one field."""
+    return [part for value in request.form.getlist("floors") for part in value.split(",") if part.strip()]
 
 
 @bp.get("/users")
@@ -47,7 +60,7 @@ def add():
     form = request.form
     try:
         user = user_service.create_user(
-            form.get("username", "").strip(), form.get("password", ""), form.get("role"), form.get("floors", "")
+            form.get("username", "").strip(), form.get("password", ""), form.get("role"), _chosen_floors()
         )
     except (ValidationError, Conflict) as error:
         return _refused(error, "new")
@@ -62,7 +75,7 @@ def change_access(user_id: int):
     """Change a role or floor limit; the last active manager keeps the manager role."""
     user = user_service.get_user(user_id)
     try:
-        user_service.change_access(user, request.form.get("role"), request.form.get("floors", ""))
+        user_service.change_access(user, request.form.get("role"), _chosen_floors())
     except (ValidationError, Conflict) as error:
         return _refused(error, user_id)
     flash(f"{user.username}'s access was changed.", "success")

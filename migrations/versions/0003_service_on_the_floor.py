@@ -1,7 +1,7 @@
 """service on the floor: covers, turn time, sections with assignees, history index
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-02 01:00:00
 
 SQLite cannot add a CHECK or a foreign key to an existing table except inline with a new
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 // The Socket.IO connection: handshake with the session cookie, rooms, backoff and the indicator.
 
 import { io } from "../vendor/socket.io.esm.min.js";
-import { hideBanner, showBanner } from "./banners.js";
+import { hideNotice, showNotice } from "./notices.js";
 
 const TEXTS = { live: "Live", reconnecting: "Reconnecting...", disconnected: "Disconnected" };
 const ACK_TIMEOUT_MS = 5000;
@@ -32,6 +32,23 @@ export class LiveConnection extends EventTarget {
     this.listen();
     this.startOfflineTimer();
     window.addEventListener("pagehide", () => this.socket.disconnect());
+    // Coming back: try at once when the device is online again or the screen is looked at again,
+    // and when the person asks; otherwise the backoff above.
+    this.retryButton = document.querySelector("[data-retry]");
+    this.retryButton?.addEventListener("click", () => this.retryNow());
+    window.addEventListener("online", () => this.retryNow());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") this.retryNow();
+    });
+  }
+
+  /** Skip the backoff's wait and try to connect now (nothing to do while connected or signed out). */
+  retryNow() {
+    if (this.socket.connected || this.sessionEnded) return;
+    // Dropping the waiting manager and opening again starts an attempt at once; if it fails,
+    // the library's backoff starts over from 1 s.
+    this.socket.disconnect();
+    this.socket.connect();
   }
 
   get connected() {
@@ -59,9 +76,9 @@ export class LiveConnection extends EventTarget {
     this.everConnected = true;
     clearTimeout(this.offlineTimer);
     this.setState("live");
-    hideBanner("connection-lost");
-    hideBanner("offline");
-    if (reconnect) showBanner("connection-restored", "Connection restored", { kind: "success", timeout: 4000 });
+    hideNotice("connection-lost");
+    hideNotice("offline");
+    if (reconnect) showNotice("connection-restored", "Connection restored", { kind: "success", timeout: 4000 });
     // The page joins the rooms (joinRooms) inside its sync, so that events arriving between a
     // join and the sync are held: the sync must start from the last event applied before.
     this.emitLocal("ready", { reconnect });
@@ -71,14 +88,15 @@ export class LiveConnection extends EventTarget {
     try {
       await this.joinAll(this.rooms());
     } catch (error) {
-      showBanner("join-failed", `Could not follow live updates: ${error.message}`, { kind: "error" });
+      showNotice("join-failed", `Could not follow live updates: ${error.message}`, { kind: "error", timeout: 8000 });
     }
   }
 
   onDisconnect(reason) {
     this.setState("reconnecting");
-    hideBanner("connection-restored");
-    showBanner("connection-lost", "Connection lost. Reconnecting...", { kind: "warning" });
+    hideNotice("connection-restored");
+    // Information leaves by itself; the top bar keeps showing the state, with Retry now.
+    showNotice("connection-lost", "Connection lost. Reconnecting...", { kind: "warning", timeout: 8000 });
     this.startOfflineTimer();
     this.emitLocal("lost", { reason });
     // A disconnect the server chose is not retried by the client library; retry it here.
@@ -88,7 +106,7 @@ export class LiveConnection extends EventTarget {
   onConnectError(error) {
     if (error?.message === "unauthorized") {
       this.sessionEnded = true;
-      showBanner("session-ended", "Your session has ended. Please sign in again.", {
+      showNotice("session-ended", "Your session has ended. Please sign in again.", {
         kind: "error",
         actions: [{ label: "Sign in", primary: true, onClick: () => window.location.reload() }],
       });
@@ -102,14 +120,18 @@ export class LiveConnection extends EventTarget {
 
   startOfflineTimer() {
     clearTimeout(this.offlineTimer);
-    this.offlineTimer = setTimeout(() => {
-      if (this.socket.connected) return;
-      this.setState("disconnected");
-      hideBanner("connection-lost");
-      showBanner("offline", "You are working offline. Changes will sync when connection is restored.", {
-        kind: "offline",
-      });
-    }, this.offlineAfterMs);
+    this.offlineTimer = setTimeout(() => this.workOffline(), this.offlineAfterMs);
+  }
+
+  /** Disconnected, with the offline notice: after a while without a connection, or at once on a kept page. */
+  workOffline() {
+    if (this.socket.connected) return;
+    this.setState("disconnected");
+    hideNotice("connection-lost");
+    showNotice("offline", "You are working offline. Changes will sync when connection is restored.", {
+      kind: "offline",
+      timeout: 10000,
+    });
   }
 
   setState(state) {
@@ -119,6 +141,7 @@ export class LiveConnection extends EventTarget {
       this.indicator.querySelector(".connection__text").textContent = TEXTS[state];
     }
     document.body.classList.toggle("is-offline", state !== "live");
+    if (this.retryButton) this.retryButton.hidden = state === "live";
     this.emitLocal("state", { state });
   }
 

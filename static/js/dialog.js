@@ -1,8 +1,10 @@
-// The table details dialog: status buttons for hosts, and a banner when someone else changes the table.
+// The table details dialog: status buttons for hosts (two taps per change: the table, then a status),
+// and a banner when someone else changes the table while it is open.
 
 import { relativeTime } from "./table-render.js";
 
 export class TableDialog {
+  /** onSetStatus(tableId, status, seenStatus) resolves to the outcome; saved or queued closes the dialog. */
   constructor({ store, labels, me, onSetStatus }) {
     this.element = document.getElementById("table-dialog");
     this.store = store;
@@ -17,12 +19,15 @@ export class TableDialog {
     this.message = find("[data-dialog-message]");
     this.buttons = [...this.element.querySelectorAll("[data-set-status]")];
     for (const button of this.buttons) {
-      button.addEventListener("click", () => {
-        if (this.tableId != null && !this.gone) onSetStatus(this.tableId, button.dataset.setStatus);
+      button.addEventListener("click", async () => {
+        if (this.tableId == null || this.gone) return;
+        const tableId = this.tableId;
+        const outcome = await onSetStatus(tableId, button.dataset.setStatus, this.shown.status);
+        if ((outcome === "saved" || outcome === "queued") && this.tableId === tableId) this.close();
       });
     }
     find("[data-dialog-close]").addEventListener("click", () => this.close());
-    find("[data-dialog-dismiss]").addEventListener("click", () => this.hideBanner());
+    find("[data-dialog-dismiss]").addEventListener("click", () => this.hideNotice());
     find("[data-dialog-refresh]").addEventListener("click", () => this.refresh());
     this.element.addEventListener("click", (event) => {
       if (event.target === this.element) this.close(); // a tap on the backdrop
@@ -41,7 +46,7 @@ export class TableDialog {
     if (!this.store.get(tableId)) return;
     this.tableId = tableId;
     this.gone = false;
-    this.hideBanner();
+    this.hideNotice();
     this.say(null);
     this.refresh();
     if (!this.element.open) this.element.showModal();
@@ -56,7 +61,7 @@ export class TableDialog {
   /** Show the table as the store has it now. */
   refresh() {
     const table = this.store.view(this.tableId);
-    this.hideBanner();
+    this.hideNotice();
     if (!table) {
       this.close();
       return;
@@ -72,6 +77,7 @@ export class TableDialog {
     set('[data-detail="capacity"]', String(table.capacity));
     set('[data-detail="section"]', table.section || "None");
     set('[data-detail="since"]', relativeTime(table.statusChangedAt));
+    this.element.querySelector('[data-detail="since"]').dataset.since = table.statusChangedAt ?? "";
     set('[data-detail="reservedUntil"]', table.reservedUntil ? new Date(table.reservedUntil).toLocaleTimeString() : "");
     set('[data-detail="notes"]', table.notes || "");
     this.element.querySelector('[data-detail-row="reservedUntil"]').hidden = !table.reservedUntil;
@@ -119,14 +125,39 @@ export class TableDialog {
     for (const button of this.buttons) button.disabled = true;
   }
 
-  hideBanner() {
+  hideNotice() {
     this.banner.hidden = true;
   }
 
-  /** A message in the dialog (a refusal, a queued change); null clears it. */
+  /** A message in the dialog (a refusal, a conflict); null clears it. */
   say(text, { info = false } = {}) {
     this.message.hidden = !text;
     this.message.textContent = text ?? "";
     this.message.classList.toggle("is-info", info);
+  }
+
+  /** Someone changed the table first: show what it is now and ask; answer(useMine) resolves to the outcome. */
+  ask(conflict, labels, answer) {
+    this.refresh();
+    const who = conflict.by || "someone else";
+    this.say(`${conflict.tableNumber} was changed by ${who}: it is ${labels[conflict.theirs]} now, and you chose ${labels[conflict.mine]}.`);
+    const choices = [
+      [`Keep ${labels[conflict.theirs]}`, false],
+      [`Use ${labels[conflict.mine]}`, true],
+    ];
+    for (const [label, useMine] of choices) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = `button button--small${useMine ? "" : " button--quiet"}`;
+      button.dataset.conflictChoice = useMine ? "mine" : "theirs";
+      button.textContent = label;
+      button.addEventListener("click", async () => {
+        const tableId = this.tableId;
+        this.say(null);
+        const outcome = await answer(useMine);
+        if (outcome !== "refused" && outcome !== "conflict" && this.tableId === tableId) this.close();
+      });
+      this.message.append(button);
+    }
   }
 }

@@ -1,7 +1,7 @@
 // Switching floors without a reload: leave the old floor's room, join the new one, load its tables.
 
 import { api } from "./api.js";
-import { showBanner } from "./banners.js";
+import { showNotice } from "./notices.js";
 
 export function enableFloorSwitch({ view, store, connection, sync, dialog }) {
   const links = [...document.querySelectorAll(".floor-tabs [data-floor]")];
@@ -46,7 +46,7 @@ export function enableFloorSwitch({ view, store, connection, sync, dialog }) {
       store.replaceAll(response.data, { cause: "switch" });
       store.resetEvents(null);
     } catch (error) {
-      showBanner("switch-failed", `Cannot switch floors while offline (${error.message}).`, {
+      showNotice("switch-failed", `Cannot switch floors while offline (${error.message}).`, {
         kind: "error",
         timeout: 6000,
       });

@@ -1,7 +1,14 @@
-// The floor plan view: one floor's tables at their places, kept current from the store.
+// The floor plan view: one floor's tables at their places (or as cards on a phone), kept current from the store.
 
-import { fitPlan, placeTile, planSize } from "./plan-scale.js";
+import { clearPlacement, fillFrame, placeScaled, tablesBox } from "./plan-fill.js";
+import { PlanKeys } from "./plan-keys.js";
 import { createTile, fadeOut, flash, renderCounts, updateTile } from "./table-render.js";
+
+const PHONE = window.matchMedia("(max-width: 599px)");
+const MODE_KEY = "tableside:plan-mode";
+const bySection = (a, b) =>
+  (a.section ?? "").localeCompare(b.section ?? "") ||
+  a.tableNumber.localeCompare(b.tableNumber, undefined, { numeric: true });
 
 export class FloorPlanView {
   constructor({ root, store, labels, floor, onOpen }) {
@@ -9,13 +16,23 @@ export class FloorPlanView {
     this.store = store;
     this.labels = labels;
     this.floor = floor;
-    this.onOpen = onOpen;
+    this.frame = root.closest("[data-plan-frame]");
     this.empty = document.querySelector(".plan-frame [data-empty]");
+    this.drawing = null;
+    this.keys = new PlanKeys(root);
     root.addEventListener("click", (event) => {
       const tile = event.target.closest("[data-table-id]");
       if (tile) onOpen(Number(tile.dataset.tableId));
     });
-    window.addEventListener("resize", () => this.fit());
+    this.modeButtons = [...document.querySelectorAll("[data-plan-mode]")];
+    for (const button of this.modeButtons) {
+      button.addEventListener("click", () => {
+        localStorage.setItem(MODE_KEY, button.dataset.planMode);
+        this.after(false);
+      });
+    }
+    PHONE.addEventListener("change", () => this.after(false));
+    new ResizeObserver(() => this.fit()).observe(this.frame);
     store.subscribe((change) => this.changed(change));
     this.renderAll();
   }
@@ -27,6 +44,11 @@ export class FloorPlanView {
 
   shows(floor) {
     return floor === this.floor;
+  }
+
+  /** Cards on a phone unless the person chose the plan; the plan everywhere else. */
+  get cards() {
+    return PHONE.matches && localStorage.getItem(MODE_KEY) !== "plan";
   }
 
   tile(tableId) {
@@ -51,7 +73,6 @@ export class FloorPlanView {
       this.root.append(tile);
     }
     updateTile(tile, table, this.labels);
-    placeTile(tile, table);
     if (isNew && entering) flash(tile, "is-entering");
     return tile;
   }
@@ -80,10 +101,58 @@ export class FloorPlanView {
     const views = this.store.views();
     renderCounts(views, { animate });
     if (this.empty) this.empty.hidden = views.length > 0;
+    const cards = this.cards;
+    this.frame.classList.toggle("is-cards", cards);
+    for (const button of this.modeButtons) {
+      button.setAttribute("aria-pressed", String((button.dataset.planMode === "cards") === cards));
+    }
+    this.arrange(views, cards);
     this.fit();
+    this.keys.refresh();
+  }
+
+  /** Cards go in section order under section headings; a drawn plan keeps the headings hidden. */
+  arrange(views, cards) {
+    const wanted = [];
+    let section;
+    for (const table of [...views].sort(bySection)) {
+      if (table.section !== section) {
+        section = table.section;
+        wanted.push(`section:${section ?? ""}`);
+      }
+      wanted.push(String(table.tableId));
+    }
+    const current = [...this.root.children].filter((child) => !child.classList.contains("is-leaving"));
+    const key = (child) => (child.dataset.tableId ? child.dataset.tableId : `section:${child.dataset.section}`);
+    if (current.map(key).join("|") === wanted.join("|") || !cards) return;
+    // Reordering moves nodes, which restarts their animations: done only when the order is wrong.
+    const headings = new Map(
+      current.filter((child) => !child.dataset.tableId).map((heading) => [key(heading), heading]),
+    );
+    for (const item of wanted) {
+      let node = item.startsWith("section:") ? headings.get(item) : this.tile(item);
+      if (!node) {
+        node = document.createElement("h2");
+        node.className = "plan__section";
+        node.dataset.section = item.slice("section:".length);
+        node.textContent = node.dataset.section || "No section";
+      }
+      headings.delete(item);
+      this.root.append(node);
+    }
+    for (const heading of headings.values()) heading.remove();
   }
 
   fit() {
-    fitPlan(this.root, planSize(this.store.all()));
+    if (this.cards) {
+      this.drawing = null;
+      for (const tile of this.root.querySelectorAll("[data-table-id]")) clearPlacement(tile);
+      return;
+    }
+    this.drawing = fillFrame(this.root, this.frame, tablesBox(this.store.all()), { narrow: PHONE.matches });
+    for (const table of this.store.views()) {
+      const tile = this.tile(table.tableId);
+      if (tile) placeScaled(tile, table, this.drawing);
+    }
   }
 }

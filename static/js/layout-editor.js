@@ -1,6 +1,7 @@
 // The layout editor: drag to move, handles to resize and rotate; saved only with the Save button.
 
-import { api } from "./api.js";
+import { api, NetworkError, request } from "./api.js";
+import { overlappingPairs } from "./layout-overlaps.js";
 import { fitPlan, placeTile, planSize } from "./plan-scale.js";
 
 const GRID = 5;
@@ -15,6 +16,9 @@ const unsaved = document.querySelector("[data-unsaved]");
 const message = document.querySelector("[data-editor-message]");
 const inspectorForm = document.querySelector("[data-inspector-form]");
 const inspectorEmpty = document.querySelector("[data-inspector-empty]");
+const overlapWarning = document.querySelector("[data-overlap-warning]");
+const addForm = document.querySelector("[data-add-table]");
+const tileTemplate = document.querySelector("[data-tile-template]");
 
 let saved = new Map(state.tables.map((table) => [table.tableId, { ...table }]));
 const tables = new Map(state.tables.map((table) => [table.tableId, { ...table }]));
@@ -39,10 +43,30 @@ function refreshDirty() {
   saveButton.disabled = dirty.length === 0;
   discardButton.disabled = dirty.length === 0;
   for (const table of tables.values()) tileOf(table.tableId)?.classList.toggle("is-moved", dirty.includes(table.tableId));
+  markOverlaps();
 }
+
+// Overlapping tables are marked on the plan and named beside it as soon as they touch.
+function markOverlaps() {
+  const pairs = overlappingPairs([...tables.values()]);
+  const involved = new Set(pairs.flat().map((table) => table.tableId));
+  for (const tile of plan.querySelectorAll("[data-table-id]")) {
+    const on = involved.has(Number(tile.dataset.tableId));
+    tile.classList.toggle("is-overlapping", on);
+    if (on) tile.dataset.overlapping = "true";
+    else delete tile.dataset.overlapping;
+  }
+  overlapWarning.hidden = pairs.length === 0;
+  overlapWarning.textContent = pairs.length ? `These tables overlap: ${describePairs(pairs)}.` : "";
+  return pairs;
+}
+
+const describePairs = (pairs) => pairs.map(([a, b]) => `${a.tableNumber} and ${b.tableNumber}`).join("; ");
 
 function refit() {
   scale = fitPlan(plan, planSize([...tables.values()]));
+  // Handles keep their size on screen whatever the plan's scale (manage.css).
+  plan.style.setProperty("--editor-scale", String(scale));
 }
 
 function update(tableId, changes) {
@@ -76,6 +100,7 @@ function fillInspector() {
 
 // Pointer gestures: move the tile, or resize / rotate from its handles.
 let gesture = null;
+const pointerAngle = (event, centre) => (Math.atan2(event.clientY - centre.y, event.clientX - centre.x) * 180) / Math.PI;
 
 plan.addEventListener("pointerdown", (event) => {
   const tile = event.target.closest("[data-table-id]");
@@ -95,9 +120,13 @@ plan.addEventListener("pointerdown", (event) => {
     start: { ...table },
     centre: { x: box.left + box.width / 2, y: box.top + box.height / 2 },
   };
+  gesture.startAngle = pointerAngle(event, gesture.centre);
   tile.setPointerCapture(event.pointerId);
   tile.classList.add("is-dragging");
   event.preventDefault();
+  // preventDefault keeps the page from scrolling or selecting text, and also from focusing: focus
+  // the table by hand so arrow keys and [ ] act on the table just picked.
+  tile.focus({ preventScroll: true });
 });
 
 plan.addEventListener("pointermove", (event) => {
@@ -110,8 +139,9 @@ plan.addEventListener("pointermove", (event) => {
   } else if (gesture.mode === "resize") {
     update(gesture.tableId, { width: snap(start.width + dx), height: snap(start.height + dy) });
   } else {
-    const angle = (Math.atan2(event.clientY - gesture.centre.y, event.clientX - gesture.centre.x) * 180) / Math.PI + 90;
-    update(gesture.tableId, { rotation: normalise(snap(angle)) });
+    // Turned by as much as the pointer has turned about the table's centre since the handle was taken.
+    const turned = pointerAngle(event, gesture.centre) - gesture.startAngle;
+    update(gesture.tableId, { rotation: normalise(snap(start.rotation + turned)) });
   }
 });
 
@@ -177,6 +207,12 @@ saveButton.addEventListener("click", async () => {
     return { tableId, ...Object.fromEntries(FIELDS.map((field) => [field, table[field]])) };
   });
   if (!positions.length) return;
+  const moved = new Set(positions.map((position) => position.tableId));
+  const clashes = markOverlaps().filter(([a, b]) => moved.has(a.tableId) || moved.has(b.tableId));
+  if (clashes.length && !window.confirm(`${describePairs(clashes)} overlap. Save the layout anyway?`)) {
+    say("Not saved: the marked tables overlap.", true);
+    return;
+  }
   saveButton.disabled = true;
   say("Saving...");
   let response;
@@ -216,6 +252,66 @@ window.addEventListener("beforeunload", (event) => {
   if (leaving || !changedIds().length) return;
   event.preventDefault();
   event.returnValue = "";
+});
+
+// Adding a table: created at once through the API, at a free spot the server picks, then shown here.
+function addTile(table) {
+  const tile = tileTemplate.content.firstElementChild.cloneNode(true);
+  tile.dataset.tableId = String(table.tableId);
+  tile.dataset.status = table.status;
+  tile.classList.replace("tile--rect", `tile--${table.shape}`);
+  tile.setAttribute("aria-label", `${table.tableNumber}, ${table.capacity} seats`);
+  tile.querySelector(".tile__number").textContent = table.tableNumber;
+  tile.querySelector(".tile__seats").textContent = `${table.capacity} seats`;
+  plan.append(tile);
+  placeTile(tile, table);
+}
+
+function showAddErrors(errors) {
+  for (const slot of addForm.querySelectorAll("[data-add-error]")) {
+    const text = errors[slot.dataset.addError] || "";
+    slot.textContent = text;
+    slot.hidden = !text;
+    addForm.querySelector(`[name="${slot.dataset.addError}"]`)?.setAttribute("aria-invalid", String(Boolean(text)));
+  }
+}
+
+addForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(addForm);
+  const body = {
+    tableNumber: String(form.get("tableNumber")).trim(),
+    capacity: Number(form.get("capacity")) || form.get("capacity"),
+    shape: form.get("shape"),
+    floor: state.floor,
+  };
+  let response;
+  try {
+    response = await request("POST", "/api/tables", { body });
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+    showAddErrors({ form: "Could not reach the server; the table was not added. Try again." });
+    return;
+  }
+  if (!response.ok) {
+    const fields = response.data?.fields || {};
+    const known = Object.fromEntries(Object.entries(fields).filter(([name]) => name === "tableNumber" || name === "capacity"));
+    const rest = Object.keys(fields).length > Object.keys(known).length || !Object.keys(fields).length;
+    showAddErrors({ ...known, form: rest ? response.data?.message || `Not added (error ${response.status}).` : "" });
+    return;
+  }
+  const table = response.data;
+  showAddErrors({});
+  saved.set(table.tableId, { ...table });
+  tables.set(table.tableId, { ...table });
+  addTile(table);
+  document.querySelector("[data-plan-empty]")?.remove();
+  addForm.reset();
+  refit();
+  select(table.tableId);
+  refreshDirty();
+  say(`Table ${table.tableNumber} added at a free spot.`);
+  tileOf(table.tableId).focus();
 });
 
 window.addEventListener("resize", refit);

@@ -2,9 +2,11 @@
 
 import { relativeTime, setPending, setStatusClasses, statusBadge } from "./table-render.js";
 
-function cell(className = "") {
+/** A cell; `column` names the ones a phone leaves out. */
+function cell(className = "", column = "") {
   const td = document.createElement("td");
   if (className) td.className = className;
+  if (column) td.dataset.column = column;
   return td;
 }
 
@@ -29,7 +31,7 @@ export function createStatusRow(table, selectable) {
   const since = document.createElement("time");
   const sinceCell = cell();
   sinceCell.append(since);
-  row.append(first, cell(), cell(), cell(), cell(), sinceCell, cell("row__notes"));
+  row.append(first, cell("", "floor"), cell("", "section"), cell(), cell(), sinceCell, cell("row__notes", "notes"));
   return row;
 }
 
@@ -51,6 +53,7 @@ export function updateRow(row, table, labels, floorNames, selected) {
   if (!badge || !badge.classList.contains(`badge--${table.status}`)) cells[offset + 4].replaceChildren(statusBadge(table.status, labels));
   const time = cells[offset + 5].querySelector("time");
   time.dateTime = table.statusChangedAt ?? "";
+  time.dataset.since = table.statusChangedAt ?? "";
   time.textContent = relativeTime(table.statusChangedAt);
   cells[offset + 6].textContent = table.notes ?? "";
 }

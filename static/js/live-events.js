@@ -50,6 +50,7 @@ function statusChanged(store, scope, payload) {
     statusChangedAt: payload.updatedAt,
     updatedAt: payload.updatedAt,
     version: held.version + 1,
+    changedBy: payload.updatedBy,
   };
   if (payload.newStatus !== "reserved") changes.reservedUntil = null;
   if (payload.notes) changes.notes = payload.notes;
@@ -70,7 +71,7 @@ function updated(store, scope, payload) {
     if (scope.shows(floor)) fetchMissing(store, scope, payload.tableId, payload.updatedBy);
     return 1;
   }
-  store.patch(payload.tableId, changes, { by: payload.updatedBy, cause: "updated" });
+  store.patch(payload.tableId, { ...changes, changedBy: payload.updatedBy }, { by: payload.updatedBy, cause: "updated" });
   return 1;
 }
 

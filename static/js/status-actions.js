@@ -1,7 +1,7 @@
 // Changing a table's status: shown at once, confirmed by the server, queued when it cannot be reached.
 
 import { NetworkError, api, newKey } from "./api.js";
-import { showBanner } from "./banners.js";
+import { hideNotice, showNotice } from "./notices.js";
 
 const RATE_LIMITED = "Too many requests. Please slow down.";
 const SEND_SPACING_MS = 230; // the server allows 5 status changes per second per user
@@ -26,12 +26,16 @@ export class StatusActions extends EventTarget {
     }
   }
 
-  /** Whatever the outcome, the user hears about it; returns "saved", "queued" or "refused". */
+  /**
+   * Ask for `status`, sending the status the person saw (`expectedStatus`, by default what the
+   * page shows now), so a change made meanwhile by someone else is asked about, never overwritten.
+   * Whatever the outcome, the person hears about it; returns "saved", "queued", "refused" or "conflict".
+   */
   async change(tableId, status, { expectedStatus } = {}) {
     const shown = this.store.view(tableId);
     if (!shown) return "refused";
     const seen = expectedStatus ?? shown.status;
-    if (!expectedStatus && shown.status === status) return "saved";
+    if (seen === status && shown.status === status) return "saved";
     const entry = { key: newKey(), tableId, tableNumber: shown.tableNumber, status, expectedStatus: seen };
     if (!this.isOnline() || this.queue.latestFor(tableId)) return this.enqueue(entry);
     this.store.setPending(tableId, status, "sending");
@@ -66,20 +70,24 @@ export class StatusActions extends EventTarget {
     }
     const data = response.data || {};
     if (response.status === 409 && data.table) {
+      // Who changed it is known when this page already holds the server's version of the table.
+      const held = this.store.get(entry.tableId);
+      const by = held && held.version >= data.table.version ? held.changedBy : null;
       this.store.acceptServerTable(data.table, { local: true });
-      this.conflict(entry, data.table);
+      this.conflict({ ...entry, by }, data.table);
+      return "conflict";
     } else if (response.status === 429 || data.error === "rate_limited") {
-      showBanner("rate-limited", RATE_LIMITED, { kind: "error", role: "alert", timeout: 5000 });
+      showNotice("rate-limited", RATE_LIMITED, { kind: "error", role: "alert", timeout: 5000 });
       this.report("refused", entry, RATE_LIMITED);
     } else if (response.status === 401) {
-      showBanner("session-ended", "Your session has ended. Please sign in again.", {
+      showNotice("session-ended", "Your session has ended. Please sign in again.", {
         kind: "error",
         actions: [{ label: "Sign in", primary: true, onClick: () => window.location.reload() }],
       });
       this.report("refused", entry, "Your session has ended.");
     } else {
       const message = `${entry.tableNumber} was not changed: ${data.message || `error ${response.status}`}`;
-      showBanner(`refused-${entry.tableId}`, message, { kind: "error", role: "alert", timeout: 8000 });
+      showNotice(`refused-${entry.tableId}`, message, { kind: "error", role: "alert", timeout: 8000 });
       this.report("refused", entry, message);
     }
     return "refused";
@@ -87,39 +95,45 @@ export class StatusActions extends EventTarget {
 
   /** Someone changed the table first: show both and let the user choose; nothing is dropped silently. */
   conflict(entry, table, { persist = true } = {}) {
-    const conflict = { tableId: entry.tableId, tableNumber: entry.tableNumber, mine: entry.status, theirs: table.status };
+    const conflict = {
+      tableId: entry.tableId,
+      tableNumber: entry.tableNumber,
+      mine: entry.status,
+      theirs: table.status,
+      by: entry.by ?? null,
+    };
     if (persist) this.queue.addConflict(conflict);
     const mine = this.labels[conflict.mine];
     const theirs = this.labels[conflict.theirs];
-    showBanner(
+    showNotice(
       `conflict-${conflict.tableId}`,
-      `${conflict.tableNumber} was changed by someone else: it is ${theirs} now, and you chose ${mine}.`,
+      `${conflict.tableNumber} was changed by ${conflict.by || "someone else"}: it is ${theirs} now, and you chose ${mine}.`,
       {
         kind: "warning",
         role: "alert",
         actions: [
-          { label: `Keep ${theirs}`, onClick: (banner) => this.resolve(conflict, banner, false) },
-          { label: `Use ${mine}`, primary: true, onClick: (banner) => this.resolve(conflict, banner, true) },
+          { label: `Keep ${theirs}`, onClick: () => this.resolve(conflict, false) },
+          { label: `Use ${mine}`, primary: true, onClick: () => this.resolve(conflict, true) },
         ],
       },
     );
     this.report("conflict", entry, null, conflict);
   }
 
-  resolve(conflict, banner, useMine) {
-    banner.remove();
+  /** The person's answer to a conflict, from its notice or from the table's dialog. */
+  resolve(conflict, useMine) {
+    hideNotice(`conflict-${conflict.tableId}`);
     this.queue.removeConflict(conflict.tableId);
-    if (useMine) {
-      const current = this.store.get(conflict.tableId)?.status ?? conflict.theirs;
-      this.change(conflict.tableId, conflict.mine, { expectedStatus: current });
-    }
+    if (!useMine) return Promise.resolve("kept");
+    const current = this.store.get(conflict.tableId)?.status ?? conflict.theirs;
+    return this.change(conflict.tableId, conflict.mine, { expectedStatus: current });
   }
 
   /** Show conflicts kept from before a reload. */
   showConflicts() {
     for (const conflict of this.queue.conflicts()) {
       this.conflict(
-        { tableId: conflict.tableId, tableNumber: conflict.tableNumber, status: conflict.mine },
+        { tableId: conflict.tableId, tableNumber: conflict.tableNumber, status: conflict.mine, by: conflict.by },
         { status: conflict.theirs },
         { persist: false },
       );

@@ -1,6 +1,6 @@
 // Catching up: `tables:sync` after every (re)connect, a floor switch, or a gap noticed through `tables:head`.
 
-import { hideBanner, showBanner } from "./banners.js";
+import { hideNotice, showNotice } from "./notices.js";
 import { applyEvent } from "./live-events.js";
 
 const GAP_GRACE_MS = 1500; // a head can be read before its event's broadcast arrives
@@ -42,7 +42,7 @@ export class SyncManager {
       return 0;
     }
     this.syncing = true;
-    if (announce) showBanner("syncing", "Syncing updates...", { kind: "info" });
+    if (announce) showNotice("syncing", "Syncing updates...", { kind: "info" });
     let applied = 0;
     try {
       if (before) await before(); // e.g. leave one floor's room and join another's, events held meanwhile
@@ -51,16 +51,16 @@ export class SyncManager {
       });
       applied = this.apply(answer);
     } catch (error) {
-      if (announce) showBanner("sync-failed", `Could not sync updates: ${error.message}`, { kind: "error", timeout: 6000 });
+      if (announce) showNotice("sync-failed", `Could not sync updates: ${error.message}`, { kind: "error", timeout: 6000 });
     } finally {
       this.syncing = false;
-      hideBanner("syncing");
+      hideNotice("syncing");
       const held = this.buffer;
       this.buffer = [];
       for (const [name, payload] of held) applyEvent(this.store, this.scope, name, payload);
     }
     if (announce && applied > SIGNIFICANT) {
-      showBanner("synced", `Synced ${applied} table updates`, { kind: "success", timeout: 5000 });
+      showNotice("synced", `Synced ${applied} table updates`, { kind: "success", timeout: 5000 });
     }
     if (this.again) {
       const next = this.again;

@@ -1,6 +1,6 @@
 // Drawing one table, as a floor-plan tile or a list row, from the store's view of it.
 
-import { reducedMotion } from "./banners.js";
+import { reducedMotion } from "./notices.js";
 
 export function statusBadge(status, labels) {
   const badge = document.createElement("span");
@@ -27,7 +27,9 @@ export function createTile(table) {
   const shape = span("tile__shape");
   shape.setAttribute("aria-hidden", "true");
   const label = span("tile__label");
-  label.append(span("tile__number"), span("tile__seats"), span("tile__status"));
+  const status = span("tile__status");
+  status.append(span("tile__word"));
+  label.append(span("tile__number"), span("tile__seats"), status);
   tile.append(shape, label);
   return tile;
 }
@@ -49,7 +51,8 @@ export function updateTile(tile, table, labels) {
   setPending(tile, table);
   tile.querySelector(".tile__number").textContent = table.tableNumber;
   tile.querySelector(".tile__seats").textContent = `${table.capacity} seats`;
-  tile.querySelector(".tile__status").textContent = labels[table.status];
+  tile.querySelector(".tile__word").textContent = labels[table.status];
+  tile.querySelector(".tile__status").dataset.short = shortLabel(labels[table.status]);
   const waiting = table.pendingState === "queued" ? ", waiting to sync" : "";
   tile.setAttribute("aria-label", `${table.tableNumber}, ${table.capacity} seats, ${labels[table.status]}${waiting}`);
 }
@@ -81,9 +84,15 @@ export function fadeOut(element) {
   setTimeout(done, 700);
 }
 
-export function relativeTime(iso) {
+/** The status word as a narrow table shows it (drawn by CSS from data-short): cut after its fifth letter ("Maint."). */
+export function shortLabel(word) {
+  return word.length > 6 ? `${word.slice(0, 5)}.` : word;
+}
+
+/** "just now", "12 min ago", "1 h 5 min ago"; `now` lets the ticker pass one clock to every text. */
+export function relativeTime(iso, now = Date.now()) {
   if (!iso) return "";
-  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
+  const minutes = Math.max(0, Math.round((now - Date.parse(iso)) / 60000));
   if (minutes < 1) return "just now";
   if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.floor(minutes / 60);

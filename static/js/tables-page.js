@@ -1,26 +1,36 @@
 // The floor plan and list pages: the server-rendered state, kept current over Socket.IO.
 
-import { announce, showBanner } from "./banners.js";
 import { LiveConnection } from "./connection.js";
 import { TableDialog } from "./dialog.js";
 import { enableFloorSwitch } from "./floor-switch.js";
 import { FloorPlanView } from "./floorplan.js";
+import { keepLastSeen, servedOffline, startingTables } from "./last-seen.js";
 import { ListView } from "./list.js";
+import { announce, showNotice } from "./notices.js";
 import { OfflineQueue } from "./offline-queue.js";
+import { checkForRelease } from "./offline-shell.js";
 import { StatusActions } from "./status-actions.js";
 import { TableStore } from "./store.js";
 import { SyncManager } from "./sync.js";
+import { relativeTime } from "./table-render.js";
+import { tickEvery } from "./ticker.js";
 
 const RATE_LIMITED = "Too many requests. Please slow down.";
 const state = JSON.parse(document.getElementById("initial-state").textContent);
 const { me, statuses: labels } = state;
 document.documentElement.classList.add("js");
 
-const store = new TableStore(state.tables, state.lastEventId);
+const start = startingTables(state); // a kept page's own state is old: the device's copy may be newer
+const store = new TableStore(start.tables, start.lastEventId);
 const queue = new OfflineQueue(me.username);
 let connection = null;
 const actions = new StatusActions({ store, queue, labels, isOnline: () => Boolean(connection?.connected) });
-const dialog = new TableDialog({ store, labels, me, onSetStatus: (id, status) => actions.change(id, status) });
+const dialog = new TableDialog({
+  store,
+  labels,
+  me,
+  onSetStatus: (id, status, seen) => actions.change(id, status, { expectedStatus: seen }),
+});
 const onOpen = (tableId) => dialog.open(tableId);
 
 const view =
@@ -46,6 +56,7 @@ connection.addEventListener("ready", async ({ detail: { reconnect } }) => {
   await sync.sync({ announce: reconnect, before: () => connection.joinRooms() });
   actions.showQueued();
   actions.flush();
+  if (reconnect) checkForRelease();
 });
 connection.addEventListener("state", ({ detail: { state: now } }) => {
   for (const control of document.querySelectorAll("[data-requires-online]")) {
@@ -55,17 +66,30 @@ connection.addEventListener("state", ({ detail: { state: now } }) => {
   }
 });
 connection.addEventListener("server-error", ({ detail }) => {
-  if (detail?.code === "rate_limited") showBanner("rate-limited", RATE_LIMITED, { kind: "error", role: "alert", timeout: 5000 });
-  else if (detail?.code === "session_ended") showBanner("session-ended", detail.message, { kind: "error" });
-  else if (detail?.message) showBanner("server-error", detail.message, { kind: "error", timeout: 6000 });
+  if (detail?.code === "rate_limited") showNotice("rate-limited", RATE_LIMITED, { kind: "error", role: "alert", timeout: 5000 });
+  else if (detail?.code === "session_ended") showNotice("session-ended", detail.message, { kind: "error" });
+  else if (detail?.message) showNotice("server-error", detail.message, { kind: "error", timeout: 6000 });
 });
 
-actions.addEventListener("outcome", ({ detail: { outcome, entry, message } }) => {
+// The person's own changes are read out too; a refusal or a conflict keeps the dialog open and says why.
+actions.addEventListener("outcome", ({ detail: { outcome, entry, message, conflict } }) => {
+  const label = labels[entry.status];
+  if (outcome === "saved") announce(`${entry.tableNumber} is now ${label}.`);
+  if (outcome === "queued") {
+    const text = `${entry.tableNumber} set to ${label}: saved on this device; it will be sent when the connection returns.`;
+    showNotice(`queued-${entry.tableId}`, text, { kind: "info", timeout: 6000 });
+  }
   if (!dialog.isOpen || dialog.tableId !== entry.tableId) return;
-  if (outcome === "queued") dialog.say("Saved on this device; it will be sent when the connection returns.", { info: true });
-  else if (outcome === "refused") dialog.say(message);
-  else if (outcome === "conflict") dialog.say("Someone else changed this table first; choose at the top of the page.");
-  else dialog.say(null);
+  if (outcome === "refused") dialog.say(message);
+  else if (outcome === "conflict") {
+    // Asked in the dialog; its notice waits out of sight until the dialog closes unanswered.
+    const notice = document.querySelector(`[data-banner="conflict-${entry.tableId}"]`);
+    if (notice) notice.hidden = true;
+    dialog.ask(conflict, labels, (useMine) => actions.resolve(conflict, useMine));
+  }
+});
+dialog.element.addEventListener("close", () => {
+  for (const notice of document.querySelectorAll("#banners [data-banner][hidden]")) notice.hidden = false;
 });
 
 store.subscribe((change) => {
@@ -86,6 +110,11 @@ async function bulkChange(ids, status) {
   }
 }
 
+// One clock for every relative time on the page (and, later, the seated timers).
+tickEvery("[data-since]", (element, now) => relativeTime(element.dataset.since, now));
+
 if (state.view !== "list") enableFloorSwitch({ view, store, connection, sync, dialog });
 actions.showQueued();
 actions.showConflicts();
+keepLastSeen({ store, state, view });
+if (servedOffline()) connection.workOffline();

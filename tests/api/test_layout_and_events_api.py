@@ -38,7 +38,7 @@ def test_layout_save_is_all_or_nothing(app, manager, make_table):
                          {"tableId": elsewhere["tableId"], "x": 10, "y": 10}]},
     )  # fmt: skip
     assert response.status_code == 422
-    assert manager.get(f"/api/tables/{here['tableId']}").get_json()["x"] == 0
+    assert manager.get(f"/api/tables/{here['tableId']}").get_json()["x"] == here["x"]
     assert event_count(app) == before
 
 

@@ -146,11 +146,13 @@ def live(restaurant):
 
 @pytest.fixture
 def open_page(browser, live):
-    """Factory: a signed-in tablet-sized page on PATH in a context of its own, once it shows Live."""
+    """Factory: a signed-in page (tablet-sized unless told) on PATH in a context of its own, once it shows Live."""
     contexts = []
 
-    def open_as(username: str, path: str = "/tables?floor=1", wait_live: bool = True):
-        context = browser.new_context(viewport=TABLET)
+    def open_as(
+        username: str, path: str = "/tables?floor=1", wait_live: bool = True, viewport=TABLET, color_scheme="light"
+    ):
+        context = browser.new_context(viewport=viewport, color_scheme=color_scheme)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -78,13 +78,13 @@ def test_offline_queue_survives_a_reload_and_syncs_after_restart_with_conflicts_
     tile(manager, seated["tableId"]).click()
     assert manager.locator("[data-delete-link]").get_attribute("aria-disabled") == "true"
     manager.click('[data-set-status="occupied"]')
-    message = manager.locator("[data-dialog-message]")
-    message.wait_for()
-    assert "will be sent when the connection returns" in message.inner_text()
-    manager.keyboard.press("Escape")
+    # Queued counts as done: the dialog closes (two taps) and a notice says where the change waits.
+    manager.locator("#table-dialog").wait_for(state="hidden")
+    queued = banner(manager, f"queued-{seated['tableId']}")
+    assert "will be sent when the connection returns" in queued.inner_text()
     tile(manager, clashing["tableId"]).click()
     manager.click('[data-set-status="reserved"]')
-    manager.keyboard.press("Escape")
+    manager.locator("#table-dialog").wait_for(state="hidden")
     for table, status in ((seated, "occupied"), (clashing, "reserved")):
         shown = tile(manager, table["tableId"])
         assert shown.get_attribute("data-status") == status

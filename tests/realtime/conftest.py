@@ -20,6 +20,16 @@ def server(request, tmp_path_factory):
     live.stop()
 
 
+@pytest.fixture(scope="package", params=["1", "0"], ids=["direct-writes", "engineio-writes"])
+def each_mode_server(request, tmp_path_factory):
+    """One server with DIRECT_WEBSOCKET_WRITES=1 and one with =0, each shared by every test that asks for it."""
+    live = start_sqlite_server(
+        tmp_path_factory.mktemp("live"), DIRECT_WEBSOCKET_WRITES=request.param, PING_INTERVAL="25"
+    )
+    yield live
+    live.stop()
+
+
 @pytest.fixture(scope="module")
 def staff(server):
     """Factory: the JSON API as one member of staff on the module's server (tokens cached)."""

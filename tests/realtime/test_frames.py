@@ -11,6 +11,7 @@ from app.realtime.frames import (
     PONG,
     FrameReader,
     ProtocolError,
+    close_code_of,
     close_frame,
     unmask,
     websocket_frame,
@@ -94,3 +95,47 @@ def test_a_client_that_breaks_the_rules_is_told_why(stream, code):
 
 def test_the_stream_ending_mid_frame_ends_the_messages():
     assert read_all(client_frame(b"complete") + client_frame(b"cut short")[:5]) == (["complete"], [])
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [(b"", 1000), (b"\x03\xe9", 1001), (b"\x0f\xa0bye", 4000), (b"\x03\xf4" + "é".encode(), 1012)],
+)
+def test_a_close_frame_is_answered_with_its_own_code(payload, code):
+    assert close_code_of(payload) == code
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [(b"\x03", 1002), (b"\x03\xed", 1002), (b"\x03\xf7", 1002), (b"\x13\x88", 1002), (b"\x03\xe8\xff", 1007)],
+    ids=["one-byte", "1005", "1015", "5000", "reason-not-utf8"],
+)
+def test_a_close_frame_breaking_section_7_4_is_refused(payload, code):
+    with pytest.raises(ProtocolError) as refused:
+        close_code_of(payload)
+    assert refused.value.code == code
+
+
+def test_messages_before_a_bad_frame_come_out_before_the_error():
+    reader = FrameReader(100, [].append)
+    arriving = reader.feed(client_frame(b"first") + client_frame(b"second") + bytes((0xF1,)) + client_frame(b"x")[1:])
+    assert [next(arriving), next(arriving)] == ["first", "second"]
+    with pytest.raises(ProtocolError):
+        next(arriving)
+    assert reader.closed
+
+
+def test_bad_utf8_in_a_fragment_fails_before_the_message_ends():
+    reader = FrameReader(100, [].append)
+    with pytest.raises(ProtocolError) as refused:
+        list(reader.feed(client_frame(b"ok", final=False) + client_frame(b"\xed\xa0\x80", opcode=0, final=False)))
+    assert refused.value.code == 1007
+
+
+def test_bad_utf8_in_a_frame_still_arriving_fails_at_once():
+    frame = client_frame("é".encode() * 50 + b"\xf4\x90\x80\x80" + b"x" * 100)
+    reader = FrameReader(1000, [].append)
+    assert list(reader.feed(frame[:60])) == []
+    with pytest.raises(ProtocolError) as refused:
+        list(reader.feed(frame[60:112]))
+    assert refused.value.code == 1007

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.support.browser import TABLET
-from tests.support.live_server import PASSWORD
+from tests.support.browser import TABLET, signed_in_page
 from tests.support.servers import start_sqlite_server
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
@@ -26,15 +25,9 @@ def page(tmp_path_factory, browser):
     try:
         context = browser.new_context(viewport=TABLET)
         context.add_init_script(REPORTER)
-        tab = context.new_page()
-        tab.set_default_timeout(10_000)
+        tab = signed_in_page(context, server.url)
         tab.console = []
         tab.on("console", lambda message: tab.console.append(message.text))
-        tab.goto(f"{server.url}/login")
-        tab.fill("input[name=username]", "manager")
-        tab.fill("input[name=password]", PASSWORD)
-        tab.click("button[type=submit]")
-        tab.wait_for_url("**/tables**")
         tab.server_url = server.url
         yield tab
     finally:

@@ -44,3 +44,17 @@ def browser():
     yield chromium
     chromium.close()
     playwright.stop()
+
+
+def signed_in_page(context, server_url: str, username: str = "manager"):
+    """A new page of CONTEXT, signed in through the login form as USERNAME (staff password)."""
+    from tests.support.live_server import PASSWORD
+
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{server_url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/tables**")
+    return page

@@ -67,10 +67,12 @@ def prepare_database(database_url: str, floors: tuple[int, ...] = (1, 2, 3)) -> 
 
 
 class LiveServer:
-    """One `python wsgi.py` process on a free port."""
+    """One `python wsgi.py` process (or another serving command) on a free port."""
 
-    def __init__(self, env: dict, log_path: Path) -> None:
+    def __init__(self, env: dict, log_path: Path, command: list[str] | None = None) -> None:
         self.port = free_port()
+        # {port} in a command is this server's port; PORT and HOST are in its environment too.
+        self.command = [part.format(port=self.port) for part in command or [sys.executable, "wsgi.py"]]
         self.env = {**env, "PORT": str(self.port), "HOST": "127.0.0.1"}
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -78,9 +80,7 @@ class LiveServer:
 
     def start(self, timeout: float = 20) -> "LiveServer":
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's life
-        self.process = subprocess.Popen(
-            [sys.executable, "wsgi.py"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

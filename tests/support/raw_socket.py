@@ -1,13 +1,18 @@
-"""A Socket.IO client by hand over one WebSocket, read only when the test says so.
+"""WebSockets by hand: raw RFC 6455 frames, and a Socket.IO client read only when the test says so.
 
+`FrameLink` does the handshake itself and then sends whatever bytes a test builds with
+`client_frame`, reading the server's frames one by one: the conformance tests' client.
 python-socketio's client reads its socket all the time; a tablet whose app hangs does not.
-This one speaks Engine.IO 4 / Socket.IO 5 itself (`0` open, `40` connect, `2`/`3` ping and
+`RawSocket` speaks Engine.IO 4 / Socket.IO 5 itself (`0` open, `40` connect, `2`/`3` ping and
 pong, `42` events, `43` acks) and touches its socket only inside `read_until`.
 """
 
+import base64
 import json
+import os
 import socket
 import time
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import websocket
@@ -26,6 +31,133 @@ def client_frame(payload: bytes, opcode: int = 0x1, final: bool = True, key: byt
     else:
         header = bytes((first, 0x80 | 127)) + size.to_bytes(8, "big")
     return header + key + bytes(byte ^ key[n % 4] for n, byte in enumerate(payload))
+
+
+def close_payload(code: int, reason: bytes = b"") -> bytes:
+    """What a close frame carries: the status code in two bytes, then the reason."""
+    return code.to_bytes(2, "big") + reason
+
+
+@dataclass
+class Frame:
+    """One frame from the server."""
+
+    final: bool
+    opcode: int
+    payload: bytes
+
+    @property
+    def close_code(self) -> int | None:
+        return int.from_bytes(self.payload[:2], "big") if self.opcode == 0x8 and self.payload else None
+
+
+class FrameLink:
+    """A WebSocket to `/socket.io/` that has read the `0` open packet; the test sends raw frames.
+
+    With `sid` it is instead the upgrade of that long-polling session (no open packet comes).
+    """
+
+    def __init__(self, url: str, timeout: float = 10, sid: str | None = None) -> None:
+        address = urlsplit(url)
+        self.sock = socket.create_connection((address.hostname, address.port), timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            (
+                f"GET /socket.io/?EIO=4&transport=websocket{f'&sid={sid}' if sid else ''} HTTP/1.1\r\n"
+                f"Host: {address.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                f"Origin: {url}\r\nUser-Agent: {USER_AGENT}\r\n\r\n"
+            ).encode()
+        )
+        self.buffer = b""
+        while b"\r\n\r\n" not in self.buffer:
+            self._receive()
+        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 101"), head
+        if sid:
+            return
+        opening = self.next_frame()
+        assert opening.opcode == 0x1 and opening.payload.startswith(b"0"), opening
+
+    def send(self, *frames: bytes) -> None:
+        """Send frames in one write (one TCP segment, as far as the kernel allows)."""
+        self.sock.sendall(b"".join(frames))
+
+    def send_byte_by_byte(self, data: bytes) -> None:
+        """Send each byte in a write of its own, as separate segments."""
+        for byte in data:
+            self.sock.sendall(bytes((byte,)))
+            time.sleep(0.002)
+
+    def next_frame(self) -> Frame | None:
+        """The server's next frame other than an Engine.IO ping; None if the connection ended first."""
+        while True:
+            frame = self._frame()
+            if frame is None or frame.opcode != 0x1 or frame.payload != b"2":
+                return frame
+
+    def texts(self, count: int) -> list[str]:
+        """The next `count` frames, which must be text frames."""
+        frames = [self.next_frame() for _ in range(count)]
+        assert all(frame is not None and frame.opcode == 0x1 for frame in frames), frames
+        return [frame.payload.decode() for frame in frames]
+
+    def closing(self) -> Frame:
+        """The server's close frame, after which it must end the TCP connection."""
+        frame = self.next_frame()
+        assert frame is not None and frame.opcode == 0x8, frame
+        assert self.ended(), "the server kept the connection open after its close frame"
+        return frame
+
+    def close_code_for(self, *frames: bytes) -> int:
+        """Send frames the server must refuse; the code of its close frame (this end is closed after)."""
+        try:
+            self.send(*frames)
+            return self.closing().close_code
+        finally:
+            self.close()
+
+    def ended(self) -> bool:
+        """Whether the server ends the TCP connection (without sending anything more)."""
+        try:
+            return self._receive() == b""
+        except ConnectionResetError:
+            return True
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def _frame(self) -> Frame | None:
+        while True:
+            frame = self._parse()
+            if frame is not None:
+                return frame
+            try:
+                if not self._receive():
+                    return None
+            except ConnectionResetError:
+                return None
+
+    def _parse(self) -> Frame | None:
+        data = self.buffer
+        if len(data) < 2:
+            return None
+        assert not data[1] & 0x80, "server frames are never masked"
+        size, start = data[1] & 0x7F, 2
+        if size == 126:
+            size, start = int.from_bytes(data[2:4], "big"), 4
+        elif size == 127:
+            size, start = int.from_bytes(data[2:10], "big"), 10
+        if len(data) < start + size:
+            return None
+        self.buffer = data[start + size :]
+        return Frame(bool(data[0] & 0x80), data[0] & 0x0F, data[start : start + size])
+
+    def _receive(self) -> bytes:
+        chunk = self.sock.recv(65536)
+        self.buffer += chunk
+        return chunk
 
 
 class RawSocket:

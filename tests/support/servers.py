@@ -18,3 +18,16 @@ def start_sqlite_server(directory, **settings: str) -> LiveServer:
     server = LiveServer(live_env(database_url, **settings), directory / "server.log").start()
     server.database_url = database_url
     return server
+
+
+def server_in_each_write_mode(**settings: str):
+    """A module's `server` fixture: one server with DIRECT_WEBSOCKET_WRITES=1, then one with 0."""
+    import pytest
+
+    @pytest.fixture(scope="module", params=["1", "0"], ids=["direct-writes", "engineio-writes"])
+    def server(request, tmp_path_factory):
+        live = start_sqlite_server(tmp_path_factory.mktemp("live"), DIRECT_WEBSOCKET_WRITES=request.param, **settings)
+        yield live
+        live.stop()
+
+    return server

@@ -27,8 +27,10 @@ class LiveSocket:
         cookie: str | None = None,
         origin: str | None = None,
         receive_buffer: int | None = None,
+        transports: tuple[str, ...] = ("websocket",),
     ):
         self.url = url
+        self.transports = list(transports)
         self.auth = {"token": token} if token else None
         self.headers = {"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})}
         # Without an origin the client sends the server's own, as a page served by it would.
@@ -63,12 +65,12 @@ class LiveSocket:
         self.disconnected.set()
 
     def connect(self) -> "LiveSocket":
-        """Open the socket over WebSocket only; raises socketio.exceptions.ConnectionError."""
+        """Open the socket (WebSocket only unless told); raises socketio.exceptions.ConnectionError."""
         self.sio.connect(
             self.url,
             auth=self.auth,
             headers=self.headers,
-            transports=["websocket"],
+            transports=self.transports,
             wait_timeout=CONNECT_TIMEOUT,
         )
         return self

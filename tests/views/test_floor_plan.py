@@ -123,9 +123,12 @@ def test_connection_indicator_and_scripts_are_on_the_page(viewer):
     """The indicator is present for the live client, which loads as a module, never inline."""
     html = viewer.get("/tables").get_data(as_text=True)
     assert re.search(r'id="connection-status"[^>]*data-state="reconnecting"', html)
-    assert '<script type="module" src="/static/js/tables-page.js"></script>' in html
+    assert re.search(r'<script type="module" src="/static/js/tables-page\.[0-9a-f]{12}\.js"></script>', html)
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
-    assert all('src="' in attrs or 'type="application/json"' in attrs for attrs, _ in scripts)
+    inline = [(attrs, body) for attrs, body in scripts if 'src="' not in attrs]
+    assert all('type="application/json"' in attrs or 'type="importmap"' in attrs for attrs, _ in inline)
+    [import_map] = [json.loads(body) for attrs, body in inline if 'type="importmap"' in attrs]
+    assert import_map["imports"]["/static/js/store.js"].startswith("/static/js/store.")
     assert '<meta name="csrf-token"' in html
 
 

@@ -78,3 +78,20 @@ def test_floors_page_is_for_managers_of_every_floor(host, viewer, as_staff):
     for staff in (host, viewer, as_staff("floor2manager")):
         assert staff.get("/floors").status_code == 403
         assert staff.post("/floors", data={"number": "9", "name": "X"}).status_code == 403
+
+
+def test_a_taken_number_and_a_missing_name_are_shown_together(post):
+    """Both of the new floor's problems are shown after one submit."""
+    response = post("/floors", number="2", name="")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="new-number-error">Floor 2 already exists.<', html)
+    assert re.search(r'id="new-name-error">A floor needs a name.<', html)
+
+
+def test_floors_are_numbered_by_their_place_in_the_order(manager, post):
+    """After a reorder the page reads 1, 2, 3 down the list, each floor keeping its own number beside it."""
+    post("/floors/3/move", direction="up")
+    html = manager.get("/floors").get_data(as_text=True)
+    assert re.findall(r'class="floor-number"[^>]*>(\d+)<', html) == ["1", "2", "3"]
+    assert re.findall(r"Floor number (\d+) ·", html) == ["1", "3", "2"]

@@ -137,6 +137,28 @@ def test_layout_editor_for_managers_only(manager, host, as_staff, make_table):
     html = manager.get("/tables/layout?floor=1").get_data(as_text=True)
     assert f'data-table-id="{table["tableId"]}"' in html
     assert "data-save" in html and "data-unsaved" in html
-    assert '<script type="module" src="/static/js/layout-editor.js"></script>' in html
+    assert re.search(r'<script type="module" src="/static/js/layout-editor\.[0-9a-f]{12}\.js"></script>', html)
     assert host.get("/tables/layout?floor=1").status_code == 403
     assert as_staff("floor2manager").get("/tables/layout?floor=1").status_code == 403
+
+
+def test_every_problem_is_shown_in_one_round(manager, make_table):
+    """A number taken in another case and a bad seat count are both shown after one submit."""
+    make_table(table_number="T-07")
+    response = manager.post("/tables/new", data=form({"table_number": "t-07", "capacity": "80"}))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert error_for(html, "table_number") == "t-07 is already used (as T-07)."
+    assert error_for(html, "capacity") == "Must be between 1 and 50."
+    assert len(manager.get("/api/tables").get_json()) == 1
+
+
+def test_a_new_table_left_without_a_place_goes_to_a_free_spot(manager, make_table):
+    """The form starts with Left and Top empty; left so, the table does not land on the first one."""
+    first = make_table(floor=1, x=40, y=40, width=90, height=90)
+    html = manager.get("/tables/new?floor=1").get_data(as_text=True)
+    assert re.search(r'name="x" type="number" value=""', html) and re.search(r'name="y" type="number" value=""', html)
+    response = manager.post("/tables/new", data=form({"x": "", "y": "", "width": "90", "height": "90"}))
+    assert response.status_code == 302
+    added = next(t for t in manager.get("/api/tables?floor=1").get_json() if t["tableNumber"] == "T-50")
+    assert added["x"] >= first["x"] + first["width"] or added["y"] >= first["y"] + first["height"]

@@ -101,3 +101,37 @@ def test_staff_page_is_for_managers_of_every_floor(host, viewer, as_staff):
         assert staff.get("/users").status_code == 403
         new_manager = {"username": "x1", "password": "long-enough-pw", "role": "manager"}
         assert staff.post("/users", data=new_manager).status_code == 403
+
+
+def test_every_problem_of_new_staff_is_shown_at_once(post):
+    """A bad username, a short password and an unknown floor are all shown after one submit."""
+    response = post("/users", username="a b", password="short", role="host", floors=["7"])
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="new-username-error">Use 2-80 letters', html)
+    assert 'id="new-password-error">At least 8 characters.<' in html
+    assert "Unknown floors: [7]." in html
+
+
+def test_floor_access_is_ticked_by_floor_name(app, manager, post):
+    """Each floor is offered by its name; ticking Main room and Terrace limits a new host to floors 1 and 3."""
+    html = manager.get("/users").get_data(as_text=True)
+    add_form = html[html.index('action="/users"') :]
+    ticks = re.findall(r'<input type="checkbox" name="floors" value="(\d)" >\s*([^<]+)</label>', add_form)
+    assert ticks == [("1", "Main room"), ("2", "Mezzanine"), ("3", "Terrace")]
+    response = post("/users", username="maria", password="long-enough-pw", role="host", floors=["1", "3"])
+    assert response.status_code == 302
+    from app.services.users import find_user
+
+    with app.app_context():
+        assert find_user("maria").allowed_floors == [1, 3]
+    row = manager.get("/users").get_data(as_text=True).split('data-user-row="maria"')[1].split("</li>")[0]
+    assert re.findall(r'value="(\d)" checked', row) == ["1", "3"]
+
+
+def test_ticks_survive_a_refused_form(post):
+    """When the form comes back with errors, the floors that were ticked are still ticked."""
+    response = post("/users", username="maria", password="short", role="host", floors=["2"])
+    assert response.status_code == 422
+    add_form = response.get_data(as_text=True).split('action="/users"')[1]
+    assert re.findall(r'value="(\d)" checked', add_form) == ["2"]

@@ -1,0 +1,96 @@
+"""eventlet's HTTP server as Tableside runs it: one owner per port, an accept loop that never
+gives up, and request heads that must arrive in time.
+
+- `listen` binds without SO_REUSEPORT (which eventlet.listen turns on by default): a second
+  server on a busy port would otherwise silently take half of the first one's clients.
+- `PatientListener` wraps the listening socket for eventlet.wsgi.server, whose loop ends on the
+  first accept error it does not expect (EMFILE at the open-file limit, ENOBUFS, ENOMEM, even
+  ECONNRESET): here accept errors are logged, waited out, and accepting goes on.
+- `TimedProtocol` drops a connection that does not send its request line within
+  KEEPALIVE_IDLE_SECONDS of opening (or of its previous response), or its headers within
+  REQUEST_HEADER_TIMEOUT_SECONDS after that: unfinished heads cannot hold the pool's places.
+
+eventlet internals used (checked at eventlet 0.41.3): `HttpProtocol._read_request_line`, the
+method that waits for and reads a request line, and the fact that `eventlet.wsgi.server`
+calls only `accept`, `getsockname`, `close` and `family` on the listening socket.
+"""
+
+import errno
+import logging
+
+import eventlet
+import eventlet.wsgi
+
+log = logging.getLogger("tableside.serve")
+# Accept errors are retried after this long, doubling up to the longest while they go on.
+FIRST_BACKOFF_SECONDS = 0.05
+LONGEST_BACKOFF_SECONDS = 1.0
+
+
+class PortTakenError(RuntimeError):
+    """Another process already listens on the address."""
+
+
+def listen(host: str, port: int, backlog: int = 2048):
+    """A listening green socket on (host, port) that no other process may share."""
+    try:
+        return eventlet.listen((host, port), backlog=backlog, reuse_port=False)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise PortTakenError(f"{host}:{port} is already in use by another process") from error
+        raise
+
+
+class PatientListener:
+    """The listening socket, as eventlet.wsgi.server sees it: `accept` returns a connection or waits."""
+
+    def __init__(self, sock) -> None:
+        self.sock = sock
+        self.closing = False
+        self.family = sock.family
+
+    def accept(self):
+        backoff = FIRST_BACKOFF_SECONDS
+        while True:
+            try:
+                return self.sock.accept()
+            except OSError as error:
+                if self.closing:
+                    raise
+                # A connection that reset before it was taken is the client's problem, not ours.
+                if error.errno not in (errno.ECONNABORTED, errno.ECONNRESET, errno.EPROTO):
+                    log.warning("accepting a connection failed; trying again", extra={"error": str(error)})
+                    eventlet.sleep(backoff)
+                    backoff = min(backoff * 2, LONGEST_BACKOFF_SECONDS)
+
+    def getsockname(self):
+        return self.sock.getsockname()
+
+    def close(self) -> None:
+        """Stop accepting for good (the drain): the waiting accept ends with an error."""
+        self.closing = True
+        self.sock.close()
+
+
+class TimedProtocol(eventlet.wsgi.HttpProtocol):
+    """eventlet's HTTP connection handler, with deadlines for the request line and the headers."""
+
+    idle_seconds = 30.0
+    head_seconds = 10.0
+
+    def _read_request_line(self):
+        with eventlet.Timeout(self.idle_seconds, False):
+            return super()._read_request_line()
+        self.close_connection = 1
+        return ""
+
+    def parse_request(self):
+        with eventlet.Timeout(self.head_seconds, False):
+            return super().parse_request()
+        self.close_connection = 1
+        return False
+
+
+def with_deadlines(protocol: type[TimedProtocol], idle_seconds: float, head_seconds: float) -> type[TimedProtocol]:
+    """`protocol` with this process's deadlines for request lines and headers."""
+    return type(protocol.__name__, (protocol,), {"idle_seconds": idle_seconds, "head_seconds": head_seconds})

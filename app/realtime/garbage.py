@@ -1,0 +1,75 @@
+"""Messages that are no Engine.IO or Socket.IO packet: their connection is closed quietly and counted.
+
+Anyone can open a WebSocket and send anything before signing in; python-engineio and
+python-socketio would log each such message as an ERROR with a traceback.
+"""
+
+import logging
+import socket
+
+from engineio import packet
+
+from app.realtime import metrics
+from app.realtime.frames import POLICY_VIOLATION
+
+log = logging.getLogger(__name__)
+
+
+def _refused(sender: object, error: Exception) -> None:
+    log.info("a socket (%s) sent a message that is no packet (%s); closing it", sender, error)
+    metrics.garbage_packet()
+
+
+def engineio_packet(message: str | bytes, sender: object) -> packet.Packet | None:
+    """The Engine.IO packet a message holds; None (logged, counted) when it holds none."""
+    try:
+        return packet.Packet(encoded_packet=message)
+    except (ValueError, RecursionError) as error:  # RecursionError: JSON nested thousands deep
+        _refused(sender, error)
+        return None
+
+
+def refuse_garbage(sio) -> None:
+    """Have python-socketio disconnect a socket whose message is no Socket.IO packet, instead of logging an error.
+
+    python-socketio raises ValueError while decoding (and for packets out of place),
+    RecursionError for JSON nested thousands deep and TypeError for an event without its
+    name (`42`). Event handlers run on greenthreads of their own, so their errors never come
+    this way; the connect handler's would (it runs inline), and would be taken for garbage.
+    """
+    handle = sio._handle_eio_message
+
+    def handle_message(eio_sid, data) -> None:
+        try:
+            handle(eio_sid, data)
+        except (ValueError, TypeError, RecursionError) as error:
+            _refused(eio_sid, error)
+            sio.eio.disconnect(eio_sid)
+
+    sio.eio.on("message", handle_message)
+
+
+def refuse_garbage_under_gevent(eio) -> None:
+    """Under gevent, close (1008) a WebSocket whose message is no Engine.IO packet before python-engineio sees it.
+
+    python-engineio decodes WebSocket messages outside its error handling: under gevent the
+    error would end the request with a traceback and an HTTP 500 written into the WebSocket.
+    (Under eventlet app/realtime/checked.py and reading.py do the same.)
+    """
+    from engineio.async_drivers.gevent import WebSocketWSGI
+
+    class CheckedWebSocketWSGI(WebSocketWSGI):
+        def wait(self):
+            message = super().wait()
+            if message is None or engineio_packet(message, self.ws.environ.get("REMOTE_ADDR")) is not None:
+                return message
+            if self.ws.connected:
+                self.ws.close(reason=POLICY_VIOLATION)
+                # gevent's WSGI server still holds the socket, and would go on reading it as HTTP.
+                try:
+                    self.ws.sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            return None
+
+    eio._async = dict(eio._async, websocket=CheckedWebSocketWSGI)

@@ -1,0 +1,69 @@
+// Drawing the floor plan in screen pixels: the area the tables take, scaled up or down to fill
+// its frame with the proportions kept, so words keep their real size (never a shrunken 4 px).
+
+const MARGIN = 24; // plan units kept around the tables
+const EMPTY = { x: 0, y: 0, width: 800, height: 480 };
+
+/** The smallest box holding every table as drawn (rotation included), with a margin. */
+export function tablesBox(tables) {
+  if (!tables.length) return EMPTY;
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  for (const table of tables) {
+    const angle = ((table.rotation || 0) * Math.PI) / 180;
+    const halfWidth = (Math.abs(table.width * Math.cos(angle)) + Math.abs(table.height * Math.sin(angle))) / 2;
+    const halfHeight = (Math.abs(table.width * Math.sin(angle)) + Math.abs(table.height * Math.cos(angle))) / 2;
+    const centreX = table.x + table.width / 2;
+    const centreY = table.y + table.height / 2;
+    left = Math.min(left, centreX - halfWidth, table.x);
+    top = Math.min(top, centreY - halfHeight, table.y);
+    right = Math.max(right, centreX + halfWidth, table.x + table.width);
+    bottom = Math.max(bottom, centreY + halfHeight, table.y + table.height);
+  }
+  return { x: left - MARGIN, y: top - MARGIN, width: right - left + 2 * MARGIN, height: bottom - top + 2 * MARGIN };
+}
+
+/**
+ * Size the plan to fill `frame` (its inner box) with `box`; returns the drawing {box, scale, turned}.
+ * On a phone (`narrow`) the drawing fills the width and may run down the page. A wide floor on an
+ * upright screen is turned a quarter when that draws its tables much larger.
+ */
+export function fillFrame(plan, frame, box, { narrow = false } = {}) {
+  const style = getComputedStyle(frame);
+  const width = frame.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const height = frame.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  const fit = (across, down) => Math.max(0.1, narrow ? width / across : Math.min(width / across, height / down));
+  const upright = box.width > box.height && (narrow || height > width);
+  // A turned room is harder to read at a glance: turned only for tables at least 30% larger (phones: 5%).
+  const gain = narrow ? 1.05 : 1.3;
+  const turned = upright && fit(box.height, box.width) > gain * fit(box.width, box.height);
+  const across = turned ? box.height : box.width;
+  const down = turned ? box.width : box.height;
+  const scale = fit(across, down);
+  frame.toggleAttribute("data-turned", turned);
+  const size = { width: `${Math.floor(across * scale)}px`, height: `${Math.floor(down * scale)}px` };
+  Object.assign(plan.style, size);
+  Object.assign(plan.parentElement.style, size);
+  plan.style.removeProperty("--plan-scale");
+  plan.style.backgroundSize = `${20 * scale}px ${20 * scale}px`;
+  return { box, scale, turned };
+}
+
+/** Put a tile where its table is in the drawing (a quarter turn clockwise when the drawing is turned). */
+export function placeScaled(tile, table, { box, scale, turned }) {
+  const left = turned ? box.y + box.height - (table.y + table.height) : table.x - box.x;
+  const top = turned ? table.x - box.x : table.y - box.y;
+  tile.style.left = `${left * scale}px`;
+  tile.style.top = `${top * scale}px`;
+  tile.style.width = `${(turned ? table.height : table.width) * scale}px`;
+  tile.style.height = `${(turned ? table.width : table.height) * scale}px`;
+  tile.querySelector(".tile__shape").style.transform = `rotate(${table.rotation}deg)`;
+}
+
+/** Cards carry no geometry of their own: the grid places them. */
+export function clearPlacement(tile) {
+  for (const property of ["left", "top", "width", "height"]) tile.style.removeProperty(property);
+  tile.querySelector(".tile__shape").style.removeProperty("transform");
+}

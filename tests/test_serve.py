@@ -1,0 +1,131 @@
+"""Serving one process: stopping on SIGTERM, owning its port, and timing out unfinished requests.
+
+Each runs against real `python wsgi.py` processes, in both ways of writing WebSockets.
+"""
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+import socketio
+
+from tests.support.live_server import ROOT
+from tests.support.servers import server_in_each_write_mode, start_sqlite_server
+from tests.support.sockets import USER_AGENT, LiveSocket
+from tests.support.strangers import open_polling_session, polling_sid
+
+pytestmark = pytest.mark.live
+MODES = pytest.mark.parametrize("direct", ["1", "0"], ids=["direct-writes", "engineio-writes"])
+DRAIN_SECONDS = 5
+# Short deadlines, and a ping interval longer than both: a long-poll waits that long for news.
+TIMEOUTS = {"REQUEST_HEADER_TIMEOUT_SECONDS": "1", "KEEPALIVE_IDLE_SECONDS": "1.5", "PING_INTERVAL": "4"}
+
+
+@MODES
+def test_sigterm_ends_the_process_with_an_idle_long_poll_and_a_websocket_open(tmp_path, direct):
+    """A polling session nobody polls any more and a connected tablet do not keep a stopping process alive."""
+    server = start_sqlite_server(tmp_path, DIRECT_WEBSOCKET_WRITES=direct, DRAIN_SECONDS=str(DRAIN_SECONDS))
+    try:
+        polling_sid(open_polling_session(server.url))
+        tablet = LiveSocket(server.url, token=server.token("viewer")).connect()
+        assert tablet.join(1)["ok"] is True
+        signalled = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=DRAIN_SECONDS + 20) == 0
+        print(
+            f"\nSIGTERM to exit ({'direct' if direct == '1' else 'engine.io'} writes): "
+            f"{time.monotonic() - signalled:.2f} s"
+        )
+        assert tablet.disconnected.wait(5)
+        assert '"draining"' in server.log() and '"stopped"' in server.log()
+    finally:
+        server.kill()
+
+
+# A pool of 100 connections and short request deadlines.
+server = server_in_each_write_mode(MAX_CONNECTIONS="100", **TIMEOUTS)
+
+
+def link_to(server) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", server.port), timeout=30)
+
+
+def hung_up(link: socket.socket) -> bool:
+    """Whether the server closed this connection (read to its end; a reset counts)."""
+    try:
+        while link.recv(65536):
+            pass
+    except ConnectionResetError:
+        pass
+    except TimeoutError:
+        return False
+    return True
+
+
+def test_a_second_server_on_a_busy_port_refuses_to_start(server, tmp_path):
+    """Starting on a port another server listens on exits with code 1 and says why; the first serves on."""
+    log = tmp_path / "second.log"
+    with open(log, "wb") as output:
+        second = subprocess.run(
+            [sys.executable, "wsgi.py"], cwd=ROOT, env=server.env, stdout=output, stderr=subprocess.STDOUT, timeout=60
+        )
+    assert second.returncode == 1
+    assert "already in use" in log.read_text()
+    assert requests.get(f"{server.url}/healthz", timeout=10).status_code == 200
+
+
+def test_unfinished_request_heads_do_not_lock_everyone_out(server):
+    """100 connections that stop half-way through their headers are dropped; the next visitor is served."""
+    stuck = [link_to(server) for _ in range(100)]
+    try:
+        for link in stuck:
+            link.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        assert requests.get(f"{server.url}/healthz", timeout=30).status_code == 200
+        assert all(hung_up(link) for link in stuck)
+    finally:
+        for link in stuck:
+            link.close()
+
+
+def test_an_idle_connection_is_closed(server):
+    """A connection that sends nothing, or nothing more after a response, is closed by the server."""
+    silent, kept_alive = link_to(server), link_to(server)
+    try:
+        kept_alive.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert kept_alive.recv(65536).startswith(b"HTTP/1.1 200")
+        assert hung_up(silent)
+        assert hung_up(kept_alive)
+    finally:
+        silent.close()
+        kept_alive.close()
+
+
+def test_websockets_and_long_polls_outlive_the_request_deadlines(server):
+    """A WebSocket and a long-polling client, idle longer than every deadline, still get a change."""
+    token = server.token("viewer")
+    tablet = LiveSocket(server.url, token=token).connect()
+    poller = socketio.Client(reconnection=False)
+    changes = []
+    poller.on("table:created", changes.append)
+    try:
+        poller.connect(server.url, auth={"token": token}, headers={"User-Agent": USER_AGENT}, transports=["polling"])
+        assert tablet.join(1)["ok"] is True
+        assert poller.call("tables:join", {"floor": 1}, timeout=10)["ok"] is True
+        time.sleep(6)  # longer than both deadlines, and than one long-poll
+        manager = requests.Session()
+        manager.headers["Authorization"] = f"Bearer {server.token('manager')}"
+        created = manager.post(f"{server.url}/api/tables", json={"tableNumber": "IDLE-1", "floor": 1, "capacity": 2})
+        table_id = created.json()["tableId"]
+        assert tablet.wait_for("table:created", lambda data: data["tableId"] == table_id, timeout=10)
+        deadline = time.monotonic() + 10
+        while not any(change["tableId"] == table_id for change in changes) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert any(change["tableId"] == table_id for change in changes)
+        assert tablet.connected and poller.connected
+    finally:
+        tablet.close()
+        poller.disconnect()
