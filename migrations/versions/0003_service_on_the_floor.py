@@ -95,6 +95,8 @@ def downgrade():
         # SQLite will not drop a column that carries a foreign key except by a rebuild.
         with op.batch_alter_table('tables') as batch_op:
             batch_op.drop_column('section_id')
+        # The rebuild loses expression indexes (SQLite cannot reflect them): put back 0002's.
+        op.create_index('uq_tables_table_number_any_case', 'tables', [sa.text('lower(table_number)')], unique=True)
     op.drop_column('tables', 'covers')
     op.drop_column('floors', 'turn_minutes')
     op.drop_index('ix_sections_floor', table_name='sections')
