@@ -280,6 +280,9 @@ def test_arrow_keys_ticking_times_and_a_remembered_theme(open_page, live):
     """One tab stop with arrow keys between tables; "since" ticks without redrawing; the theme switch is kept."""
     for number in ("T-02", "T-06"):
         live.set_status(live.table(number)["tableId"], "available")
+    # A real change just now (re-sending the same status keeps the time it began).
+    live.set_status(live.table("T-06")["tableId"], "reserved")
+    live.set_status(live.table("T-06")["tableId"], "available")
     host = open_page("host")
     tiles = host.locator("#floor-plan [data-table-id]")
     assert tiles.evaluate_all("ts => ts.filter(t => t.tabIndex === 0).length") == 1

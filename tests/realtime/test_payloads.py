@@ -119,14 +119,16 @@ def test_layout_save_broadcasts_one_update_per_moved_table(watcher, staff):
     manager = staff("manager")
     first, second = manager.create_table(floor=3), manager.create_table(floor=3)
     socket = watcher(3)
+    # Away from wherever the free spots put them, on both axes.
+    moves = [(t["x"] + 37, t["y"] + 211) for t in (first, second)]
     response = manager.save_layout(
-        3, [{"tableId": first["tableId"], "x": 120, "y": 40}, {"tableId": second["tableId"], "x": 300, "y": 40}]
+        3, [{"tableId": t["tableId"], "x": x, "y": y} for t, (x, y) in zip((first, second), moves, strict=True)]
     )
     assert response.status_code == 200, response.text
     updates = [
         socket.wait_for("table:updated", lambda data, t=t: data["tableId"] == t["tableId"]) for t in (first, second)
     ]
-    assert [(u["changes"]["x"], u["changes"]["y"]) for u in updates] == [(120, 40), (300, 40)]
+    assert [(u["changes"]["x"], u["changes"]["y"]) for u in updates] == moves
 
 
 def test_rejected_and_rolled_back_changes_send_nothing(watcher, staff):
