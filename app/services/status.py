@@ -14,6 +14,7 @@ from app.models.time import isoformat, utcnow
 from app.services.commit_order import begin_change
 from app.services.errors import Conflict, ValidationError
 from app.services.event_log import record_event
+from app.services.history import table_history
 from app.services.tables import get_table
 
 SYSTEM = "system"
@@ -102,10 +103,13 @@ def change_status(
     table = get_table(table_id, for_update=True)
     if expected_status is not None and table.status != expected_status:
         current = table.to_dict()
+        # Who made the change the person did not see, so the question can name them.
+        latest = table_history(table.id, 1)
         db.session.rollback()
         raise Conflict(
             f"Table {current['tableNumber']} is {current['status']} now, not {expected_status}.",
             table=current,
+            changedBy=latest[0]["by"] if latest else None,
         )
     old_status = table.status
     now = utcnow()

@@ -70,9 +70,9 @@ export class StatusActions extends EventTarget {
     }
     const data = response.data || {};
     if (response.status === 409 && data.table) {
-      // Who changed it is known when this page already holds the server's version of the table.
+      // The server names who changed it; an older server does not, and then this page may know.
       const held = this.store.get(entry.tableId);
-      const by = held && held.version >= data.table.version ? held.changedBy : null;
+      const by = data.changedBy || (held && held.version >= data.table.version ? held.changedBy : null);
       this.store.acceptServerTable(data.table, { local: true });
       this.conflict({ ...entry, by }, data.table);
       return "conflict";

@@ -66,6 +66,14 @@ def test_stale_expected_status_is_409_with_the_current_table(app, host, table):
     assert len(events(app)) == before
 
 
+def test_a_conflict_names_who_made_the_change_not_seen(manager, host, table):
+    """The 409 says who changed the table last, so the person can be asked "changed by NAME"."""
+    manager.patch(status_url(table), json={"status": "occupied"})
+    response = host.patch(status_url(table), json={"status": "reserved", "expectedStatus": "available"})
+    assert response.status_code == 409
+    assert response.get_json()["changedBy"] == "manager"
+
+
 def test_matching_expected_status_applies(host, table):
     """expectedStatus equal to the stored status lets the change through."""
     response = host.patch(status_url(table), json={"status": "occupied", "expectedStatus": "available"})
