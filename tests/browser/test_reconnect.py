@@ -109,7 +109,7 @@ def test_offline_queue_survives_a_reload_and_syncs_after_restart_with_conflicts_
     conflict = banner(manager, f"conflict-{clashing['tableId']}")
     conflict.wait_for(timeout=5_000)
     assert conflict.locator(".banner__text").inner_text() == (
-        "T-04 was changed by someone else: it is Maintenance now, and you chose Reserved."
+        "T-04 was changed by host: it is Maintenance now, and you chose Reserved."
     )
     assert tile(manager, clashing["tableId"]).get_attribute("data-status") == "maintenance"
     assert live.table("T-04")["status"] == "maintenance"
