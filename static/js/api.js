@@ -48,6 +48,9 @@ export const api = {
       headers: { "Idempotency-Key": idempotencyKey },
     });
   },
+  history(tableId, limit) {
+    return request("GET", `/api/tables/${tableId}/history?limit=${limit}`);
+  },
   table(tableId) {
     return request("GET", `/api/tables/${tableId}`);
   },

@@ -63,7 +63,8 @@ export class LiveConnection extends EventTarget {
     socket.on("tables:error", (error) => this.emitLocal("server-error", error));
     socket.on("tables:head", (head) => this.emitLocal("head", head));
     socket.onAny((name, payload) => {
-      if (name.startsWith("table:") || name === "tables:batch_update") this.emitLocal("table-event", { name, payload });
+      const logged = name.startsWith("table:") || name.startsWith("section:") || name === "floor:updated";
+      if (logged || name === "tables:batch_update") this.emitLocal("table-event", { name, payload });
     });
   }
 

@@ -1,10 +1,13 @@
 // The table details dialog: status buttons for hosts (two taps per change: the table, then a status),
 // and a banner when someone else changes the table while it is open.
 
+import { TableHistory } from "./history.js";
 import { relativeTime } from "./table-render.js";
 
+const CHIPS_AT_MOST = 12; // more seats than this: the "More" field takes the rest
+
 export class TableDialog {
-  /** onSetStatus(tableId, status, seenStatus) resolves to the outcome; saved or queued closes the dialog. */
+  /** onSetStatus(tableId, status, seenStatus, covers) resolves to the outcome; saved or queued closes the dialog. */
   constructor({ store, labels, me, onSetStatus }) {
     this.element = document.getElementById("table-dialog");
     this.store = store;
@@ -18,14 +21,28 @@ export class TableDialog {
     this.bannerText = find("[data-dialog-banner-text]");
     this.message = find("[data-dialog-message]");
     this.buttons = [...this.element.querySelectorAll("[data-set-status]")];
-    for (const button of this.buttons) {
-      button.addEventListener("click", async () => {
-        if (this.tableId == null || this.gone) return;
-        const tableId = this.tableId;
-        const outcome = await onSetStatus(tableId, button.dataset.setStatus, this.shown.status);
-        if ((outcome === "saved" || outcome === "queued") && this.tableId === tableId) this.close();
-      });
-    }
+    this.pick = async (status, covers = null) => {
+      if (this.tableId == null || this.gone) return;
+      const tableId = this.tableId;
+      const outcome = await onSetStatus(tableId, status, this.shown.status, covers);
+      if ((outcome === "saved" || outcome === "queued") && this.tableId === tableId) this.close();
+    };
+    for (const button of this.buttons) button.addEventListener("click", () => this.pick(button.dataset.setStatus));
+    this.chips = find("[data-covers-chips]");
+    this.moreForm = find("[data-covers-more-form]");
+    this.chips?.addEventListener("click", (event) => {
+      const chip = event.target.closest("[data-seat-covers]");
+      if (chip?.dataset.seatCovers === "more") {
+        this.moreForm.hidden = false;
+        this.moreForm.elements.covers.focus();
+      } else if (chip) this.pick("occupied", Number(chip.dataset.seatCovers));
+    });
+    this.moreForm?.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const covers = Number(this.moreForm.elements.covers.value);
+      if (Number.isInteger(covers) && covers >= 1 && covers <= 99) this.pick("occupied", covers);
+    });
+    this.history = new TableHistory(find("[data-history]"), labels);
     find("[data-dialog-close]").addEventListener("click", () => this.close());
     find("[data-dialog-dismiss]").addEventListener("click", () => this.hideNotice());
     find("[data-dialog-refresh]").addEventListener("click", () => this.refresh());
@@ -49,6 +66,7 @@ export class TableDialog {
     this.hideNotice();
     this.say(null);
     this.refresh();
+    this.history.load(tableId);
     if (!this.element.open) this.element.showModal();
     (this.buttons.find((button) => button.dataset.setStatus !== this.shown.status) ?? this.element.querySelector("[data-dialog-close]")).focus();
   }
@@ -80,6 +98,11 @@ export class TableDialog {
     this.element.querySelector('[data-detail="since"]').dataset.since = table.statusChangedAt ?? "";
     set('[data-detail="reservedUntil"]', table.reservedUntil ? new Date(table.reservedUntil).toLocaleTimeString() : "");
     set('[data-detail="notes"]', table.notes || "");
+    set('[data-detail="covers"]', table.status === "occupied" && table.covers ? `${table.covers} of ${table.capacity} seats` : "");
+    set('[data-detail="assignee"]', table.assignee ? `${table.assignee.username} (${table.assignee.initials})` : "");
+    this.element.querySelector('[data-detail-row="covers"]').hidden = !(table.status === "occupied" && table.covers);
+    this.element.querySelector('[data-detail-row="assignee"]').hidden = !table.assignee;
+    this.showChips(table);
     this.element.querySelector('[data-detail-row="reservedUntil"]').hidden = !table.reservedUntil;
     this.element.querySelector('[data-detail-row="notes"]').hidden = !table.notes;
     for (const button of this.buttons) {
@@ -90,6 +113,30 @@ export class TableDialog {
     if (edit) edit.href = `/tables/${table.tableId}/edit`;
     const remove = this.element.querySelector("[data-delete-link]");
     if (remove) remove.href = `/tables/${table.tableId}/delete`;
+  }
+
+  /** Number chips seat a party in one tap: 1 up to the table's seats, then "More" up to 99. */
+  showChips(table) {
+    if (!this.chips) return;
+    const most = Math.min(table.capacity, CHIPS_AT_MOST);
+    const chips = [];
+    for (let covers = 1; covers <= most; covers += 1) chips.push(this.chip(String(covers), covers, table));
+    chips.push(this.chip("More…", "more", table));
+    this.chips.replaceChildren(...chips);
+    this.moreForm.hidden = true;
+    this.moreForm.elements.covers.value = "";
+  }
+
+  chip(text, value, table) {
+    const chip = document.createElement("button");
+    chip.type = "button";
+    chip.className = "covers-chip";
+    chip.dataset.seatCovers = String(value);
+    chip.textContent = text;
+    const seated = table.status === "occupied" && table.covers === value;
+    chip.setAttribute("aria-pressed", String(seated));
+    chip.setAttribute("aria-label", value === "more" ? "Seat a larger party" : `Seat ${value}`);
+    return chip;
   }
 
   changed(change) {
@@ -108,6 +155,7 @@ export class TableDialog {
     // The user's own changes show at once; someone else's wait for Refresh, so nothing moves under a finger.
     if (change.local || !change.by || change.by === this.me.username) {
       this.refresh();
+      if (!change.local && change.cause !== "section") this.history.load(this.tableId, this.history.limit);
       return;
     }
     this.showUpdated(change.by);
@@ -123,6 +171,7 @@ export class TableDialog {
     this.bannerText.textContent = by ? `Table was deleted by ${by}.` : "This table is no longer on this floor.";
     this.banner.hidden = false;
     for (const button of this.buttons) button.disabled = true;
+    for (const chip of this.chips?.querySelectorAll("button") ?? []) chip.disabled = true;
   }
 
   hideNotice() {

@@ -1,7 +1,9 @@
 // The floor plan view: one floor's tables at their places (or as cards on a phone), kept current from the store.
 
 import { clearPlacement, fillFrame, placeScaled, tablesBox } from "./plan-fill.js";
+import { MyTables } from "./my-tables.js";
 import { PlanKeys } from "./plan-keys.js";
+import { renderSummary } from "./service.js";
 import { createTile, fadeOut, flash, renderCounts, updateTile } from "./table-render.js";
 
 const PHONE = window.matchMedia("(max-width: 599px)");
@@ -11,7 +13,7 @@ const bySection = (a, b) =>
   a.tableNumber.localeCompare(b.tableNumber, undefined, { numeric: true });
 
 export class FloorPlanView {
-  constructor({ root, store, labels, floor, onOpen }) {
+  constructor({ root, store, labels, floor, me, onOpen }) {
     this.root = root;
     this.store = store;
     this.labels = labels;
@@ -20,6 +22,7 @@ export class FloorPlanView {
     this.empty = document.querySelector(".plan-frame [data-empty]");
     this.drawing = null;
     this.keys = new PlanKeys(root);
+    this.myTables = new MyTables(me, () => this.after(false));
     root.addEventListener("click", (event) => {
       const tile = event.target.closest("[data-table-id]");
       if (tile) onOpen(Number(tile.dataset.tableId));
@@ -73,12 +76,13 @@ export class FloorPlanView {
       this.root.append(tile);
     }
     updateTile(tile, table, this.labels);
+    this.myTables.mark(tile, table);
     if (isNew && entering) flash(tile, "is-entering");
     return tile;
   }
 
   changed(change) {
-    if (change.kind === "reset") {
+    if (change.kind === "reset" || change.kind === "service") {
       this.renderAll();
       return;
     }
@@ -100,6 +104,7 @@ export class FloorPlanView {
   after(animate) {
     const views = this.store.views();
     renderCounts(views, { animate });
+    renderSummary(views);
     if (this.empty) this.empty.hidden = views.length > 0;
     const cards = this.cards;
     this.frame.classList.toggle("is-cards", cards);
@@ -115,10 +120,11 @@ export class FloorPlanView {
   arrange(views, cards) {
     const wanted = [];
     let section;
-    for (const table of [...views].sort(bySection)) {
-      if (table.section !== section) {
-        section = table.section;
-        wanted.push(`section:${section ?? ""}`);
+    for (const table of [...views].sort((a, b) => this.myTables.compare(a, b) || bySection(a, b))) {
+      const heading = this.myTables.on && this.myTables.mine(table) ? "My tables" : (table.section ?? "");
+      if (heading !== section) {
+        section = heading;
+        wanted.push(`section:${section}`);
       }
       wanted.push(String(table.tableId));
     }

@@ -1,6 +1,6 @@
 // One row of the list view.
 
-import { relativeTime, setPending, setStatusClasses, statusBadge } from "./table-render.js";
+import { relativeTime, setPending, setStatusClasses, showService, statusBadge } from "./table-render.js";
 
 /** A cell; `column` names the ones a phone leaves out. */
 function cell(className = "", column = "") {
@@ -35,6 +35,20 @@ export function createStatusRow(table, selectable) {
   return row;
 }
 
+/** Covers, timer and assignee beside a row's status badge. */
+function serviceSlots() {
+  const service = document.createElement("span");
+  service.className = "row__service";
+  for (const [name, className] of [["covers", "row__covers"], ["timer", "row__timer"], ["assignee", "row__assignee"]]) {
+    const slot = document.createElement("span");
+    slot.className = className;
+    slot.dataset[name] = "";
+    slot.hidden = true;
+    service.append(slot);
+  }
+  return service;
+}
+
 export function updateRow(row, table, labels, floorNames, selected) {
   setStatusClasses(row, "row", table);
   setPending(row, table);
@@ -49,8 +63,14 @@ export function updateRow(row, table, labels, floorNames, selected) {
   cells[offset + 1].textContent = floorNames.get(table.floor) ?? String(table.floor);
   cells[offset + 2].textContent = table.section ?? "";
   cells[offset + 3].textContent = String(table.capacity);
-  const badge = cells[offset + 4].querySelector(".badge");
-  if (!badge || !badge.classList.contains(`badge--${table.status}`)) cells[offset + 4].replaceChildren(statusBadge(table.status, labels));
+  const statusCell = cells[offset + 4];
+  const badge = statusCell.querySelector(".badge");
+  if (!badge || !badge.classList.contains(`badge--${table.status}`)) {
+    statusCell.querySelector(".badge")?.remove();
+    statusCell.prepend(statusBadge(table.status, labels));
+  }
+  if (!statusCell.querySelector(".row__service")) statusCell.append(serviceSlots());
+  showService(row, table);
   const time = cells[offset + 5].querySelector("time");
   time.dateTime = table.statusChangedAt ?? "";
   time.dataset.since = table.statusChangedAt ?? "";

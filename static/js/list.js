@@ -1,6 +1,8 @@
 // The list view: every table of the user's floors, filtered and sorted in place, with bulk actions.
 
 import { createStatusRow, updateRow } from "./list-row.js";
+import { MyTables } from "./my-tables.js";
+import { renderSummary } from "./service.js";
 import { fadeOut, flash, renderCounts } from "./table-render.js";
 
 const STATUS_ORDER = ["available", "occupied", "reserved", "maintenance"];
@@ -27,6 +29,7 @@ export class ListView {
     this.filters = this.readFilters();
     this.empty = document.querySelector(".list-frame [data-empty]");
     this.bulkBar = document.querySelector("[data-bulk-bar]");
+    this.myTables = new MyTables(me, () => this.render(false));
     this.wire(onOpen, onBulk);
     store.subscribe((change) => this.changed(change));
     this.render(false);
@@ -123,6 +126,7 @@ export class ListView {
       .filter((table) => (floor == null || table.floor === floor) && (status == null || table.status === status));
     rows.sort((a, b) => SORTS[sort](a, b) || SORTS.number(a, b));
     if (order === "desc") rows.reverse();
+    rows.sort((a, b) => this.myTables.compare(a, b)); // stable: the person's own tables first, each part in order
     return rows;
   }
 
@@ -136,6 +140,7 @@ export class ListView {
       const isNew = !row;
       if (isNew) row = createStatusRow(table, this.canChange);
       updateRow(row, table, this.labels, this.floorNames, this.selected.has(table.tableId));
+      this.myTables.mark(row, table);
       if (isNew && table.tableId === entering) flash(row, "is-entering");
       // Move only rows out of order, so running colour transitions are not cut short.
       if (row === cursor) cursor = cursor.nextElementSibling;
@@ -146,6 +151,7 @@ export class ListView {
     this.renderHeader();
     const onFloor = this.store.views().filter((table) => this.filters.floor == null || table.floor === this.filters.floor);
     renderCounts(onFloor, { animate });
+    renderSummary(this.store.views()); // every floor the person may see
     this.showBulk();
   }
 

@@ -1,6 +1,7 @@
 // Applying the server's table events to the store, once each, for the tables this view shows.
 
 import { api } from "./api.js";
+import { setTurnMinutes } from "./service.js";
 
 export const TABLE_EVENTS = [
   "table:status_changed",
@@ -8,6 +9,11 @@ export const TABLE_EVENTS = [
   "table:created",
   "table:updated",
   "table:deleted",
+  "floor:updated",
+  "section:created",
+  "section:updated",
+  "section:deleted",
+  "section:assigned",
 ];
 
 /**
@@ -34,6 +40,18 @@ export function applyEvent(store, scope, name, payload) {
     case "table:deleted":
       store.remove(payload.tableId, { by: payload.deletedBy, cause: "deleted", number: payload.tableNumber });
       return 1;
+    case "floor:updated":
+      if (payload.changes?.turnMinutes) setTurnMinutes([{ floor: payload.floor, turnMinutes: payload.changes.turnMinutes }]);
+      store.notify({ kind: "service", cause: "floor" });
+      return 1;
+    case "section:created":
+      return 1;
+    case "section:updated":
+      return sectionTables(store, payload, payload.changes?.name ? { section: payload.changes.name } : {});
+    case "section:deleted":
+      return sectionTables(store, payload, { sectionId: null, section: null, assignee: null });
+    case "section:assigned":
+      return sectionTables(store, payload, { assignee: payload.assignee ?? null });
     default:
       return 0;
   }
@@ -47,11 +65,13 @@ function statusChanged(store, scope, payload) {
   }
   const changes = {
     status: payload.newStatus,
-    statusChangedAt: payload.updatedAt,
+    covers: payload.covers ?? null,
     updatedAt: payload.updatedAt,
     version: held.version + 1,
     changedBy: payload.updatedBy,
   };
+  // Re-sending a status keeps the time it began (and the seated timer with it).
+  if (payload.oldStatus !== payload.newStatus || held.status !== payload.newStatus) changes.statusChangedAt = payload.updatedAt;
   if (payload.newStatus !== "reserved") changes.reservedUntil = null;
   if (payload.notes) changes.notes = payload.notes;
   store.patch(payload.tableId, changes, { by: payload.updatedBy, cause: "status", status: payload.newStatus });
@@ -84,4 +104,12 @@ async function fetchMissing(store, scope, tableId, by = null) {
   } catch {
     // Unreachable now; the next sync brings the table.
   }
+}
+
+/** A section's change reaches each of its tables the page holds (named by the event's `tableIds`). */
+function sectionTables(store, payload, changes) {
+  for (const tableId of payload.tableIds ?? []) {
+    if (store.get(tableId)) store.patch(tableId, changes, { cause: "section" });
+  }
+  return 1;
 }

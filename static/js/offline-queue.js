@@ -26,7 +26,7 @@ export class OfflineQueue {
   }
 
   /**
-   * Keep a change: {key, tableId, tableNumber, status, expectedStatus, attempted}.
+   * Keep a change: {key, tableId, tableNumber, status, expectedStatus, covers, attempted}.
    * A second change to a table whose first was never sent replaces it (from what the user first
    * saw to what they want now), and one that returns the table to what they saw cancels it.
    */
@@ -35,6 +35,7 @@ export class OfflineQueue {
     const earlier = entries.find((item) => item.tableId === entry.tableId && !item.attempted);
     if (earlier) {
       earlier.status = entry.status;
+      earlier.covers = entry.covers ?? null;
       earlier.key = entry.key;
       earlier.queuedAt = Date.now();
       const kept = earlier.status === earlier.expectedStatus ? entries.filter((item) => item !== earlier) : entries;
@@ -57,6 +58,12 @@ export class OfflineQueue {
   latestFor(tableId) {
     const waiting = this.entries().filter((item) => item.tableId === tableId);
     return waiting.length ? waiting[waiting.length - 1].status : null;
+  }
+
+  /** The party the user last chose to seat at a table, while a change to it waits. */
+  coversFor(tableId) {
+    const waiting = this.entries().filter((item) => item.tableId === tableId);
+    return waiting.length ? (waiting[waiting.length - 1].covers ?? null) : null;
   }
 
   conflicts() {

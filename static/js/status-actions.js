@@ -6,6 +6,9 @@ import { hideNotice, showNotice } from "./notices.js";
 const RATE_LIMITED = "Too many requests. Please slow down.";
 const SEND_SPACING_MS = 230; // the server allows 5 status changes per second per user
 
+/** The status request for a change: covers go with a seating only. */
+const statusBody = ({ status, expectedStatus, covers }) =>
+  status === "occupied" && covers != null ? { status, expectedStatus, covers } : { status, expectedStatus };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class StatusActions extends EventTarget {
@@ -22,7 +25,8 @@ export class StatusActions extends EventTarget {
   /** Mark every queued change on its table again, e.g. after a reload or a snapshot. */
   showQueued() {
     for (const entry of this.queue.entries()) {
-      if (this.store.get(entry.tableId)) this.store.setPending(entry.tableId, this.queue.latestFor(entry.tableId), "queued");
+      const { tableId } = entry;
+      if (this.store.get(tableId)) this.store.setPending(tableId, this.queue.latestFor(tableId), "queued", this.queue.coversFor(tableId));
     }
   }
 
@@ -31,17 +35,18 @@ export class StatusActions extends EventTarget {
    * page shows now), so a change made meanwhile by someone else is asked about, never overwritten.
    * Whatever the outcome, the person hears about it; returns "saved", "queued", "refused" or "conflict".
    */
-  async change(tableId, status, { expectedStatus } = {}) {
+  async change(tableId, status, { expectedStatus, covers = null } = {}) {
     const shown = this.store.view(tableId);
     if (!shown) return "refused";
     const seen = expectedStatus ?? shown.status;
-    if (seen === status && shown.status === status) return "saved";
-    const entry = { key: newKey(), tableId, tableNumber: shown.tableNumber, status, expectedStatus: seen };
+    const party = status === "occupied" ? covers : null;
+    if (seen === status && shown.status === status && (party == null || party === shown.covers)) return "saved";
+    const entry = { key: newKey(), tableId, tableNumber: shown.tableNumber, status, expectedStatus: seen, covers: party };
     if (!this.isOnline() || this.queue.latestFor(tableId)) return this.enqueue(entry);
-    this.store.setPending(tableId, status, "sending");
+    this.store.setPending(tableId, status, "sending", party);
     let response;
     try {
-      response = await api.changeStatus(tableId, { status, expectedStatus: seen }, entry.key);
+      response = await api.changeStatus(tableId, statusBody(entry), entry.key);
     } catch (error) {
       if (!(error instanceof NetworkError)) throw error;
       return this.enqueue({ ...entry, attempted: true });
@@ -53,7 +58,7 @@ export class StatusActions extends EventTarget {
   enqueue(entry) {
     this.queue.add(entry);
     const latest = this.queue.latestFor(entry.tableId);
-    if (latest) this.store.setPending(entry.tableId, latest, "queued");
+    if (latest) this.store.setPending(entry.tableId, latest, "queued", this.queue.coversFor(entry.tableId));
     else this.store.clearPending(entry.tableId);
     this.report("queued", entry);
     if (this.isOnline()) this.flush();
@@ -153,7 +158,7 @@ export class StatusActions extends EventTarget {
         this.queue.update(entry.key, { attempted: true });
         let response;
         try {
-          response = await api.changeStatus(entry.tableId, { status: entry.status, expectedStatus: entry.expectedStatus }, entry.key);
+          response = await api.changeStatus(entry.tableId, statusBody(entry), entry.key);
         } catch {
           break; // still unreachable: try again on the next reconnect
         }
@@ -170,7 +175,7 @@ export class StatusActions extends EventTarget {
         const waiting = this.queue.latestFor(entry.tableId);
         if (response.ok && waiting) {
           this.store.acceptServerTable(response.data, { local: true });
-          this.store.setPending(entry.tableId, waiting, "queued");
+          this.store.setPending(entry.tableId, waiting, "queued", this.queue.coversFor(entry.tableId));
         } else {
           this.settle(entry, response);
         }

@@ -62,7 +62,9 @@ export class TableStore {
     const table = this.tables.get(tableId);
     if (!table) return null;
     const pending = this.pending.get(tableId);
-    return pending ? { ...table, status: pending.status, pendingState: pending.state } : table;
+    if (!pending) return table;
+    const covers = pending.status !== "occupied" ? null : (pending.covers ?? table.covers ?? null);
+    return { ...table, status: pending.status, covers, pendingState: pending.state };
   }
 
   views() {
@@ -105,15 +107,15 @@ export class TableStore {
     this.notify({ kind: "removed", id: tableId, previous, ...meta });
   }
 
-  /** Apply a table the server returned, unless events already brought something newer. */
+  /** Apply a table the server returned, unless events already brought something newer (a re-seat keeps the version). */
   acceptServerTable(table, meta = {}) {
     const held = this.tables.get(table.tableId);
-    if (!held || table.version > held.version) this.upsert(table, meta);
+    if (!held || table.version >= held.version) this.upsert(table, meta);
   }
 
-  setPending(tableId, status, state) {
+  setPending(tableId, status, state, covers = null) {
     const previous = this.view(tableId);
-    this.pending.set(tableId, { status, state });
+    this.pending.set(tableId, { status, state, covers });
     this.notify({ kind: "changed", id: tableId, previous, local: true });
   }
 

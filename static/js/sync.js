@@ -2,6 +2,7 @@
 
 import { hideNotice, showNotice } from "./notices.js";
 import { applyEvent } from "./live-events.js";
+import { setTurnMinutes } from "./service.js";
 
 const GAP_GRACE_MS = 1500; // a head can be read before its event's broadcast arrives
 const SIGNIFICANT = 3; // "Synced N table updates" only when N is more than this
@@ -78,6 +79,7 @@ export class SyncManager {
       }
       return applied;
     }
+    setTurnMinutes(answer.floors);
     const tables = answer.tables.filter((table) => this.scope.shows(table.floor));
     const changed = this.store.replaceAll(tables, { cause: "sync" });
     this.store.resetEvents(answer.lastEventId);

@@ -1,6 +1,7 @@
 // Drawing one table, as a floor-plan tile or a list row, from the store's view of it.
 
 import { reducedMotion } from "./notices.js";
+import { coversText, showTimer } from "./service.js";
 
 export function statusBadge(status, labels) {
   const badge = document.createElement("span");
@@ -30,7 +31,15 @@ export function createTile(table) {
   const status = span("tile__status");
   status.append(span("tile__word"));
   label.append(span("tile__number"), span("tile__seats"), status);
-  tile.append(shape, label);
+  const service = span("tile__service");
+  const covers = span("tile__covers");
+  covers.dataset.covers = "";
+  const timer = span("tile__timer");
+  timer.dataset.timer = "";
+  service.append(covers, timer);
+  const assignee = span("tile__assignee");
+  assignee.dataset.assignee = "";
+  tile.append(shape, label, service, assignee);
   return tile;
 }
 
@@ -54,7 +63,33 @@ export function updateTile(tile, table, labels) {
   tile.querySelector(".tile__word").textContent = labels[table.status];
   tile.querySelector(".tile__status").dataset.short = shortLabel(labels[table.status]);
   const waiting = table.pendingState === "queued" ? ", waiting to sync" : "";
-  tile.setAttribute("aria-label", `${table.tableNumber}, ${table.capacity} seats, ${labels[table.status]}${waiting}`);
+  const service = showService(tile, table);
+  tile.setAttribute("aria-label", `${table.tableNumber}, ${table.capacity} seats, ${labels[table.status]}${service}${waiting}`);
+}
+
+/** Covers, the seated or hold timer and the assignee's initials on a table's element; returns them in words. */
+export function showService(element, table) {
+  const covers = element.querySelector("[data-covers]");
+  const timer = element.querySelector("[data-timer]");
+  const assignee = element.querySelector("[data-assignee]");
+  const party = coversText(table);
+  covers.textContent = party;
+  covers.hidden = !party;
+  showTimer(timer, element, table);
+  const who = table.assignee;
+  assignee.textContent = who?.initials ?? "";
+  assignee.title = who ? `Looked after by ${who.username}` : "";
+  assignee.hidden = !who;
+  if (who) element.dataset.assigneeId = who.userId;
+  else delete element.dataset.assigneeId;
+  const service = element.querySelector(".tile__service");
+  if (service) service.hidden = !party && timer.hidden;
+  // The ticking timer is read out with the table through aria-describedby, so the label itself stays still.
+  timer.id = `timer-${element.tagName === "TR" ? "row" : "tile"}-${table.tableId}`;
+  if (timer.hidden) element.removeAttribute("aria-describedby");
+  else element.setAttribute("aria-describedby", timer.id);
+  const words = [party && `${table.covers} covers`, who && `looked after by ${who.username}`];
+  return words.filter(Boolean).map((word) => `, ${word}`).join("");
 }
 
 export function setPending(element, table) {

@@ -12,6 +12,7 @@ import { checkForRelease } from "./offline-shell.js";
 import { StatusActions } from "./status-actions.js";
 import { TableStore } from "./store.js";
 import { SyncManager } from "./sync.js";
+import { setTurnMinutes, tickTimer } from "./service.js";
 import { relativeTime } from "./table-render.js";
 import { tickEvery } from "./ticker.js";
 
@@ -20,6 +21,7 @@ const state = JSON.parse(document.getElementById("initial-state").textContent);
 const { me, statuses: labels } = state;
 document.documentElement.classList.add("js");
 
+setTurnMinutes(state.floors);
 const start = startingTables(state); // a kept page's own state is old: the device's copy may be newer
 const store = new TableStore(start.tables, start.lastEventId);
 const queue = new OfflineQueue(me.username);
@@ -29,14 +31,14 @@ const dialog = new TableDialog({
   store,
   labels,
   me,
-  onSetStatus: (id, status, seen) => actions.change(id, status, { expectedStatus: seen }),
+  onSetStatus: (id, status, seen, covers) => actions.change(id, status, { expectedStatus: seen, covers }),
 });
 const onOpen = (tableId) => dialog.open(tableId);
 
 const view =
   state.view === "list"
     ? new ListView({ body: document.getElementById("table-list"), store, labels, floors: state.floors, me, onOpen, onBulk: bulkChange })
-    : new FloorPlanView({ root: document.getElementById("floor-plan"), store, labels, floor: state.floor, onOpen });
+    : new FloorPlanView({ root: document.getElementById("floor-plan"), store, labels, floor: state.floor, me, onOpen });
 
 connection = new LiveConnection({ rooms: () => view.rooms(), offlineAfterSeconds: state.offlineAfterSeconds });
 const sync = new SyncManager({ connection, store, scope: view });
@@ -110,8 +112,9 @@ async function bulkChange(ids, status) {
   }
 }
 
-// One clock for every relative time on the page (and, later, the seated timers).
+// One clock for every relative time on the page and the seated and hold timers.
 tickEvery("[data-since]", (element, now) => relativeTime(element.dataset.since, now));
+tickEvery("[data-timer]", tickTimer);
 
 if (state.view !== "list") enableFloorSwitch({ view, store, connection, sync, dialog });
 actions.showQueued();

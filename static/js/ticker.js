@@ -23,10 +23,12 @@ export function tick(now = Date.now()) {
   for (const [selector, format] of kinds) {
     for (const element of document.querySelectorAll(selector)) {
       const text = format(element, now);
-      if (element.textContent !== text) {
-        element.textContent = text;
-        changed += 1;
-      }
+      if (element.textContent === text) continue;
+      // Rewriting the one text node in place: nothing around it is redrawn or re-laid out as new.
+      const node = element.firstChild;
+      if (node && node.nodeType === Node.TEXT_NODE && !node.nextSibling) node.data = text;
+      else element.textContent = text;
+      changed += 1;
     }
   }
   return changed;
