@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import TABLET
-from tests.support.live_server import PASSWORD, ROOT, LiveServer, base_env, prepare_database
+from tests.support.browser import TABLET, signed_in_page
+from tests.support.live_server import ROOT, LiveServer, base_env, prepare_database
 
 OFFLINE_AFTER_SECONDS = 3
 ARTIFACTS = ROOT / "test-artifacts"
@@ -154,13 +154,7 @@ def open_page(browser, live):
     ):
         context = browser.new_context(viewport=viewport, color_scheme=color_scheme)
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(f"{live.url}/login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/tables**")
+        page = signed_in_page(context, live.url, username)
         if path:
             page.goto(f"{live.url}{path}")
         if wait_live:
