@@ -1,6 +1,7 @@
 """The append-only event log the live layer replays, and stored idempotent replies."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -8,17 +9,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.models.time import utcnow
 
-EVENT_TYPES = (
-    "table:status_changed",
-    "table:created",
-    "table:updated",
-    "table:deleted",
-    "floor:updated",
-    "section:created",
-    "section:updated",
-    "section:deleted",
-    "section:assigned",
-)
+
+class EventType(StrEnum):
+    """Every kind of change the log records and the sockets broadcast, by its wire name."""
+
+    STATUS_CHANGED = "table:status_changed"
+    TABLE_CREATED = "table:created"
+    TABLE_UPDATED = "table:updated"
+    TABLE_DELETED = "table:deleted"
+    FLOOR_UPDATED = "floor:updated"
+    SECTION_CREATED = "section:created"
+    SECTION_UPDATED = "section:updated"
+    SECTION_DELETED = "section:deleted"
+    SECTION_ASSIGNED = "section:assigned"
 
 
 class Event(db.Model):

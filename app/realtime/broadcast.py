@@ -15,11 +15,12 @@ import time
 from engineio import packet as engineio_packet
 from socketio import packet as socketio_packet
 
+from app.models.event import EventType
 from app.realtime import metrics
 from app.realtime.rooms import ALL_TABLES, floor_room, rooms_for_floors
 
 log = logging.getLogger(__name__)
-STATUS_CHANGED = "table:status_changed"
+STATUS_CHANGED = EventType.STATUS_CHANGED
 BATCH = "tables:batch_update"
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, or_, select
 
 from app.extensions import db
 from app.models import Event
+from app.models.event import EventType
 from app.models.event_state import EventLogState
 from app.models.time import utcnow
 from app.services.commit_order import begin_change
@@ -18,11 +19,11 @@ from app.services.commit_order import begin_change
 PENDING_KEY = "tableside_pending_events"
 
 
-def record_event(kind: str, payload: dict, actor: str, old_floor: int | None = None) -> Event:
+def record_event(kind: EventType, payload: dict, actor: str, old_floor: int | None = None) -> Event:
     """Append one event to the log in the current transaction; it is broadcast after commit."""
     begin_change()
     event = Event(
-        type=kind,
+        type=kind.value,
         table_id=payload.get("tableId"),
         floor=payload["floor"],
         old_floor=old_floor if old_floor != payload["floor"] else None,
@@ -32,7 +33,7 @@ def record_event(kind: str, payload: dict, actor: str, old_floor: int | None = N
     db.session.add(event)
     db.session.flush()
     pending = db.session.info.setdefault(PENDING_KEY, [])
-    pending.append({"event": kind, "message": event.message(), "floors": floors_of(event)})
+    pending.append({"event": kind.value, "message": event.message(), "floors": floors_of(event)})
     return event
 
 

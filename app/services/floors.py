@@ -4,6 +4,7 @@ from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import Floor, Section, Table
+from app.models.event import EventType
 from app.models.floor import TURN_MINUTES_RANGE
 from app.models.time import isoformat, utcnow
 from app.services.commit_order import begin_change
@@ -95,7 +96,7 @@ def update_floor(number: int, fields: dict, by: str) -> Floor:
     for key, value in fields.items():
         setattr(floor, key, value)
     payload = {"floor": floor.number, "changes": changes, "updatedBy": by, "updatedAt": isoformat(utcnow())}
-    record_event("floor:updated", payload, by)
+    record_event(EventType.FLOOR_UPDATED, payload, by)
     db.session.commit()
     return floor
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import Floor, Section, Table, User
+from app.models.event import EventType
 from app.models.section import assignee_of
 from app.models.time import isoformat, utcnow
 from app.services.commit_order import begin_change
@@ -93,7 +94,9 @@ def _add(floor: int, name: str, colour: str | None, by: str) -> Section:
     db.session.add(section)
     db.session.flush()
     record_event(
-        "section:created", {**section.to_dict(), "updatedBy": by, "updatedAt": isoformat(section.created_at)}, by
+        EventType.SECTION_CREATED,
+        {**section.to_dict(), "updatedBy": by, "updatedAt": isoformat(section.created_at)},
+        by,
     )
     return section
 
@@ -129,7 +132,7 @@ def update_section(section_id: int, fields: dict, by: str) -> Section:
         "updatedBy": by,
         "updatedAt": isoformat(utcnow()),
     }
-    record_event("section:updated", payload, by)
+    record_event(EventType.SECTION_UPDATED, payload, by)
     db.session.commit()
     return section
 
@@ -148,7 +151,7 @@ def delete_section(section_id: int, by: str) -> None:
     }
     db.session.execute(update(Table).where(Table.section_id == section.id).values(section_id=None))
     db.session.delete(section)
-    record_event("section:deleted", payload, by)
+    record_event(EventType.SECTION_DELETED, payload, by)
     db.session.commit()
 
 
@@ -192,7 +195,7 @@ def assign_section(section_id: int, user_id: int | None, by: str) -> Section:
         "updatedBy": by,
         "updatedAt": isoformat(now),
     }
-    record_event("section:assigned", payload, by)
+    record_event(EventType.SECTION_ASSIGNED, payload, by)
     db.session.commit()
     return section
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import IdempotencyRecord, Table
+from app.models.event import EventType
 from app.models.time import isoformat, utcnow
 from app.services.commit_order import begin_change
 from app.services.errors import Conflict, ValidationError
@@ -142,7 +143,7 @@ def change_status(
         payload["covers"] = table.covers
     if notes is not _UNSET and notes:
         payload["notes"] = notes
-    record_event("table:status_changed", payload, by)
+    record_event(EventType.STATUS_CHANGED, payload, by)
     if idempotency is not None:
         record.body = table.to_dict()
     db.session.commit()

@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Floor, Section, Table
+from app.models.event import EventType
 from app.models.table import DEFAULT_TABLE_SIZE
 from app.models.time import isoformat, utcnow
 from app.services.commit_order import begin_change
@@ -127,7 +128,7 @@ def create_table(fields: dict, by: str) -> Table:
     table = Table(**fields, version=1, created_at=now, updated_at=now, status_changed_at=now)
     db.session.add(table)
     db.session.flush()
-    record_event("table:created", table.to_dict(), by)
+    record_event(EventType.TABLE_CREATED, table.to_dict(), by)
     _commit_or_conflict(table.table_number)
     return table
 
@@ -174,7 +175,7 @@ def _log_update(table: Table, changes: dict, by: str, now, old_floor: int) -> No
         "updatedBy": by,
         "updatedAt": isoformat(now),
     }
-    record_event("table:updated", payload, by, old_floor=old_floor)
+    record_event(EventType.TABLE_UPDATED, payload, by, old_floor=old_floor)
 
 
 def update_table(table_id: int, fields: dict, by: str) -> Table:
@@ -209,7 +210,7 @@ def delete_table(table_id: int, by: str) -> None:
         "deletedAt": isoformat(utcnow()),
     }
     db.session.delete(table)
-    record_event("table:deleted", payload, by)
+    record_event(EventType.TABLE_DELETED, payload, by)
     db.session.commit()
 
 

@@ -8,6 +8,7 @@ import psycopg2
 import pytest
 
 from app.extensions import db
+from app.models.event import EventType
 from app.services.event_log import record_event
 from tests.support.api import StaffApi
 from tests.support.database import app_context
@@ -110,7 +111,7 @@ def test_the_first_writer_to_take_the_lock_commits_before_the_next_gets_an_id(pg
 
         def write(name: str) -> None:
             with app.app_context():
-                ids[name] = record_event("table:created", {"floor": 1}, name).id
+                ids[name] = record_event(EventType.TABLE_CREATED, {"floor": 1}, name).id
                 times[f"{name} has id"] = time.monotonic()
                 if name == "first":
                     first_has_id.set()

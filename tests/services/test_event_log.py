@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Event, Table
+from app.models.event import EventType
 from app.models.time import utcnow
 from app.services import event_log
 from app.services.errors import Conflict, ValidationError
@@ -72,7 +73,7 @@ def test_an_error_after_the_event_is_written_rolls_both_back(db):
     table = new_table()
     before = len(logged())
     table.status = "occupied"
-    event_log.record_event("table:status_changed", {"tableId": table.id, "floor": 1}, "host")
+    event_log.record_event(EventType.STATUS_CHANGED, {"tableId": table.id, "floor": 1}, "host")
     db.session.rollback()
     assert len(logged()) == before
     assert db.session.get(Table, table.id).status == "available"
