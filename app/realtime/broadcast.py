@@ -37,7 +37,7 @@ def batch_item(message: dict) -> dict:
         "updatedBy": message["updatedBy"],
         "updatedAt": message["updatedAt"],
     }
-    for optional in ("covers", "notes"):
+    for optional in ("covers", "notes", "reservedUntil"):
         if optional in message:
             item[optional] = message[optional]
     return item

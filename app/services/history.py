@@ -9,7 +9,7 @@ from app.models.time import isoformat
 HISTORY_DEFAULT = 50
 HISTORY_MAX = 500
 # Payload fields a history entry repeats when the event has them.
-HISTORY_FIELDS = ("oldStatus", "newStatus", "covers", "notes", "changes")
+HISTORY_FIELDS = ("oldStatus", "newStatus", "covers", "reservedUntil", "notes", "changes")
 
 
 def table_history(table_id: int, limit: int = HISTORY_DEFAULT) -> list[dict]:

@@ -141,8 +141,10 @@ def change_status(
     }
     if table.covers is not None:
         payload["covers"] = table.covers
-    if notes is not _UNSET and notes:
-        payload["notes"] = notes
+    if table.reserved_until is not None:
+        payload["reservedUntil"] = isoformat(table.reserved_until)
+    if notes is not _UNSET:
+        payload["notes"] = notes  # null too: notes cleared reach every screen
     record_event(EventType.STATUS_CHANGED, payload, by)
     if idempotency is not None:
         record.body = table.to_dict()
