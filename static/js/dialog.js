@@ -1,13 +1,18 @@
 // The table details dialog: status buttons for hosts (two taps per change: the table, then a status),
-// and a banner when someone else changes the table while it is open.
+// a party's size, a hold and notes, and a banner when someone else changes the table while it is open.
 
+import { HoldAndNotes, clockTime, holdLeft } from "./hold-and-notes.js";
 import { TableHistory } from "./history.js";
+import { conflictWords } from "./status-actions.js";
 import { relativeTime } from "./table-render.js";
 
 const CHIPS_AT_MOST = 12; // more seats than this: the "More" field takes the rest
 
 export class TableDialog {
-  /** onSetStatus(tableId, status, seenStatus, covers) resolves to the outcome; saved or queued closes the dialog. */
+  /**
+   * onSetStatus(tableId, status, seenStatus, {covers?, notes?, reservedUntil?}) resolves to the outcome;
+   * saved or queued closes the dialog.
+   */
   constructor({ store, labels, me, onSetStatus }) {
     this.element = document.getElementById("table-dialog");
     this.store = store;
@@ -21,10 +26,13 @@ export class TableDialog {
     this.bannerText = find("[data-dialog-banner-text]");
     this.message = find("[data-dialog-message]");
     this.buttons = [...this.element.querySelectorAll("[data-set-status]")];
-    this.pick = async (status, covers = null) => {
+    // Every change made here, a status, a party, a hold or notes, is one pick; notes typed and not yet
+    // saved go along with it rather than being lost when the dialog closes.
+    this.pick = async (status, details = {}) => {
       if (this.tableId == null || this.gone) return;
       const tableId = this.tableId;
-      const outcome = await onSetStatus(tableId, status, this.shown.status, covers);
+      const notes = this.extras.draftNotes();
+      const outcome = await onSetStatus(tableId, status, this.shown.status, notes === undefined ? details : { notes, ...details });
       if ((outcome === "saved" || outcome === "queued") && this.tableId === tableId) this.close();
     };
     for (const button of this.buttons) button.addEventListener("click", () => this.pick(button.dataset.setStatus));
@@ -35,13 +43,14 @@ export class TableDialog {
       if (chip?.dataset.seatCovers === "more") {
         this.moreForm.hidden = false;
         this.moreForm.elements.covers.focus();
-      } else if (chip) this.pick("occupied", Number(chip.dataset.seatCovers));
+      } else if (chip) this.pick("occupied", { covers: Number(chip.dataset.seatCovers) });
     });
     this.moreForm?.addEventListener("submit", (event) => {
       event.preventDefault();
       const covers = Number(this.moreForm.elements.covers.value);
-      if (Number.isInteger(covers) && covers >= 1 && covers <= 99) this.pick("occupied", covers);
+      if (Number.isInteger(covers) && covers >= 1 && covers <= 99) this.pick("occupied", { covers });
     });
+    this.extras = new HoldAndNotes(this.element, { pick: this.pick, say: (text) => this.say(text) });
     this.history = new TableHistory(find("[data-history]"), labels);
     find("[data-dialog-close]").addEventListener("click", () => this.close());
     find("[data-dialog-dismiss]").addEventListener("click", () => this.hideNotice());
@@ -96,7 +105,10 @@ export class TableDialog {
     set('[data-detail="section"]', table.section || "None");
     set('[data-detail="since"]', relativeTime(table.statusChangedAt));
     this.element.querySelector('[data-detail="since"]').dataset.since = table.statusChangedAt ?? "";
-    set('[data-detail="reservedUntil"]', table.reservedUntil ? new Date(table.reservedUntil).toLocaleTimeString() : "");
+    set('[data-detail="reservedUntil"]', table.reservedUntil ? clockTime(table.reservedUntil) : "");
+    const left = this.element.querySelector("[data-hold-left]");
+    left.dataset.until = table.reservedUntil ?? "";
+    left.textContent = table.reservedUntil ? holdLeft(table.reservedUntil) : "";
     set('[data-detail="notes"]', table.notes || "");
     set('[data-detail="covers"]', table.status === "occupied" && table.covers ? `${table.covers} of ${table.capacity} seats` : "");
     set('[data-detail="assignee"]', table.assignee ? `${table.assignee.username} (${table.assignee.initials})` : "");
@@ -104,7 +116,9 @@ export class TableDialog {
     this.element.querySelector('[data-detail-row="assignee"]').hidden = !table.assignee;
     this.showChips(table);
     this.element.querySelector('[data-detail-row="reservedUntil"]').hidden = !table.reservedUntil;
-    this.element.querySelector('[data-detail-row="notes"]').hidden = !table.notes;
+    // A host reads and edits the notes in their field; others see them here.
+    this.element.querySelector('[data-detail-row="notes"]').hidden = !table.notes || Boolean(this.extras.notes);
+    this.extras.show(table);
     for (const button of this.buttons) {
       button.setAttribute("aria-pressed", String(button.dataset.setStatus === table.status));
       button.disabled = false;
@@ -171,7 +185,8 @@ export class TableDialog {
     this.bannerText.textContent = by ? `Table was deleted by ${by}.` : "This table is no longer on this floor.";
     this.banner.hidden = false;
     for (const button of this.buttons) button.disabled = true;
-    for (const chip of this.chips?.querySelectorAll("button") ?? []) chip.disabled = true;
+    const controls = "[data-covers-chips] button, [data-hold-picker] button, [data-notes-form] button";
+    for (const control of this.element.querySelectorAll(controls)) control.disabled = true;
   }
 
   hideNotice() {
@@ -183,16 +198,17 @@ export class TableDialog {
     this.message.hidden = !text;
     this.message.textContent = text ?? "";
     this.message.classList.toggle("is-info", info);
+    if (text) this.message.scrollIntoView({ block: "nearest" });
   }
 
   /** Someone changed the table first: show what it is now and ask; answer(useMine) resolves to the outcome. */
   ask(conflict, labels, answer) {
     this.refresh();
-    const who = conflict.by || "someone else";
-    this.say(`${conflict.tableNumber} was changed by ${who}: it is ${labels[conflict.theirs]} now, and you chose ${labels[conflict.mine]}.`);
+    const words = conflictWords(conflict, labels);
+    this.say(words.text);
     const choices = [
-      [`Keep ${labels[conflict.theirs]}`, false],
-      [`Use ${labels[conflict.mine]}`, true],
+      [words.keep, false],
+      [words.use, true],
     ];
     for (const [label, useMine] of choices) {
       const button = document.createElement("button");

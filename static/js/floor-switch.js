@@ -1,6 +1,7 @@
 // Switching floors without a reload: leave the old floor's room, join the new one, load its tables.
 
 import { api } from "./api.js";
+import { showFloorTitle } from "./floor-names.js";
 import { showNotice } from "./notices.js";
 
 export function enableFloorSwitch({ view, store, connection, sync, dialog }) {
@@ -8,6 +9,7 @@ export function enableFloorSwitch({ view, store, connection, sync, dialog }) {
   const firstFloor = links.length ? Number(links[0].dataset.floor) : view.floor;
 
   const mark = (floor) => {
+    showFloorTitle(floor);
     for (const link of links) {
       if (Number(link.dataset.floor) === floor) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");

@@ -106,6 +106,7 @@ export class FloorPlanView {
     renderCounts(views, { animate });
     renderSummary(views);
     if (this.empty) this.empty.hidden = views.length > 0;
+    this.myTables.showEmpty(views);
     const cards = this.cards;
     this.frame.classList.toggle("is-cards", cards);
     for (const button of this.modeButtons) {
@@ -118,9 +119,15 @@ export class FloorPlanView {
 
   /** Cards go in section order under section headings; a drawn plan keeps the headings hidden. */
   arrange(views, cards) {
+    // Mine only: the cards leave the others out; the drawn plan keeps them, faint, to keep the room's shape.
+    for (const table of views) {
+      const setAside = cards && this.myTables.only && !this.myTables.mine(table);
+      this.tile(table.tableId)?.classList.toggle("is-set-aside", setAside);
+    }
     const wanted = [];
     let section;
-    for (const table of [...views].sort((a, b) => this.myTables.compare(a, b) || bySection(a, b))) {
+    const shown = cards ? this.myTables.keep(views) : views;
+    for (const table of [...shown].sort((a, b) => this.myTables.compare(a, b) || bySection(a, b))) {
       const heading = this.myTables.on && this.myTables.mine(table) ? "My tables" : (table.section ?? "");
       if (heading !== section) {
         section = heading;
@@ -128,7 +135,9 @@ export class FloorPlanView {
       }
       wanted.push(String(table.tableId));
     }
-    const current = [...this.root.children].filter((child) => !child.classList.contains("is-leaving"));
+    const current = [...this.root.children].filter(
+      (child) => !child.classList.contains("is-leaving") && !child.classList.contains("is-set-aside"),
+    );
     const key = (child) => (child.dataset.tableId ? child.dataset.tableId : `section:${child.dataset.section}`);
     if (current.map(key).join("|") === wanted.join("|") || !cards) return;
     // Reordering moves nodes, which restarts their animations: done only when the order is wrong.

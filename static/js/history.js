@@ -1,6 +1,7 @@
 // A table's latest changes in its dialog, read from `GET /api/tables/<id>/history`; "Show more" reads further back.
 
 import { api } from "./api.js";
+import { clockTime } from "./hold-and-notes.js";
 
 const FIRST = 5;
 const MORE = 10;
@@ -71,9 +72,13 @@ export class TableHistory {
     const word = (status) => this.labels[status] ?? status;
     if (event.newStatus) {
       const party = event.covers ? ` (${event.covers} covers)` : "";
-      if (event.oldStatus === event.newStatus) return `kept ${word(event.newStatus)}${party}`;
+      const hold = event.reservedUntil ? `, held until ${clockTime(event.reservedUntil)}` : "";
+      const notes = "notes" in event ? (event.notes ? `notes “${event.notes}”` : "notes cleared") : "";
+      if (event.oldStatus === event.newStatus && notes && !party && !hold) return notes;
+      const also = notes ? ` · ${notes}` : "";
+      if (event.oldStatus === event.newStatus) return `kept ${word(event.newStatus)}${party}${hold}${also}`;
       const from = event.oldStatus ? `${word(event.oldStatus)} → ` : "";
-      return `${from}${word(event.newStatus)}${party}`;
+      return `${from}${word(event.newStatus)}${party}${hold}${also}`;
     }
     if (event.event === "table:created") return "added the table";
     const changed = Object.keys(event.changes ?? {});

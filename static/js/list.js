@@ -1,5 +1,6 @@
 // The list view: every table of the user's floors, filtered and sorted in place, with bulk actions.
 
+import { floorNames } from "./floor-names.js";
 import { createStatusRow, updateRow } from "./list-row.js";
 import { MyTables } from "./my-tables.js";
 import { renderSummary } from "./service.js";
@@ -17,11 +18,11 @@ const SORTS = {
 };
 
 export class ListView {
-  constructor({ body, store, labels, floors, me, onOpen, onBulk }) {
+  constructor({ body, store, labels, me, onOpen, onBulk }) {
     this.body = body;
     this.store = store;
     this.labels = labels;
-    this.floorNames = new Map(floors.map((entry) => [entry.floor, entry.name]));
+    this.floorNames = floorNames; // renamed live (floor-names.js)
     this.me = me;
     this.canChange = me.role !== "viewer";
     this.selected = new Set();
@@ -121,8 +122,8 @@ export class ListView {
 
   shown() {
     const { floor, status, sort, order } = this.filters;
-    const rows = this.store
-      .views()
+    const rows = this.myTables
+      .keep(this.store.views())
       .filter((table) => (floor == null || table.floor === floor) && (status == null || table.status === status));
     rows.sort((a, b) => SORTS[sort](a, b) || SORTS.number(a, b));
     if (order === "desc") rows.reverse();
@@ -147,7 +148,8 @@ export class ListView {
       else this.body.insertBefore(row, cursor);
     }
     for (const row of existing.values()) row.remove();
-    this.empty.hidden = rows.length > 0;
+    const noneMine = this.myTables.showEmpty(this.store.views());
+    this.empty.hidden = rows.length > 0 || noneMine; // that notice says why the list is empty
     this.renderHeader();
     const onFloor = this.store.views().filter((table) => this.filters.floor == null || table.floor === this.filters.floor);
     renderCounts(onFloor, { animate });

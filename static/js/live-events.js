@@ -1,6 +1,7 @@
 // Applying the server's table events to the store, once each, for the tables this view shows.
 
 import { api } from "./api.js";
+import { renameFloor } from "./floor-names.js";
 import { setTurnMinutes } from "./service.js";
 
 export const TABLE_EVENTS = [
@@ -42,6 +43,7 @@ export function applyEvent(store, scope, name, payload) {
       return 1;
     case "floor:updated":
       if (payload.changes?.turnMinutes) setTurnMinutes([{ floor: payload.floor, turnMinutes: payload.changes.turnMinutes }]);
+      if (payload.changes?.name) renameFloor(payload.floor, payload.changes.name);
       store.notify({ kind: "service", cause: "floor" });
       return 1;
     case "section:created":
@@ -72,8 +74,9 @@ function statusChanged(store, scope, payload) {
   };
   // Re-sending a status keeps the time it began (and the seated timer with it).
   if (payload.oldStatus !== payload.newStatus || held.status !== payload.newStatus) changes.statusChangedAt = payload.updatedAt;
-  if (payload.newStatus !== "reserved") changes.reservedUntil = null;
-  if (payload.notes) changes.notes = payload.notes;
+  // The event names the hold whenever the table has one after the change, and notes whenever they were given (null: cleared).
+  changes.reservedUntil = payload.newStatus === "reserved" ? (payload.reservedUntil ?? null) : null;
+  if ("notes" in payload) changes.notes = payload.notes ?? null;
   store.patch(payload.tableId, changes, { by: payload.updatedBy, cause: "status", status: payload.newStatus });
   return 1;
 }

@@ -1,6 +1,9 @@
 // Status changes waiting for the server, kept in localStorage so a reload or a crash loses none.
 
 const storageKey = (username, kind) => `tableside:${kind}:${username}`;
+// What a change may carry besides its status; absent means "leave as it is".
+const DETAILS = ["notes", "reservedUntil"];
+const carriesDetails = (entry) => DETAILS.some((name) => entry[name] !== undefined);
 
 function load(key) {
   try {
@@ -26,9 +29,10 @@ export class OfflineQueue {
   }
 
   /**
-   * Keep a change: {key, tableId, tableNumber, status, expectedStatus, covers, attempted}.
+   * Keep a change: {key, tableId, tableNumber, status, expectedStatus, covers, notes?, reservedUntil?, attempted}.
    * A second change to a table whose first was never sent replaces it (from what the user first
-   * saw to what they want now), and one that returns the table to what they saw cancels it.
+   * saw to what they want now), keeping notes or a hold the first carried; one that returns the
+   * table to what they saw, with no notes or hold to deliver, cancels it.
    */
   add(entry) {
     const entries = this.entries();
@@ -36,10 +40,11 @@ export class OfflineQueue {
     if (earlier) {
       earlier.status = entry.status;
       earlier.covers = entry.covers ?? null;
+      for (const name of DETAILS) if (entry[name] !== undefined) earlier[name] = entry[name];
       earlier.key = entry.key;
       earlier.queuedAt = Date.now();
-      const kept = earlier.status === earlier.expectedStatus ? entries.filter((item) => item !== earlier) : entries;
-      this.save(kept);
+      const cancelled = earlier.status === earlier.expectedStatus && earlier.covers == null && !carriesDetails(earlier);
+      this.save(cancelled ? entries.filter((item) => item !== earlier) : entries);
       return;
     }
     entries.push({ ...entry, queuedAt: Date.now() });
@@ -60,10 +65,14 @@ export class OfflineQueue {
     return waiting.length ? waiting[waiting.length - 1].status : null;
   }
 
-  /** The party the user last chose to seat at a table, while a change to it waits. */
-  coversFor(tableId) {
+  /** What the user last chose for a table while changes to it wait: {status, covers, notes?, reservedUntil?}, or null. */
+  pendingFor(tableId) {
     const waiting = this.entries().filter((item) => item.tableId === tableId);
-    return waiting.length ? (waiting[waiting.length - 1].covers ?? null) : null;
+    if (!waiting.length) return null;
+    const last = waiting[waiting.length - 1];
+    const pending = { status: last.status, covers: last.covers ?? null };
+    for (const item of waiting) for (const name of DETAILS) if (item[name] !== undefined) pending[name] = item[name];
+    return pending;
   }
 
   conflicts() {

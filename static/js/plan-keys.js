@@ -44,7 +44,7 @@ export class PlanKeys {
   }
 
   tiles() {
-    return [...this.root.querySelectorAll("[data-table-id]")];
+    return [...this.root.querySelectorAll("[data-table-id]:not(.is-set-aside)")]; // "Mine only" cards leave others out
   }
 
   /** Exactly one tile takes Tab: the last one used while it stays, else the first. */

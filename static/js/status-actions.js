@@ -6,9 +6,41 @@ import { hideNotice, showNotice } from "./notices.js";
 const RATE_LIMITED = "Too many requests. Please slow down.";
 const SEND_SPACING_MS = 230; // the server allows 5 status changes per second per user
 
-/** The status request for a change: covers go with a seating only. */
-const statusBody = ({ status, expectedStatus, covers }) =>
-  status === "occupied" && covers != null ? { status, expectedStatus, covers } : { status, expectedStatus };
+/** The status request for a change: covers go with a seating only, a hold with a reservation only. */
+function statusBody({ status, expectedStatus, covers, notes, reservedUntil }) {
+  const body = { status, expectedStatus };
+  if (status === "occupied" && covers != null) body.covers = covers;
+  if (notes !== undefined) body.notes = notes;
+  if (status === "reserved" && reservedUntil !== undefined) body.reservedUntil = reservedUntil;
+  return body;
+}
+
+/** What a change shows on its table until the server confirms it. */
+const shownChange = ({ status, covers, notes, reservedUntil }) => ({ status, covers, notes, reservedUntil });
+const sameTime = (a, b) => (a && b ? Date.parse(a) === Date.parse(b) : !a && !b);
+
+/** A change that only edits the notes, keeping the status the person saw. */
+export const notesOnly = (change) =>
+  change.status === change.expectedStatus && change.notes !== undefined && change.reservedUntil === undefined && change.covers == null;
+
+/** The words and the two answers of a conflict, for its notice and for the table's dialog. */
+export function conflictWords(conflict, labels) {
+  const who = conflict.by || "someone else";
+  const theirs = labels[conflict.theirs];
+  if (conflict.notesOnly) {
+    return {
+      text: `${conflict.tableNumber} was changed by ${who}: it is ${theirs} now. Save your notes anyway?`,
+      keep: "Discard my notes",
+      use: "Save my notes",
+    };
+  }
+  const mine = labels[conflict.mine];
+  return {
+    text: `${conflict.tableNumber} was changed by ${who}: it is ${theirs} now, and you chose ${mine}.`,
+    keep: `Keep ${theirs}`,
+    use: `Use ${mine}`,
+  };
+}
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class StatusActions extends EventTarget {
@@ -26,24 +58,33 @@ export class StatusActions extends EventTarget {
   showQueued() {
     for (const entry of this.queue.entries()) {
       const { tableId } = entry;
-      if (this.store.get(tableId)) this.store.setPending(tableId, this.queue.latestFor(tableId), "queued", this.queue.coversFor(tableId));
+      if (this.store.get(tableId)) this.store.setPending(tableId, this.queue.pendingFor(tableId), "queued");
     }
   }
 
   /**
    * Ask for `status`, sending the status the person saw (`expectedStatus`, by default what the
    * page shows now), so a change made meanwhile by someone else is asked about, never overwritten.
+   * `notes` and `reservedUntil` (a hold, with `reserved` only) go with it when given; left out, they stay.
    * Whatever the outcome, the person hears about it; returns "saved", "queued", "refused" or "conflict".
    */
-  async change(tableId, status, { expectedStatus, covers = null } = {}) {
+  async change(tableId, status, { expectedStatus, covers = null, notes, reservedUntil } = {}) {
     const shown = this.store.view(tableId);
     if (!shown) return "refused";
     const seen = expectedStatus ?? shown.status;
     const party = status === "occupied" ? covers : null;
-    if (seen === status && shown.status === status && (party == null || party === shown.covers)) return "saved";
     const entry = { key: newKey(), tableId, tableNumber: shown.tableNumber, status, expectedStatus: seen, covers: party };
+    if (notes !== undefined) entry.notes = notes || null;
+    if (status === "reserved" && reservedUntil !== undefined) entry.reservedUntil = reservedUntil;
+    const unchanged =
+      seen === status &&
+      shown.status === status &&
+      (party == null || party === shown.covers) &&
+      (entry.notes === undefined || entry.notes === (shown.notes ?? null)) &&
+      (entry.reservedUntil === undefined || sameTime(entry.reservedUntil, shown.reservedUntil));
+    if (unchanged) return "saved";
     if (!this.isOnline() || this.queue.latestFor(tableId)) return this.enqueue(entry);
-    this.store.setPending(tableId, status, "sending", party);
+    this.store.setPending(tableId, shownChange(entry), "sending");
     let response;
     try {
       response = await api.changeStatus(tableId, statusBody(entry), entry.key);
@@ -57,8 +98,8 @@ export class StatusActions extends EventTarget {
 
   enqueue(entry) {
     this.queue.add(entry);
-    const latest = this.queue.latestFor(entry.tableId);
-    if (latest) this.store.setPending(entry.tableId, latest, "queued", this.queue.coversFor(entry.tableId));
+    const waiting = this.queue.pendingFor(entry.tableId);
+    if (waiting) this.store.setPending(entry.tableId, waiting, "queued");
     else this.store.clearPending(entry.tableId);
     this.report("queued", entry);
     if (this.isOnline()) this.flush();
@@ -91,7 +132,9 @@ export class StatusActions extends EventTarget {
       });
       this.report("refused", entry, "Your session has ended.");
     } else {
-      const message = `${entry.tableNumber} was not changed: ${data.message || `error ${response.status}`}`;
+      // A refused field says what is wrong with it (e.g. notes too long), more than "Some fields are not valid."
+      const reason = data.fields ? Object.values(data.fields).join(" ") : data.message;
+      const message = `${entry.tableNumber} was not changed: ${reason || `error ${response.status}`}`;
       showNotice(`refused-${entry.tableId}`, message, { kind: "error", role: "alert", timeout: 8000 });
       this.report("refused", entry, message);
     }
@@ -106,22 +149,22 @@ export class StatusActions extends EventTarget {
       mine: entry.status,
       theirs: table.status,
       by: entry.by ?? null,
+      // What "Use mine" sends again besides the status, so nothing the person chose is dropped.
+      covers: entry.covers ?? null,
+      notes: entry.notes,
+      reservedUntil: entry.reservedUntil,
+      notesOnly: entry.notesOnly ?? notesOnly(entry),
     };
     if (persist) this.queue.addConflict(conflict);
-    const mine = this.labels[conflict.mine];
-    const theirs = this.labels[conflict.theirs];
-    showNotice(
-      `conflict-${conflict.tableId}`,
-      `${conflict.tableNumber} was changed by ${conflict.by || "someone else"}: it is ${theirs} now, and you chose ${mine}.`,
-      {
-        kind: "warning",
-        role: "alert",
-        actions: [
-          { label: `Keep ${theirs}`, onClick: () => this.resolve(conflict, false) },
-          { label: `Use ${mine}`, primary: true, onClick: () => this.resolve(conflict, true) },
-        ],
-      },
-    );
+    const words = conflictWords(conflict, this.labels);
+    showNotice(`conflict-${conflict.tableId}`, words.text, {
+      kind: "warning",
+      role: "alert",
+      actions: [
+        { label: words.keep, onClick: () => this.resolve(conflict, false) },
+        { label: words.use, primary: true, onClick: () => this.resolve(conflict, true) },
+      ],
+    });
     this.report("conflict", entry, null, conflict);
   }
 
@@ -131,17 +174,16 @@ export class StatusActions extends EventTarget {
     this.queue.removeConflict(conflict.tableId);
     if (!useMine) return Promise.resolve("kept");
     const current = this.store.get(conflict.tableId)?.status ?? conflict.theirs;
-    return this.change(conflict.tableId, conflict.mine, { expectedStatus: current });
+    const { covers, notes, reservedUntil } = conflict;
+    // Notes alone go onto the table as it is now; a status pick is made again over theirs.
+    const status = conflict.notesOnly ? current : conflict.mine;
+    return this.change(conflict.tableId, status, { expectedStatus: current, covers, notes, reservedUntil });
   }
 
   /** Show conflicts kept from before a reload. */
   showConflicts() {
     for (const conflict of this.queue.conflicts()) {
-      this.conflict(
-        { tableId: conflict.tableId, tableNumber: conflict.tableNumber, status: conflict.mine, by: conflict.by },
-        { status: conflict.theirs },
-        { persist: false },
-      );
+      this.conflict({ ...conflict, status: conflict.mine }, { status: conflict.theirs }, { persist: false });
     }
   }
 
@@ -172,10 +214,10 @@ export class StatusActions extends EventTarget {
           break;
         }
         this.queue.remove(entry.key);
-        const waiting = this.queue.latestFor(entry.tableId);
+        const waiting = this.queue.pendingFor(entry.tableId);
         if (response.ok && waiting) {
           this.store.acceptServerTable(response.data, { local: true });
-          this.store.setPending(entry.tableId, waiting, "queued", this.queue.coversFor(entry.tableId));
+          this.store.setPending(entry.tableId, waiting, "queued");
         } else {
           this.settle(entry, response);
         }

@@ -5,7 +5,7 @@ const num = (eventId) => (eventId == null ? 0 : Number(eventId) || 0);
 export class TableStore {
   constructor(tables, lastEventId) {
     this.tables = new Map();
-    this.pending = new Map(); // tableId -> {status, state: "sending" | "queued"}
+    this.pending = new Map(); // tableId -> {status, covers, notes?, reservedUntil?, state: "sending" | "queued"}
     this.listeners = new Set();
     for (const table of tables) this.tables.set(table.tableId, { ...table });
     this.resetEvents(lastEventId);
@@ -64,7 +64,11 @@ export class TableStore {
     const pending = this.pending.get(tableId);
     if (!pending) return table;
     const covers = pending.status !== "occupied" ? null : (pending.covers ?? table.covers ?? null);
-    return { ...table, status: pending.status, covers, pendingState: pending.state };
+    const shown = { ...table, status: pending.status, covers, pendingState: pending.state };
+    if (pending.notes !== undefined) shown.notes = pending.notes;
+    if (pending.status !== "reserved") shown.reservedUntil = null;
+    else if (pending.reservedUntil !== undefined) shown.reservedUntil = pending.reservedUntil;
+    return shown;
   }
 
   views() {
@@ -113,9 +117,10 @@ export class TableStore {
     if (!held || table.version >= held.version) this.upsert(table, meta);
   }
 
-  setPending(tableId, status, state, covers = null) {
+  /** Show a change the server has not confirmed: `change` is {status, covers, notes?, reservedUntil?}. */
+  setPending(tableId, change, state) {
     const previous = this.view(tableId);
-    this.pending.set(tableId, { status, state, covers });
+    this.pending.set(tableId, { covers: null, ...change, state });
     this.notify({ kind: "changed", id: tableId, previous, local: true });
   }
 

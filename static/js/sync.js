@@ -2,6 +2,7 @@
 
 import { hideNotice, showNotice } from "./notices.js";
 import { applyEvent } from "./live-events.js";
+import { setFloorNames } from "./floor-names.js";
 import { setTurnMinutes } from "./service.js";
 
 const GAP_GRACE_MS = 1500; // a head can be read before its event's broadcast arrives
@@ -80,6 +81,7 @@ export class SyncManager {
       return applied;
     }
     setTurnMinutes(answer.floors);
+    setFloorNames(answer.floors);
     const tables = answer.tables.filter((table) => this.scope.shows(table.floor));
     const changed = this.store.replaceAll(tables, { cause: "sync" });
     this.store.resetEvents(answer.lastEventId);

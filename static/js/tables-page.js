@@ -2,6 +2,7 @@
 
 import { LiveConnection } from "./connection.js";
 import { TableDialog } from "./dialog.js";
+import { setFloorNames, showFloorTitle } from "./floor-names.js";
 import { enableFloorSwitch } from "./floor-switch.js";
 import { FloorPlanView } from "./floorplan.js";
 import { keepLastSeen, servedOffline, startingTables } from "./last-seen.js";
@@ -9,7 +10,7 @@ import { ListView } from "./list.js";
 import { announce, showNotice } from "./notices.js";
 import { OfflineQueue } from "./offline-queue.js";
 import { checkForRelease } from "./offline-shell.js";
-import { StatusActions } from "./status-actions.js";
+import { StatusActions, notesOnly } from "./status-actions.js";
 import { TableStore } from "./store.js";
 import { SyncManager } from "./sync.js";
 import { setTurnMinutes, tickTimer } from "./service.js";
@@ -22,6 +23,8 @@ const { me, statuses: labels } = state;
 document.documentElement.classList.add("js");
 
 setTurnMinutes(state.floors);
+setFloorNames(state.floors);
+if (state.view !== "list") showFloorTitle(state.floor);
 const start = startingTables(state); // a kept page's own state is old: the device's copy may be newer
 const store = new TableStore(start.tables, start.lastEventId);
 const queue = new OfflineQueue(me.username);
@@ -31,13 +34,13 @@ const dialog = new TableDialog({
   store,
   labels,
   me,
-  onSetStatus: (id, status, seen, covers) => actions.change(id, status, { expectedStatus: seen, covers }),
+  onSetStatus: (id, status, seen, details) => actions.change(id, status, { expectedStatus: seen, ...details }),
 });
 const onOpen = (tableId) => dialog.open(tableId);
 
 const view =
   state.view === "list"
-    ? new ListView({ body: document.getElementById("table-list"), store, labels, floors: state.floors, me, onOpen, onBulk: bulkChange })
+    ? new ListView({ body: document.getElementById("table-list"), store, labels, me, onOpen, onBulk: bulkChange })
     : new FloorPlanView({ root: document.getElementById("floor-plan"), store, labels, floor: state.floor, me, onOpen });
 
 connection = new LiveConnection({ rooms: () => view.rooms(), offlineAfterSeconds: state.offlineAfterSeconds });
@@ -76,9 +79,10 @@ connection.addEventListener("server-error", ({ detail }) => {
 // The person's own changes are read out too; a refusal or a conflict keeps the dialog open and says why.
 actions.addEventListener("outcome", ({ detail: { outcome, entry, message, conflict } }) => {
   const label = labels[entry.status];
-  if (outcome === "saved") announce(`${entry.tableNumber} is now ${label}.`);
+  const what = notesOnly(entry) ? `Notes for ${entry.tableNumber}` : `${entry.tableNumber} set to ${label}`;
+  if (outcome === "saved") announce(notesOnly(entry) ? `${what} saved.` : `${entry.tableNumber} is now ${label}.`);
   if (outcome === "queued") {
-    const text = `${entry.tableNumber} set to ${label}: saved on this device; it will be sent when the connection returns.`;
+    const text = `${what}: saved on this device; it will be sent when the connection returns.`;
     showNotice(`queued-${entry.tableId}`, text, { kind: "info", timeout: 6000 });
   }
   if (!dialog.isOpen || dialog.tableId !== entry.tableId) return;

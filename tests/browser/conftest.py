@@ -136,6 +136,15 @@ def restaurant(tmp_path_factory) -> Restaurant:
     server.stop()
 
 
+def another_host(restaurant: Restaurant, username: str):
+    """A further host on the shared server, and an API session signed in as them."""
+    from tests.support.database import add_staff
+    from tests.support.live_server import PASSWORD
+
+    add_staff(restaurant.database_url, [username], "host", PASSWORD)
+    return restaurant.server.api(username)
+
+
 @pytest.fixture
 def live(restaurant):
     """The shared server, running again after a test that stopped it, whatever the outcome."""

@@ -5,10 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.browser.conftest import tile, wait_for_state
+from tests.browser.conftest import another_host, tile, wait_for_state
 from tests.browser.test_host_stand import SIZES, keep_picture
-from tests.support.database import add_staff
-from tests.support.live_server import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -18,8 +16,7 @@ SUMMARY = "() => ({ ...document.querySelector('[data-summary]').dataset })"
 @pytest.fixture(scope="module")
 def second_host(restaurant):
     """Another host, Nadia, changing tables over the API."""
-    add_staff(restaurant.database_url, ["nadia"], "host", PASSWORD)
-    return restaurant.server.api("nadia")
+    return another_host(restaurant, "nadia")
 
 
 def seat(live, number: str, covers: int | None = None, session=None) -> dict:
@@ -207,13 +204,14 @@ def test_an_assignees_initials_appear_live_and_my_tables_comes_first(open_page, 
             assert initials.inner_text() == host_user["initials"]
         assert no_syncing_notice(page)
 
-        page.click("[data-my-tables]")
+        page.click('[data-my-tables-mode="first"]')
         order = page.locator("#floor-plan [data-table-id]").evaluate_all("ts => ts.map(t => Number(t.dataset.tableId))")
         assert sorted(order[:2]) == sorted(bar_tables)
         assert page.locator("#floor-plan .plan__section").first.text_content() == "My tables"
         page.reload()
-        assert page.locator("[data-my-tables]").get_attribute("aria-pressed") == "true", "remembered on the device"
-        page.click("[data-my-tables]")
+        chosen = page.locator('[data-my-tables-mode="first"]')
+        assert chosen.get_attribute("aria-pressed") == "true", "remembered on the device"
+        page.click('[data-my-tables-mode="all"]')
     finally:
         live.manager.put(f"{live.url}/api/sections/{bar['sectionId']}/assignee", json={"userId": None})
 
