@@ -4,6 +4,7 @@ Chromium is Debian's (`/usr/bin/chromium`), driven by Python Playwright; it is n
 downloaded. Without it the tests skip locally and fail under CI=true.
 """
 
+import os
 import time
 from pathlib import Path
 
@@ -192,6 +193,14 @@ def indicator(page) -> tuple[str, str]:
 
 def tile(page, table_id: int):
     return page.locator(f'#floor-plan [data-table-id="{table_id}"]')
+
+
+def look_at(page, name: str) -> None:
+    """A picture for a person to look at, in the folder named by SHOTS, when it is set."""
+    if folder := os.environ.get("SHOTS"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.wait_for_timeout(400)  # let colour transitions finish
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
 def screenshot(page, name: str) -> Path:

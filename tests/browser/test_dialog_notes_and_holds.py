@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-from tests.browser.conftest import another_host, tile, wait_for_state
+from tests.browser.conftest import another_host, look_at, tile, wait_for_state
+from tests.browser.test_host_stand import SIZES, keep_picture
 
 pytestmark = pytest.mark.browser
 
@@ -250,3 +251,32 @@ def test_refusals_and_a_conflict_are_said_in_the_dialog(open_page, live):
         host.wait_for_function(f"el => el.textContent === '{RATE_LIMITED}'", arg=message.element_handle())
     assert dialog.is_visible() and dialog.locator("[data-notes-input]").input_value() == "Fixed", "the draft is kept"
     assert live.table("T-03")["notes"] == "Wobbly leg, wedge under it"
+
+
+def test_the_dialog_with_notes_and_a_hold_fits_a_phone_a_tablet_and_the_host_stand(open_page, live):
+    """A reserved table's dialog, its hold counting down and its notes, in both themes: nothing runs off the side,
+    the hold choices are 44 px targets, and the notes field shows the notes. Pictures: UPDATE_SCREENSHOTS=1
+    (docs/screens) and SHOTS=folder (every size and theme)."""
+    table = fresh(live, "T-04", "reserved")
+    until = (datetime.now(UTC) + timedelta(minutes=42, seconds=55)).isoformat()
+    response = live.manager.patch(
+        f"{live.url}/api/tables/{table['tableId']}/status",
+        json={"status": "reserved", "reservedUntil": until, "notes": "Okafor, party of 4: window seat asked for"},
+    )
+    assert response.status_code == 200, response.text
+    for size in ("phone", "tablet", "host-stand"):
+        for scheme in ("light", "dark"):
+            page = open_page("host", viewport=SIZES[size], color_scheme=scheme)
+            dialog = open_dialog(page, table["tableId"])
+            assert dialog.locator("[data-hold-left]").inner_text() == "43 min left"
+            assert dialog.locator("[data-notes-input]").input_value() == "Okafor, party of 4: window seat asked for"
+            assert dialog.evaluate("el => el.scrollWidth <= el.clientWidth"), f"no sideways scrolling ({size})"
+            heights = dialog.locator("[data-hold-minutes]:visible").evaluate_all(
+                "chips => chips.map((chip) => chip.getBoundingClientRect().height)"
+            )
+            assert len(heights) == 5 and min(heights) >= 44, heights
+            dialog.locator("[data-hold-picker]").scroll_into_view_if_needed()
+            look_at(page, f"dialog-{size}-{scheme}")
+            if scheme == "light" and size != "host-stand":
+                keep_picture(page, f"service-dialog-{size}")
+            page.context.close()

@@ -3,7 +3,7 @@ manager reaching the other screens without a reload, in real Chromium."""
 
 import pytest
 
-from tests.browser.conftest import tile, wait_for_state
+from tests.browser.conftest import look_at, tile, wait_for_state
 from tests.browser.test_host_stand import SIZES
 
 pytestmark = pytest.mark.browser
@@ -46,6 +46,7 @@ def test_mine_only_shows_the_hosts_tables_alone_and_follows_a_live_reassignment(
         empty = page.locator("[data-my-tables-empty]")
         page.click('[data-my-tables-mode="only"]')
         assert page.evaluate(VISIBLE_CARDS) == bar
+        look_at(page, "mine-only-phone")
         assert page.locator("#floor-plan .plan__section:visible").all_text_contents() == ["My tables"]
         assert empty.is_hidden()
 
@@ -53,6 +54,7 @@ def test_mine_only_shows_the_hosts_tables_alone_and_follows_a_live_reassignment(
         page.wait_for_function(f"() => ({VISIBLE_CARDS})().length === 0")
         empty.wait_for(state="visible")
         assert "No section on this floor is assigned to you" in empty.inner_text()
+        look_at(page, "mine-only-none-phone")
 
         assign(live, "Window", "host")
         page.wait_for_function(f"() => JSON.stringify(({VISIBLE_CARDS})()) === '{window}'.replaceAll(' ', '')")
@@ -69,6 +71,7 @@ def test_mine_only_shows_the_hosts_tables_alone_and_follows_a_live_reassignment(
         opacity = "el => Number(getComputedStyle(el).opacity)"
         assert tile(plan, window[0]).evaluate(opacity) == 1
         assert tile(plan, bar[0]).evaluate(opacity) < 0.5
+        look_at(plan, "mine-only-plan-tablet")
 
         # The list leaves the others out too; "Show all tables" in the empty notice brings every row back.
         listing = open_page("host", path="/tables?view=list")
