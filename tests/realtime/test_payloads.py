@@ -62,6 +62,26 @@ def test_status_changed_carries_notes_when_given(watcher, staff):
     assert change["notes"] == "Wobbly leg" and change["newStatus"] == "maintenance"
 
 
+def test_status_changed_carries_the_hold_and_notes_cleared(watcher, staff):
+    """A hold travels as `reservedUntil` while the table keeps it; cleared notes travel as null."""
+    table = staff("manager").create_table(floor=1, notes="By the door")
+    socket = watcher(1)
+    host = staff("host")
+    until = datetime.now(UTC) + timedelta(minutes=30)
+    host.set_status(table["tableId"], "reserved", reservedUntil=until.isoformat(), notes="").raise_for_status()
+    held = socket.wait_for("table:status_changed")
+    assert datetime.fromisoformat(held["reservedUntil"].replace("Z", "+00:00")) == until.replace(
+        microsecond=until.microsecond // 1000 * 1000
+    )
+    assert held["notes"] is None
+    host.set_status(table["tableId"], "reserved").raise_for_status()
+    kept = socket.wait_for("table:status_changed", lambda data: data["eventId"] != held["eventId"])
+    assert kept["reservedUntil"] == held["reservedUntil"] and "notes" not in kept, "the hold stays, notes untouched"
+    host.set_status(table["tableId"], "available").raise_for_status()
+    freed = socket.wait_for("table:status_changed", lambda data: data["newStatus"] == "available")
+    assert "reservedUntil" not in freed
+
+
 def test_updated_carries_only_the_changed_fields(watcher, staff):
     """Changing capacity 4 -> 6 sends changes {capacity, version, updatedAt}, nothing else."""
     manager = staff("manager")
