@@ -5,6 +5,7 @@ import { hideNotice, showNotice } from "./notices.js";
 
 const RATE_LIMITED = "Too many requests. Please slow down.";
 const SEND_SPACING_MS = 230; // the server allows 5 status changes per second per user
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The status request for a change: covers go with a seating only, a hold with a reservation only. */
 function statusBody({ status, expectedStatus, covers, notes, reservedUntil }) {
@@ -41,8 +42,6 @@ export function conflictWords(conflict, labels) {
     use: `Use ${mine}`,
   };
 }
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export class StatusActions extends EventTarget {
   constructor({ store, queue, labels, isOnline }) {
     super();

@@ -79,10 +79,11 @@ connection.addEventListener("server-error", ({ detail }) => {
 // The person's own changes are read out too; a refusal or a conflict keeps the dialog open and says why.
 actions.addEventListener("outcome", ({ detail: { outcome, entry, message, conflict } }) => {
   const label = labels[entry.status];
-  const what = notesOnly(entry) ? `Notes for ${entry.tableNumber}` : `${entry.tableNumber} set to ${label}`;
-  if (outcome === "saved") announce(notesOnly(entry) ? `${what} saved.` : `${entry.tableNumber} is now ${label}.`);
+  const notes = notesOnly(entry);
+  const what = notes ? `Notes for ${entry.tableNumber}` : `${entry.tableNumber} set to ${label}`;
+  if (outcome === "saved") announce(notes ? `${what} saved.` : `${entry.tableNumber} is now ${label}.`);
   if (outcome === "queued") {
-    const text = `${what}: saved on this device; it will be sent when the connection returns.`;
+    const text = `${what}: saved on this device; ${notes ? "they" : "it"} will be sent when the connection returns.`;
     showNotice(`queued-${entry.tableId}`, text, { kind: "info", timeout: 6000 });
   }
   if (!dialog.isOpen || dialog.tableId !== entry.tableId) return;

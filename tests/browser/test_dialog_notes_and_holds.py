@@ -195,6 +195,8 @@ def test_notes_and_a_hold_made_offline_are_queued_and_delivered_on_reconnect(ope
     dialog.locator("[data-notes-input]").fill("Smith, 7 at 20:00")
     dialog.locator("[data-notes-save]").click()
     dialog.wait_for(state="hidden")
+    notice = host.locator(f'[data-banner="queued-{table["tableId"]}"]')
+    assert notice.inner_text().startswith("Notes for T-12: saved on this device; they will be sent")
     queued = host.evaluate("() => JSON.parse(localStorage.getItem('tableside:queue:omar'))")
     assert [(entry["status"], entry["expectedStatus"], entry["notes"]) for entry in queued] == [
         ("reserved", "available", "Smith, 7 at 20:00")
