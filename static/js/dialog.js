@@ -1,6 +1,7 @@
 // The table details dialog: status buttons for hosts (two taps per change: the table, then a status),
 // and a banner when someone else changes the table while it is open.
 
+import { LIMITS, conflictQuestion } from "./facts.js";
 import { TableHistory } from "./history.js";
 import { relativeTime } from "./table-render.js";
 
@@ -40,7 +41,7 @@ export class TableDialog {
     this.moreForm?.addEventListener("submit", (event) => {
       event.preventDefault();
       const covers = Number(this.moreForm.elements.covers.value);
-      if (Number.isInteger(covers) && covers >= 1 && covers <= 99) this.pick("occupied", covers);
+      if (Number.isInteger(covers) && covers >= LIMITS.covers[0] && covers <= LIMITS.covers[1]) this.pick("occupied", covers);
     });
     this.history = new TableHistory(find("[data-history]"), labels);
     find("[data-dialog-close]").addEventListener("click", () => this.close());
@@ -162,7 +163,7 @@ export class TableDialog {
   }
 
   showUpdated(name) {
-    this.bannerText.textContent = `Table was updated by ${name}. Refresh to see latest?`;
+    this.bannerText.textContent = conflictQuestion(name);
     this.banner.hidden = false;
   }
 

@@ -1,10 +1,11 @@
 // A table's latest changes in its dialog, read from `GET /api/tables/<id>/history`; "Show more" reads further back.
 
 import { api } from "./api.js";
+import { LIMITS } from "./facts.js";
 
 const FIRST = 5;
 const MORE = 10;
-const MOST = 500;
+const MOST = LIMITS.historyEntries[1];
 
 export class TableHistory {
   constructor(element, labels) {
