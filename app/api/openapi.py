@@ -1,6 +1,7 @@
 """The JSON API described as OpenAPI 3.0, served at /api/openapi.json."""
 
 from app.api import bp
+from app.api.openapi_links import with_links
 from app.models import TABLE_SHAPES, TABLE_STATUSES, limits
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -268,7 +269,7 @@ SPEC = {
         },
     },
     "security": [{"bearer": []}],
-    "paths": {
+    "paths": {  # with links added below
         "/api/auth/token": {
             "post": {
                 "security": [],
@@ -344,6 +345,8 @@ SPEC = {
         },
     },
 }
+
+SPEC["paths"] = with_links(SPEC["paths"])
 
 
 @bp.get("/openapi.json")
