@@ -4,7 +4,7 @@
 
 const state = JSON.parse(document.getElementById("initial-state").textContent);
 
-/** Logged event names by their server name, e.g. EVENTS.STATUS_CHANGED is "table:status_changed". */
+/** Logged event names by the server's names for them, e.g. EVENTS.STATUS_CHANGED. */
 export const EVENTS = state.facts.events;
 /** [lowest, highest] per field, e.g. LIMITS.x, LIMITS.covers. */
 export const LIMITS = state.facts.limits;

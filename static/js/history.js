@@ -1,7 +1,7 @@
 // A table's latest changes in its dialog, read from `GET /api/tables/<id>/history`; "Show more" reads further back.
 
 import { api } from "./api.js";
-import { LIMITS } from "./facts.js";
+import { EVENTS, LIMITS } from "./facts.js";
 
 const FIRST = 5;
 const MORE = 10;
@@ -76,7 +76,7 @@ export class TableHistory {
       const from = event.oldStatus ? `${word(event.oldStatus)} → ` : "";
       return `${from}${word(event.newStatus)}${party}`;
     }
-    if (event.event === "table:created") return "added the table";
+    if (event.event === EVENTS.TABLE_CREATED) return "added the table";
     const changed = Object.keys(event.changes ?? {});
     return changed.length ? `changed ${changed.join(", ")}` : event.event.replace("table:", "");
   }

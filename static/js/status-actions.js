@@ -87,7 +87,7 @@ export class StatusActions extends EventTarget {
         kind: "error",
         actions: [{ label: "Sign in", primary: true, onClick: () => window.location.reload() }],
       });
-      this.report("refused", entry, "Your session has ended.");
+      this.report("refused", entry, MESSAGES.sessionEnded);
     } else {
       const message = `${entry.tableNumber} was not changed: ${data.message || `error ${response.status}`}`;
       showNotice(`refused-${entry.tableId}`, message, { kind: "error", role: "alert", timeout: 8000 });
