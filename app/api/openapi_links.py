@@ -11,9 +11,12 @@ SECTION = "/api/sections/{sectionId}"
 FLOOR = "/api/floors/{floor}"
 
 
-def _to(path: str, method: str, **parameters: str) -> dict:
+def _to(path: str, method: str, body: dict | None = None, **parameters: str) -> dict:
     pointer = path.replace("~", "~0").replace("/", "~1")
-    return {"operationRef": f"#/paths/{pointer}/{method}", "parameters": parameters}
+    link = {"operationRef": f"#/paths/{pointer}/{method}", "parameters": parameters}
+    if body:
+        link["requestBody"] = body
+    return link
 
 
 def _table_links(source: str) -> dict:
@@ -44,6 +47,7 @@ def _floor_links() -> dict:
         "ListSections": _to(f"{FLOOR}/sections", "get", **floor),
         "AddSection": _to(f"{FLOOR}/sections", "post", **floor),
         "SaveLayout": _to(f"{FLOOR}/layout", "put", **floor),
+        "AddTable": _to("/api/tables", "post", body={"floor": floor["floor"]}),
     }
 
 

@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis.config import SchemathesisConfig
 from sqlalchemy import text
 
@@ -51,6 +52,11 @@ class FuzzedApi:
         response = self.app.test_client().get("/api/tables", headers=self.headers)
         assert response.status_code == 200, response.get_data(as_text=True)
         return [table["tableId"] for table in response.get_json()]
+
+    def headers_for(self, case) -> dict[str, str]:
+        """The case's headers with the manager's token in place of any the fuzzer made up."""
+        made_up = {name: value for name, value in (case.headers or {}).items() if name.lower() != "authorization"}
+        return {**made_up, **self.headers}
 
     def start_over(self) -> None:
         """Back to the three tables and nothing else changed, with ids counted from 1 again.
@@ -119,39 +125,63 @@ def fuzzed(request) -> FuzzedApi:
 schema = schemathesis.openapi.from_dict(SPEC, config=SchemathesisConfig.from_dict(PHASES))
 
 
-def assert_answered_well(response, case) -> None:
-    """No server error; a refusal is a JSON error with its code and message."""
-    assert response.status_code < 500, f"{case.method} {case.formatted_path} -> {response.status_code}"
+def answer_problem(response, case) -> str | None:
+    """What is wrong with an answer: a server error, or a refusal that is not a JSON error."""
+    request = f"{case.method} {case.formatted_path} -> {response.status_code}"
+    if response.status_code >= 500:
+        return request
     if response.status_code >= 400:
         body = response.json()
-        assert isinstance(body, dict) and body.get("error") and body.get("message"), body
+        if not (isinstance(body, dict) and body.get("error") and body.get("message")):
+            return f"{request}: {body}"
+    return None
+
+
+def assert_answered_well(response, case) -> None:
+    """No server error; a refusal is a JSON error with its code and message."""
+    problem = answer_problem(response, case)
+    assert problem is None, problem
 
 
 @schema.parametrize()
 @EXAMPLES
 def test_no_request_makes_the_api_fail_or_break_later_reads(case, fuzzed):
     """The coverage and fuzzing phases: any request gets a non-5xx answer, and the tables still read back."""
-    response = case.call(app=fuzzed.app, headers={**(case.headers or {}), **fuzzed.headers})
+    response = case.call(app=fuzzed.app, headers=fuzzed.headers_for(case))
     assert_answered_well(response, case)
     fuzzed.tables_read_back()
 
 
 def test_chains_of_requests_along_the_links_never_fail(fuzzed):
     """The stateful phase: requests chained on earlier answers (ids, floors) never fail the server."""
-    answered = []
+    answered, problems, chains = [], [], []
 
     class Workflow(schema.as_state_machine()):
         def setup(self):
+            chains.append(1)
             fuzzed.start_over()
 
         def get_call_kwargs(self, case):
-            return {"app": fuzzed.app, "headers": {**(case.headers or {}), **fuzzed.headers}}
+            return {"app": fuzzed.app, "headers": fuzzed.headers_for(case)}
 
         def validate_response(self, response, case, **kwargs):
+            # Noted here, not raised: a failure must be reported even when Hypothesis cannot replay it.
             answered.append(response.status_code)
-            assert_answered_well(response, case)
+            problems.append(answer_problem(response, case))
 
-    Workflow.run(settings=STATEFUL)
+    # Which links a chain can follow depends on the server's answers, and schemathesis learns
+    # from them as it goes, so Hypothesis may find a chain drawn twice did not go the same way
+    # (FlakyStrategyDefinition). That is the nature of a stateful server, not a failure of it:
+    # go on with new chains, as schemathesis's own runner does, until enough have run.
+    for _ in range(10):
+        try:
+            Workflow.run(settings=STATEFUL)
+        except FlakyStrategyDefinition:
+            pass
+        if len(chains) >= STATEFUL.max_examples:
+            break
+    assert [problem for problem in problems if problem] == []
+    assert len(chains) >= STATEFUL.max_examples, f"only {len(chains)} chains ran"
     fuzzed.every_table_reads_back()
     # The chains went somewhere: some step was accepted, not only refused at the door.
     assert any(200 <= status < 300 for status in answered), answered
