@@ -72,7 +72,11 @@ def clean_section_fields(data: object, *, creating: bool) -> dict[str, str]:
 
 
 def _named(floor: int, name: str) -> Section | None:
-    return db.session.scalar(select(Section).where(Section.floor == floor, func.lower(Section.name) == name.lower()))
+    # Compared here rather than with the database's lower(): SQLite folds only ASCII, so a
+    # second "Ä" passed as new and then broke the unique index. A floor has a few sections.
+    wanted = name.casefold()
+    on_floor = db.session.scalars(select(Section).where(Section.floor == floor))
+    return next((section for section in on_floor if section.name.casefold() == wanted), None)
 
 
 def _check_name_free(floor: int, name: str, section_id: int | None = None) -> None:
