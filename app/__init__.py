@@ -14,6 +14,7 @@ def create_app(config_class=None):
 
     from app import assets, cli, errors, logs, security
     from app.config import BASE_DIR, config_for_environment
+    from app.models import limits
 
     app = Flask(
         __name__,
@@ -30,6 +31,8 @@ def create_app(config_class=None):
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     register_blueprints(app)
+    # The forms' maxlength, min and max are the limits the validation checks.
+    app.jinja_env.globals["limits"] = limits
     errors.register(app)
     assets.register(app)  # before security: the policy allows the import map by its hash
     security.register(app)

@@ -12,10 +12,10 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import csrf, db, limiter
+from app.messages import RATE_LIMITED
 from app.services.errors import ServiceError
 from app.web import wants_json
 
-RATE_LIMITED = "Too many requests. Please slow down."
 log = logging.getLogger(__name__)
 
 _CODES = {

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from app.api import bp
 from app.auth.permissions import check_floor, role_required, visible_floors
+from app.models import limits
 from app.services import floors as floor_service
 from app.services import tables as table_service
 from app.services.errors import Forbidden, ValidationError
@@ -37,7 +38,7 @@ def update_floor(floor: int):
 def _clean_positions(body: dict) -> list[dict]:
     items = body.get("tables")
     extra = set(body) - {"tables"}
-    if extra or not isinstance(items, list) or len(items) > 500:
+    if extra or not isinstance(items, list) or len(items) > limits.LAYOUT_TABLES:
         raise ValidationError("Send {tables: [{tableId, x, y, rotation?, width?, height?}]}.")
     positions, errors, seen = [], {}, set()
     for index, item in enumerate(items):

@@ -1,7 +1,8 @@
 """The JSON API described as OpenAPI 3.0, served at /api/openapi.json."""
 
 from app.api import bp
-from app.models import TABLE_SHAPES, TABLE_STATUSES
+from app.api.openapi_links import with_links
+from app.models import TABLE_SHAPES, TABLE_STATUSES, limits
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 TABLE = {"$ref": "#/components/schemas/Table"}
@@ -24,38 +25,42 @@ def _path_id(name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
 
-NUMBER = {"type": "number"}
+def _range(kind: str, bounds: tuple[int, int], **more: object) -> dict:
+    """A number schema whose bounds are one of app.models.limits' ranges."""
+    return {"type": kind, "minimum": bounds[0], "maximum": bounds[1], **more}
+
+
 TABLE_FIELDS = {
-    "tableNumber": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9 _-]{0,19}$"},
-    "floor": {"type": "integer", "minimum": 1, "maximum": 999},
+    "tableNumber": {"type": "string", "pattern": limits.TABLE_NUMBER_PATTERN},
+    "floor": _range("integer", limits.FLOOR_NUMBER),
     "section": {
         "type": "string",
-        "maxLength": 80,
+        "maxLength": limits.NAME_LENGTH,
         "nullable": True,
         "description": "The section's name; a name the floor lacks makes a new section. sectionId is preferred.",
     },
     "sectionId": {"type": "integer", "nullable": True, "description": "A section of the table's floor."},
-    "capacity": {"type": "integer", "minimum": 1, "maximum": 50},
+    "capacity": _range("integer", limits.SEATS),
     "status": {"type": "string", "enum": list(TABLE_STATUSES)},
     "shape": {"type": "string", "enum": list(TABLE_SHAPES)},
-    "x": {"type": "number", "minimum": 0, "maximum": 10000},
-    "y": {"type": "number", "minimum": 0, "maximum": 10000},
-    "width": {"type": "number", "minimum": 20, "maximum": 1000},
-    "height": {"type": "number", "minimum": 20, "maximum": 1000},
-    "rotation": {"type": "number", "minimum": -360, "maximum": 360},
-    "notes": {"type": "string", "maxLength": 500, "nullable": True},
+    "x": _range("number", limits.PLAN_POSITION),
+    "y": _range("number", limits.PLAN_POSITION),
+    "width": _range("number", limits.TABLE_SIZE),
+    "height": _range("number", limits.TABLE_SIZE),
+    "rotation": _range("number", limits.ROTATION),
+    "notes": {"type": "string", "maxLength": limits.NOTES_LENGTH, "nullable": True},
     "reservedUntil": {"type": "string", "format": "date-time", "nullable": True},
 }
-COVERS = {"type": "integer", "minimum": 1, "maximum": 99, "nullable": True}
+COVERS = _range("integer", limits.COVERS, nullable=True)
 ASSIGNEE = {
     "type": "object",
     "nullable": True,
     "required": ["userId", "username", "initials"],
     "properties": {"userId": {"type": "integer"}, "username": {"type": "string"}, "initials": {"type": "string"}},
 }
-COLOUR = {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}
-SECTION_NAME = {"type": "string", "minLength": 1, "maxLength": 80}
-TURN_MINUTES = {"type": "integer", "minimum": 5, "maximum": 600}
+COLOUR = {"type": "string", "pattern": limits.COLOUR_PATTERN}
+NAME = {"type": "string", "minLength": 1, "maxLength": limits.NAME_LENGTH}
+TURN_MINUTES = _range("integer", limits.TURN_MINUTES)
 READ_ONLY = {
     "tableId": {"type": "integer"},
     "covers": {**COVERS, "description": "The party seated; null unless occupied."},
@@ -80,14 +85,14 @@ SERVICE_SCHEMAS = {
     "FloorChanges": {
         "type": "object",
         "additionalProperties": False,
-        "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 80}, "turnMinutes": TURN_MINUTES},
+        "properties": {"name": NAME, "turnMinutes": TURN_MINUTES},
     },
     "Section": {
         "type": "object",
         "properties": {
             "sectionId": {"type": "integer"},
             "floor": {"type": "integer"},
-            "name": SECTION_NAME,
+            "name": NAME,
             "colour": COLOUR,
             "assignee": ASSIGNEE,
             "assignedAt": {"type": "string", "format": "date-time", "nullable": True},
@@ -97,12 +102,12 @@ SERVICE_SCHEMAS = {
         "type": "object",
         "additionalProperties": False,
         "required": ["name"],
-        "properties": {"name": SECTION_NAME, "colour": COLOUR},
+        "properties": {"name": NAME, "colour": COLOUR},
     },
     "SectionChanges": {
         "type": "object",
         "additionalProperties": False,
-        "properties": {"name": SECTION_NAME, "colour": COLOUR},
+        "properties": {"name": NAME, "colour": COLOUR},
     },
     "Assignment": {
         "type": "object",
@@ -193,9 +198,7 @@ SERVICE_PATHS = {
     "/api/tables/{tableId}/history": {
         "parameters": [_path_id("tableId")],
         "get": {
-            "parameters": [
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}
-            ],
+            "parameters": [{"name": "limit", "in": "query", "schema": _range("integer", limits.HISTORY_ENTRIES)}],
             "responses": _responses("200", {"$ref": "#/components/schemas/History"}, 400, 401, 403, 404),
         },
     },
@@ -251,7 +254,7 @@ SPEC = {
                 "properties": {
                     "tables": {
                         "type": "array",
-                        "maxItems": 500,
+                        "maxItems": limits.LAYOUT_TABLES,
                         "items": {
                             "type": "object",
                             "additionalProperties": False,
@@ -267,7 +270,7 @@ SPEC = {
         },
     },
     "security": [{"bearer": []}],
-    "paths": {
+    "paths": {  # with links added below
         "/api/auth/token": {
             "post": {
                 "security": [],
@@ -314,7 +317,11 @@ SPEC = {
             "parameters": [_path_id("tableId")],
             "patch": {
                 "parameters": [
-                    {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "schema": {"type": "string", "maxLength": limits.IDEMPOTENCY_KEY_LENGTH},
+                    }
                 ],
                 "requestBody": _body({"$ref": "#/components/schemas/StatusChange"}),
                 "responses": _responses("200", TABLE, 400, 401, 403, 404, 409, 413, 422, 429),
@@ -339,6 +346,8 @@ SPEC = {
         },
     },
 }
+
+SPEC["paths"] = with_links(SPEC["paths"])
 
 
 @bp.get("/openapi.json")

@@ -8,8 +8,9 @@ from flask_login import current_user
 from app.api import bp
 from app.api.tables import visible_table
 from app.auth.permissions import check_floor, role_required, visible_floors
+from app.models import limits
 from app.services import floors as floor_service
-from app.services.history import HISTORY_DEFAULT, HISTORY_MAX, service_summary, table_history
+from app.services.history import HISTORY_DEFAULT, service_summary, table_history
 from app.web import BadRequest, whole_number_arg
 
 
@@ -18,8 +19,9 @@ from app.web import BadRequest, whole_number_arg
 def history(table_id: int):
     """The table's logged changes, newest first (`limit` 1-500, default 50)."""
     raw = request.args.get("limit", str(HISTORY_DEFAULT)).strip()
-    if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= HISTORY_MAX:
-        raise BadRequest(f"limit must be a whole number from 1 to {HISTORY_MAX}.")
+    low, high = limits.HISTORY_ENTRIES
+    if not re.fullmatch(r"[0-9]{1,4}", raw) or not low <= int(raw) <= high:
+        raise BadRequest(f"limit must be a whole number from {low} to {high}.")
     visible_table(table_id)
     return {"tableId": table_id, "events": table_history(table_id, int(raw))}
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.api import bp
 from app.auth.permissions import check_floor, role_required, visible_floors
 from app.extensions import limiter
+from app.models import limits
 from app.services import status as status_service
 from app.services import tables as table_service
 from app.services.errors import Forbidden
@@ -103,8 +104,8 @@ def change_status(table_id: int):
     key = request.headers.get("Idempotency-Key")
     idempotency = None
     if key:
-        if len(key) > 200:
-            raise BadRequest("Idempotency-Key is longer than 200 characters.")
+        if len(key) > limits.IDEMPOTENCY_KEY_LENGTH:
+            raise BadRequest(f"Idempotency-Key is longer than {limits.IDEMPOTENCY_KEY_LENGTH} characters.")
         idempotency = status_service.IdempotencyKey.for_request(current_user.id, key, table_id, body)
     options = {k: change[k] for k in ("notes", "reserved_until", "covers") if k in change}
     try:

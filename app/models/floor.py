@@ -6,11 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 
 DEFAULT_TURN_MINUTES = 90
-TURN_MINUTES_RANGE = (5, 600)
 
 
 class Floor(db.Model):
     __tablename__ = "floors"
+    # The database's own guard, as migration 0003 made it: limits.TURN_MINUTES, which the API checks first.
     __table_args__ = (CheckConstraint("turn_minutes BETWEEN 5 AND 600", name="ck_floors_turn_minutes"),)
 
     number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

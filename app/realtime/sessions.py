@@ -4,13 +4,14 @@ import logging
 
 from flask import Flask
 
+from app import messages
 from app.extensions import db, socketio
 from app.realtime import connections
 from app.realtime.managers import END_SESSION
 from app.realtime.rooms import user_room
 
 log = logging.getLogger(__name__)
-SESSION_ENDED = {"code": "session_ended", "message": "Your session has ended. Please sign in again."}
+SESSION_ENDED = {"code": "session_ended", "message": messages.SESSION_ENDED}
 
 
 def end_socket_sessions(room: str | None) -> None:

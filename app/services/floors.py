@@ -3,9 +3,8 @@
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.models import Floor, Section, Table
+from app.models import Floor, Section, Table, limits
 from app.models.event import EventType
-from app.models.floor import TURN_MINUTES_RANGE
 from app.models.time import isoformat, utcnow
 from app.services.commit_order import begin_change
 from app.services.errors import Conflict, NotFound, ValidationError
@@ -40,14 +39,15 @@ def _clean_name(name: object) -> str:
 def _name_problem(name: object) -> str | None:
     if not isinstance(name, str) or not name.strip():
         return "A floor needs a name."
-    return "At most 80 characters." if len(name.strip()) > 80 else None
+    return f"At most {limits.NAME_LENGTH} characters." if len(name.strip()) > limits.NAME_LENGTH else None
 
 
 def create_floor(number: object, name: object) -> Floor:
     """Add a floor at the end of the order; a bad number and a bad name are reported together."""
     errors = {}
-    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 999:
-        errors["number"] = "Must be a whole number 1-999."
+    low, high = limits.FLOOR_NUMBER
+    if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+        errors["number"] = f"Must be a whole number {low}-{high}."
     elif db.session.get(Floor, number) is not None:
         errors["number"] = f"Floor {number} already exists."
     if _name_problem(name):
@@ -76,7 +76,7 @@ def clean_floor_changes(data: object) -> dict:
             errors.update(error.fields)
     if "turnMinutes" in data:
         try:
-            cleaned["turn_minutes"] = strict_whole_number(data["turnMinutes"], *TURN_MINUTES_RANGE)
+            cleaned["turn_minutes"] = strict_whole_number(data["turnMinutes"], *limits.TURN_MINUTES)
         except ValueError as error:
             errors["turnMinutes"] = str(error)
     if errors:

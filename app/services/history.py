@@ -3,11 +3,10 @@
 from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models import TABLE_STATUSES, Event, Table
+from app.models import TABLE_STATUSES, Event, Table, limits
 from app.models.time import isoformat
 
-HISTORY_DEFAULT = 50
-HISTORY_MAX = 500
+HISTORY_DEFAULT = limits.HISTORY_DEFAULT
 # Payload fields a history entry repeats when the event has them.
 HISTORY_FIELDS = ("oldStatus", "newStatus", "covers", "reservedUntil", "notes", "changes")
 

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Floor, Section, Table, User
+from app.models import Floor, Section, Table, User, limits
 from app.models.event import EventType
 from app.models.section import assignee_of
 from app.models.time import isoformat, utcnow
@@ -14,7 +14,7 @@ from app.services.errors import Conflict, NotFound, ValidationError
 from app.services.event_log import record_event
 from app.services.validation import strict_whole_number
 
-COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+COLOUR = re.compile(limits.COLOUR_PATTERN)
 # Handed out in turn to sections made without a colour (e.g. typed on a table form).
 PALETTE = ("#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
@@ -41,8 +41,8 @@ def get_section(section_id: int, *, for_update: bool = False) -> Section:
 def _clean_name(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("A section needs a name.")
-    if len(value.strip()) > 80:
-        raise ValueError("At most 80 characters.")
+    if len(value.strip()) > limits.NAME_LENGTH:
+        raise ValueError(f"At most {limits.NAME_LENGTH} characters.")
     return value.strip()
 
 
@@ -72,7 +72,11 @@ def clean_section_fields(data: object, *, creating: bool) -> dict[str, str]:
 
 
 def _named(floor: int, name: str) -> Section | None:
-    return db.session.scalar(select(Section).where(Section.floor == floor, func.lower(Section.name) == name.lower()))
+    # Compared here rather than with the database's lower(): SQLite folds only ASCII, so a
+    # second "Ä" passed as new and then broke the unique index. A floor has a few sections.
+    wanted = name.casefold()
+    on_floor = db.session.scalars(select(Section).where(Section.floor == floor))
+    return next((section for section in on_floor if section.name.casefold() == wanted), None)
 
 
 def _check_name_free(floor: int, name: str, section_id: int | None = None) -> None:

@@ -3,29 +3,29 @@
 import re
 from datetime import UTC, datetime
 
-from app.models import TABLE_SHAPES, TABLE_STATUSES
+from app.models import TABLE_SHAPES, TABLE_STATUSES, limits
 from app.services.errors import ValidationError
 
-TABLE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,19}$")
+TABLE_NUMBER = re.compile(limits.TABLE_NUMBER_PATTERN)
 # JSON name -> (model attribute, kind, bounds)
 TABLE_FIELDS: dict[str, tuple[str, str, tuple | None]] = {
     "tableNumber": ("table_number", "table_number", None),
-    "floor": ("floor", "int", (1, 999)),
-    "section": ("section", "text", (0, 80)),
+    "floor": ("floor", "int", limits.FLOOR_NUMBER),
+    "section": ("section", "text", (0, limits.NAME_LENGTH)),
     "sectionId": ("section_id", "id", None),
-    "capacity": ("capacity", "int", (1, 50)),
+    "capacity": ("capacity", "int", limits.SEATS),
     "status": ("status", "choice", TABLE_STATUSES),
     "shape": ("shape", "choice", TABLE_SHAPES),
-    "x": ("x", "number", (0, 10000)),
-    "y": ("y", "number", (0, 10000)),
-    "width": ("width", "number", (20, 1000)),
-    "height": ("height", "number", (20, 1000)),
-    "rotation": ("rotation", "number", (-360, 360)),
-    "notes": ("notes", "text", (0, 500)),
+    "x": ("x", "number", limits.PLAN_POSITION),
+    "y": ("y", "number", limits.PLAN_POSITION),
+    "width": ("width", "number", limits.TABLE_SIZE),
+    "height": ("height", "number", limits.TABLE_SIZE),
+    "rotation": ("rotation", "number", limits.ROTATION),
+    "notes": ("notes", "text", (0, limits.NOTES_LENGTH)),
     "reservedUntil": ("reserved_until", "datetime", None),
 }
 REQUIRED_ON_CREATE = ("tableNumber", "floor", "capacity")
-COVERS_RANGE = (1, 99)
+COVERS_RANGE = limits.COVERS
 
 
 def _int(value: object) -> int:
@@ -79,7 +79,7 @@ def _clean_one(name: str, value: object) -> object:
     _, kind, bounds = TABLE_FIELDS[name]
     if kind == "table_number":
         if not isinstance(value, str) or not TABLE_NUMBER.match(value.strip()):
-            raise ValueError("Use 1-20 letters, digits, spaces, '-' or '_', e.g. T-05.")
+            raise ValueError(f"Use 1-{limits.TABLE_NUMBER_LENGTH} letters, digits, spaces, '-' or '_', e.g. T-05.")
         return value.strip()
     if kind == "choice":
         if value not in bounds:

@@ -1,11 +1,25 @@
 """What a tables page hands its browser client: the first state the socket keeps current."""
 
+import math
+
 from flask import current_app
 from flask_login import current_user
+from limits import parse as parse_rate_limit
 
-from app.models import TABLE_STATUSES, Floor, Table
-from app.services.placement import plan_size  # noqa: F401 - the pages import it from here
+from app import messages
+from app.models import TABLE_STATUSES, Floor, Table, limits
+from app.models.event import EventType
+from app.services.placement import (
+    PLAN_MARGIN,
+    PLAN_MIN_HEIGHT,
+    PLAN_MIN_WIDTH,
+    plan_size,  # noqa: F401 - the pages import it from here
+)
 from app.services.sections import sections_on
+
+# Kept between two queued status changes beyond the limit's own spacing: a send never lands
+# inside the window of the change the limit counts back to, whatever the clocks' jitter.
+SPACING_SLACK_MS = 30
 
 STATUS_LABELS = {
     "available": "Available",
@@ -49,4 +63,22 @@ def page_state(*, view: str, floor: int | None, floors: list[dict], tables: list
         },
         "offlineAfterSeconds": current_app.config["OFFLINE_AFTER_SECONDS"],
         "statuses": STATUS_LABELS,
+        "facts": page_facts(),
     }
+
+
+def page_facts() -> dict:
+    """What the server declares once and the page's scripts read rather than repeat."""
+    return {
+        "events": {kind.name: kind.value for kind in EventType},
+        "limits": limits.for_page(),
+        "plan": {"margin": PLAN_MARGIN, "minWidth": PLAN_MIN_WIDTH, "minHeight": PLAN_MIN_HEIGHT},
+        "messages": messages.for_page(),
+        "statusSpacingMs": status_spacing_ms(current_app.config["STATUS_RATE_LIMIT"]),
+    }
+
+
+def status_spacing_ms(rate_limit: str) -> int:
+    """How long the page waits between two status changes it sends in a row, to stay under the limit."""
+    limit = parse_rate_limit(rate_limit)
+    return math.ceil(limit.get_expiry() * 1000 / limit.amount) + SPACING_SLACK_MS

@@ -1,8 +1,12 @@
 // The Socket.IO connection: handshake with the session cookie, rooms, backoff and the indicator.
 
 import { io } from "../vendor/socket.io.esm.min.js";
+import { EVENTS, MESSAGES } from "./facts.js";
 import { hideNotice, showNotice } from "./notices.js";
 
+/** Status changes of one room within the batch window, sent as one message (not a logged event). */
+export const BATCH_UPDATE = "tables:batch_update";
+const LIVE_EVENTS = new Set([...Object.values(EVENTS), BATCH_UPDATE]);
 const TEXTS = { live: "Live", reconnecting: "Reconnecting...", disconnected: "Disconnected" };
 const ACK_TIMEOUT_MS = 5000;
 
@@ -63,8 +67,7 @@ export class LiveConnection extends EventTarget {
     socket.on("tables:error", (error) => this.emitLocal("server-error", error));
     socket.on("tables:head", (head) => this.emitLocal("head", head));
     socket.onAny((name, payload) => {
-      const logged = name.startsWith("table:") || name.startsWith("section:") || name === "floor:updated";
-      if (logged || name === "tables:batch_update") this.emitLocal("table-event", { name, payload });
+      if (LIVE_EVENTS.has(name)) this.emitLocal("table-event", { name, payload });
     });
   }
 
@@ -107,7 +110,7 @@ export class LiveConnection extends EventTarget {
   onConnectError(error) {
     if (error?.message === "unauthorized") {
       this.sessionEnded = true;
-      showNotice("session-ended", "Your session has ended. Please sign in again.", {
+      showNotice("session-ended", MESSAGES.sessionEnded, {
         kind: "error",
         actions: [{ label: "Sign in", primary: true, onClick: () => window.location.reload() }],
       });

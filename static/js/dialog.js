@@ -2,6 +2,7 @@
 // a party's size, a hold and notes, and a banner when someone else changes the table while it is open.
 
 import { HoldAndNotes, clockTime, holdLeft } from "./hold-and-notes.js";
+import { LIMITS, conflictQuestion } from "./facts.js";
 import { TableHistory } from "./history.js";
 import { conflictWords } from "./status-actions.js";
 import { relativeTime } from "./table-render.js";
@@ -48,7 +49,7 @@ export class TableDialog {
     this.moreForm?.addEventListener("submit", (event) => {
       event.preventDefault();
       const covers = Number(this.moreForm.elements.covers.value);
-      if (Number.isInteger(covers) && covers >= 1 && covers <= 99) this.pick("occupied", { covers });
+      if (Number.isInteger(covers) && covers >= LIMITS.covers[0] && covers <= LIMITS.covers[1]) this.pick("occupied", { covers });
     });
     this.extras = new HoldAndNotes(this.element, { pick: this.pick, say: (text) => this.say(text) });
     this.history = new TableHistory(find("[data-history]"), labels);
@@ -176,7 +177,7 @@ export class TableDialog {
   }
 
   showUpdated(name) {
-    this.bannerText.textContent = `Table was updated by ${name}. Refresh to see latest?`;
+    this.bannerText.textContent = conflictQuestion(name);
     this.banner.hidden = false;
   }
 

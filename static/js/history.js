@@ -2,10 +2,11 @@
 
 import { api } from "./api.js";
 import { clockTime } from "./hold-and-notes.js";
+import { EVENTS, LIMITS } from "./facts.js";
 
 const FIRST = 5;
 const MORE = 10;
-const MOST = 500;
+const MOST = LIMITS.historyEntries[1];
 
 export class TableHistory {
   constructor(element, labels) {
@@ -80,7 +81,7 @@ export class TableHistory {
       const from = event.oldStatus ? `${word(event.oldStatus)} → ` : "";
       return `${from}${word(event.newStatus)}${party}${hold}${also}`;
     }
-    if (event.event === "table:created") return "added the table";
+    if (event.event === EVENTS.TABLE_CREATED) return "added the table";
     const changed = Object.keys(event.changes ?? {});
     return changed.length ? `changed ${changed.join(", ")}` : event.event.replace("table:", "");
   }

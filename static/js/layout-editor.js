@@ -1,12 +1,12 @@
 // The layout editor: drag to move, handles to resize and rotate; saved only with the Save button.
 
 import { api, NetworkError, request } from "./api.js";
+import { LIMITS } from "./facts.js";
 import { overlappingPairs } from "./layout-overlaps.js";
 import { fitPlan, placeTile, planSize } from "./plan-scale.js";
 
 const GRID = 5;
-const LIMITS = { x: [0, 10000], y: [0, 10000], width: [20, 1000], height: [20, 1000], rotation: [-360, 360] };
-const FIELDS = Object.keys(LIMITS);
+const FIELDS = ["x", "y", "width", "height", "rotation"];
 
 const state = JSON.parse(document.getElementById("initial-state").textContent);
 const plan = document.getElementById("layout-plan");

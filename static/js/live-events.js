@@ -2,57 +2,46 @@
 
 import { api } from "./api.js";
 import { renameFloor } from "./floor-names.js";
+import { BATCH_UPDATE } from "./connection.js";
+import { EVENTS } from "./facts.js";
 import { setTurnMinutes } from "./service.js";
-
-export const TABLE_EVENTS = [
-  "table:status_changed",
-  "tables:batch_update",
-  "table:created",
-  "table:updated",
-  "table:deleted",
-  "floor:updated",
-  "section:created",
-  "section:updated",
-  "section:deleted",
-  "section:assigned",
-];
 
 /**
  * scope.shows(floor) says whether the view shows tables of a floor.
  * Returns how many events were applied (a batch counts each item).
  */
 export function applyEvent(store, scope, name, payload) {
-  if (name === "tables:batch_update") {
+  if (name === BATCH_UPDATE) {
     let applied = 0;
-    for (const item of payload) applied += applyEvent(store, scope, "table:status_changed", item);
+    for (const item of payload) applied += applyEvent(store, scope, EVENTS.STATUS_CHANGED, item);
     return applied;
   }
   if (!payload || !store.isNew(payload.eventId)) return 0;
   store.markApplied(payload.eventId);
   switch (name) {
-    case "table:status_changed":
+    case EVENTS.STATUS_CHANGED:
       return statusChanged(store, scope, payload);
-    case "table:created":
+    case EVENTS.TABLE_CREATED:
       if (!scope.shows(payload.floor)) return 0;
       store.upsert(payload, { by: payload.createdBy ?? null, cause: "created" });
       return 1;
-    case "table:updated":
+    case EVENTS.TABLE_UPDATED:
       return updated(store, scope, payload);
-    case "table:deleted":
+    case EVENTS.TABLE_DELETED:
       store.remove(payload.tableId, { by: payload.deletedBy, cause: "deleted", number: payload.tableNumber });
       return 1;
-    case "floor:updated":
+    case EVENTS.FLOOR_UPDATED:
       if (payload.changes?.turnMinutes) setTurnMinutes([{ floor: payload.floor, turnMinutes: payload.changes.turnMinutes }]);
       if (payload.changes?.name) renameFloor(payload.floor, payload.changes.name);
       store.notify({ kind: "service", cause: "floor" });
       return 1;
-    case "section:created":
+    case EVENTS.SECTION_CREATED:
       return 1;
-    case "section:updated":
+    case EVENTS.SECTION_UPDATED:
       return sectionTables(store, payload, payload.changes?.name ? { section: payload.changes.name } : {});
-    case "section:deleted":
+    case EVENTS.SECTION_DELETED:
       return sectionTables(store, payload, { sectionId: null, section: null, assignee: null });
-    case "section:assigned":
+    case EVENTS.SECTION_ASSIGNED:
       return sectionTables(store, payload, { assignee: payload.assignee ?? null });
     default:
       return 0;

@@ -1,8 +1,10 @@
 // Drawing the floor plan in screen pixels: the area the tables take, scaled up or down to fill
 // its frame with the proportions kept, so words keep their real size (never a shrunken 4 px).
 
-const MARGIN = 24; // plan units kept around the tables
-const EMPTY = { x: 0, y: 0, width: 800, height: 480 };
+import { PLAN } from "./facts.js";
+
+const MARGIN = 24; // plan units kept around the tables on screen (tighter than the drawing's own)
+const EMPTY = { x: 0, y: 0, width: PLAN.minWidth, height: PLAN.minHeight };
 
 /** The smallest box holding every table as drawn (rotation included), with a margin. */
 export function tablesBox(tables) {

@@ -1,16 +1,14 @@
 // Fitting a floor plan drawn in plan units into the width of the screen.
 
-const MARGIN = 40;
-const MIN_WIDTH = 800;
-const MIN_HEIGHT = 480;
+import { PLAN } from "./facts.js";
 
-/** The drawing's size: every table fits with a margin (the server computes the same). */
+/** The drawing's size: every table fits with the server's margin (the server computes the same). */
 export function planSize(tables) {
-  let width = MIN_WIDTH;
-  let height = MIN_HEIGHT;
+  let width = PLAN.minWidth;
+  let height = PLAN.minHeight;
   for (const table of tables) {
-    width = Math.max(width, table.x + table.width + MARGIN);
-    height = Math.max(height, table.y + table.height + MARGIN);
+    width = Math.max(width, table.x + table.width + PLAN.margin);
+    height = Math.max(height, table.y + table.height + PLAN.margin);
   }
   return { width: Math.round(width), height: Math.round(height) };
 }

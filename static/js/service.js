@@ -2,7 +2,7 @@
 
 const turns = new Map(); // floor -> turnMinutes
 
-/** Remember each floor's turn time (from the page's state, a snapshot or a `floor:updated`). */
+/** Remember each floor's turn time (from the page's state, a snapshot or a floor's update event). */
 export function setTurnMinutes(floors) {
   for (const entry of floors ?? []) if (entry.turnMinutes) turns.set(entry.floor, entry.turnMinutes);
 }

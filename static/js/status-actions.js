@@ -1,10 +1,9 @@
 // Changing a table's status: shown at once, confirmed by the server, queued when it cannot be reached.
 
 import { NetworkError, api, newKey } from "./api.js";
+import { MESSAGES, STATUS_SPACING_MS } from "./facts.js";
 import { hideNotice, showNotice } from "./notices.js";
 
-const RATE_LIMITED = "Too many requests. Please slow down.";
-const SEND_SPACING_MS = 230; // the server allows 5 status changes per second per user
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The status request for a change: covers go with a seating only, a hold with a reservation only. */
@@ -122,14 +121,14 @@ export class StatusActions extends EventTarget {
       this.conflict({ ...entry, by }, data.table);
       return "conflict";
     } else if (response.status === 429 || data.error === "rate_limited") {
-      showNotice("rate-limited", RATE_LIMITED, { kind: "error", role: "alert", timeout: 5000 });
-      this.report("refused", entry, RATE_LIMITED);
+      showNotice("rate-limited", MESSAGES.rateLimited, { kind: "error", role: "alert", timeout: 5000 });
+      this.report("refused", entry, MESSAGES.rateLimited);
     } else if (response.status === 401) {
-      showNotice("session-ended", "Your session has ended. Please sign in again.", {
+      showNotice("session-ended", MESSAGES.sessionEnded, {
         kind: "error",
         actions: [{ label: "Sign in", primary: true, onClick: () => window.location.reload() }],
       });
-      this.report("refused", entry, "Your session has ended.");
+      this.report("refused", entry, MESSAGES.sessionEnded);
     } else {
       // A refused field says what is wrong with it (e.g. notes too long), more than "Some fields are not valid."
       const reason = data.fields ? Object.values(data.fields).join(" ") : data.message;
@@ -220,7 +219,7 @@ export class StatusActions extends EventTarget {
         } else {
           this.settle(entry, response);
         }
-        await sleep(SEND_SPACING_MS);
+        await sleep(STATUS_SPACING_MS);
       }
     } finally {
       this.flushing = false;

@@ -4,6 +4,7 @@ import { LiveConnection } from "./connection.js";
 import { TableDialog } from "./dialog.js";
 import { setFloorNames, showFloorTitle } from "./floor-names.js";
 import { enableFloorSwitch } from "./floor-switch.js";
+import { MESSAGES, STATUS_SPACING_MS } from "./facts.js";
 import { FloorPlanView } from "./floorplan.js";
 import { keepLastSeen, servedOffline, startingTables } from "./last-seen.js";
 import { ListView } from "./list.js";
@@ -17,7 +18,6 @@ import { setTurnMinutes, tickTimer } from "./service.js";
 import { relativeTime } from "./table-render.js";
 import { tickEvery } from "./ticker.js";
 
-const RATE_LIMITED = "Too many requests. Please slow down.";
 const state = JSON.parse(document.getElementById("initial-state").textContent);
 const { me, statuses: labels } = state;
 document.documentElement.classList.add("js");
@@ -71,7 +71,7 @@ connection.addEventListener("state", ({ detail: { state: now } }) => {
   }
 });
 connection.addEventListener("server-error", ({ detail }) => {
-  if (detail?.code === "rate_limited") showNotice("rate-limited", RATE_LIMITED, { kind: "error", role: "alert", timeout: 5000 });
+  if (detail?.code === "rate_limited") showNotice("rate-limited", MESSAGES.rateLimited, { kind: "error", role: "alert", timeout: 5000 });
   else if (detail?.code === "session_ended") showNotice("session-ended", detail.message, { kind: "error" });
   else if (detail?.message) showNotice("server-error", detail.message, { kind: "error", timeout: 6000 });
 });
@@ -113,7 +113,7 @@ store.subscribe((change) => {
 async function bulkChange(ids, status) {
   for (const id of ids) {
     await actions.change(id, status);
-    await new Promise((resolve) => setTimeout(resolve, 230)); // stay under 5 changes per second
+    await new Promise((resolve) => setTimeout(resolve, STATUS_SPACING_MS)); // stay under the server's limit
   }
 }
 

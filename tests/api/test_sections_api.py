@@ -69,6 +69,17 @@ def test_section_names_are_unique_per_floor_whatever_the_case(manager):
     assert add_section(manager, floor=2, name="Window").status_code == 201
 
 
+@pytest.mark.parametrize("first", ["Ä", "Ω Bar", "Straße"])
+def test_a_name_outside_ascii_used_twice_is_a_409_not_a_server_error(manager, first):
+    """SQLite folds only ASCII case: the fuzzer's "Ä" twice was a 500; it is the same name, so 409."""
+    assert add_section(manager, name=first).status_code == 201
+    for again in (first, first.upper(), first.lower()):
+        response = add_section(manager, name=again)
+        assert response.status_code == 409, (again, response.get_json())
+    renamed = add_section(manager, name="Patio").get_json()
+    assert manager.patch(f"/api/sections/{renamed['sectionId']}", json={"name": first}).status_code == 409
+
+
 def test_only_managers_of_the_floor_write_sections(host, as_staff, manager):
     """A host cannot add one; a manager limited to floor 2 cannot touch floor 1's."""
     assert add_section(host).status_code == 403

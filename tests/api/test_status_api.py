@@ -109,6 +109,8 @@ def test_sixth_change_in_a_second_is_rate_limited(app, host, make_table):
     response = responses[-1]
     assert response.get_json() == {"error": "rate_limited", "message": "Too many requests. Please slow down."}
     assert int(response.headers["Retry-After"]) >= 1
+    stored = [host.get(f"/api/tables/{t['tableId']}").get_json()["status"] for t in tables]
+    assert stored == ["occupied"] * 5 + ["available"], "the refused sixth change was not applied"
 
 
 def test_manager_critical_change_bypasses_the_limit(manager, make_table):
@@ -116,6 +118,8 @@ def test_manager_critical_change_bypasses_the_limit(manager, make_table):
     tables = [make_table(floor=1) for _ in range(8)]
     codes = [manager.patch(status_url(t), json={"status": "maintenance", "critical": True}).status_code for t in tables]
     assert codes == [200] * 8
+    stored = [manager.get(f"/api/tables/{t['tableId']}").get_json()["status"] for t in tables]
+    assert stored == ["maintenance"] * 8
 
 
 def test_host_cannot_send_critical(host, table):

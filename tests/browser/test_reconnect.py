@@ -15,6 +15,17 @@ OFFLINE = "You are working offline. Changes will sync when connection is restore
 RECONNECT_TIMEOUT_MS = 25_000
 
 
+# Notes, in order since the connection was last lost, what the page asks the server and each room head it hears.
+RECORD_CATCH_UP = """() => {
+  const { connection } = window.tableside;
+  window.catchUp = [];
+  connection.addEventListener("lost", () => { window.catchUp = []; });
+  connection.addEventListener("head", () => window.catchUp.push("head"));
+  const ask = connection.ask.bind(connection);
+  connection.ask = (event, payload) => { window.catchUp.push(event); return ask(event, payload); };
+}"""
+
+
 def banner(page, name: str):
     return page.locator(f'[data-banner="{name}"]')
 
@@ -29,6 +40,8 @@ def test_restart_shows_reconnecting_then_restores_and_syncs_missed_changes(open_
     viewer = open_page("viewer", "/tables?view=list")
     for table in tables:
         host.wait_for_selector(f'#floor-plan [data-table-id="{table["tableId"]}"][data-status="available"]')
+    for page in (host, viewer):
+        page.evaluate(RECORD_CATCH_UP)
 
     stopped_at = time.monotonic()
     live.server.stop()
@@ -51,6 +64,9 @@ def test_restart_shows_reconnecting_then_restores_and_syncs_missed_changes(open_
         assert banner(page, "connection-lost").count() == 0
         page.wait_for_selector('[data-banner="synced"]', timeout=3_000)
         assert banner(page, "synced").inner_text() == "Synced 4 table updates"
+        # Caught up by the page's own sync on reconnecting, not later by noticing a room's newer head.
+        notes = page.evaluate("() => window.catchUp")
+        assert "tables:sync" in notes and notes.index("tables:sync") < (notes + ["head"]).index("head"), notes
     assert tile(host, tables[0]["tableId"]).get_attribute("data-status") == "occupied"
     assert tile(host, tables[1]["tableId"]).get_attribute("data-status") == "reserved"
     row = viewer.locator(f'#table-list tr[data-table-id="{tables[2]["tableId"]}"]')

@@ -1,0 +1,43 @@
+"""Every limit on what staff and clients may send, declared once.
+
+The validation in app/services, the OpenAPI document, the HTML forms' attributes and the
+page's scripts (through the page state) all read these, so a limit changed here changes
+everywhere it is checked or described.
+"""
+
+# Ranges are (lowest, highest), both allowed.
+FLOOR_NUMBER = (1, 999)
+SEATS = (1, 50)
+COVERS = (1, 99)
+TURN_MINUTES = (5, 600)
+HISTORY_ENTRIES = (1, 500)
+HISTORY_DEFAULT = 50
+
+# Plan geometry in plan units: a table's place, size and turn.
+PLAN_POSITION = (0, 10000)
+TABLE_SIZE = (20, 1000)
+ROTATION = (-360, 360)
+
+# Lengths of text, in characters.
+TABLE_NUMBER_LENGTH = 20
+TABLE_NUMBER_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9 _-]{{0,{TABLE_NUMBER_LENGTH - 1}}}$"
+NAME_LENGTH = 80  # floor and section names
+NOTES_LENGTH = 500
+IDEMPOTENCY_KEY_LENGTH = 200
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
+# How many tables one layout save may move.
+LAYOUT_TABLES = 500
+
+
+def for_page() -> dict:
+    """The limits the page's scripts check before sending (the layout editor, the covers chips)."""
+    return {
+        "x": PLAN_POSITION,
+        "y": PLAN_POSITION,
+        "width": TABLE_SIZE,
+        "height": TABLE_SIZE,
+        "rotation": ROTATION,
+        "covers": COVERS,
+        "historyEntries": HISTORY_ENTRIES,
+    }
