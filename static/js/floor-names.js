@@ -1,5 +1,5 @@
 // Each floor's name as the page shows it (switcher links, the list's floor column and filter, the
-// page's title and heading), renamed live when a manager renames a floor (`floor:updated`).
+// page's title and heading), renamed live when a manager renames a floor (EVENTS.FLOOR_UPDATED, handled in live-events.js).
 
 export const floorNames = new Map(); // floor -> name
 
