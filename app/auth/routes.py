@@ -9,10 +9,8 @@ from app.auth import bp
 from app.auth.sign_in import begin_sign_in, end_sign_in
 from app.auth.tokens import issue_token
 from app.extensions import db, limiter
-from app.realtime.rooms import session_room
-from app.realtime.sessions import end_socket_sessions
 from app.services.errors import Unauthorized
-from app.services.users import find_user
+from app.services.users import end_sign_in_sockets, find_user
 from app.web import request_json
 
 BAD_CREDENTIALS = "Invalid username or password."
@@ -79,7 +77,7 @@ def logout():
     if request.method == "GET":
         return render_template("auth/logout.html")
     logout_user()
-    end_socket_sessions(session_room(end_sign_in()))
+    end_sign_in_sockets(end_sign_in())
     response = redirect(url_for("auth.login"))
     # The next person on this tablet must not find this one's kept pages, tables or queue.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'

@@ -1,12 +1,10 @@
-"""Binding Socket.IO to the app, and broadcasting after commit."""
+"""Binding Socket.IO to the app, and the publisher that takes committed changes to the sockets."""
 
 import logging
 import time
 from urllib.parse import urlsplit
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from app.async_mode import serving_mode
 from app.extensions import socketio
@@ -16,14 +14,14 @@ from app.extensions import socketio
 from app.realtime import (
     admission,
     connections,
+    direct,
     handlers,  # noqa: F401, I001
     metrics,
 )
 from app.realtime.broadcast import Broadcaster
-from app.realtime.direct import garbage
-from app.realtime.managers import FEED, LocalManager, QueueManager
-from app.services.commit_order import end_change
-from app.services.event_log import discard_pending, take_pending
+from app.realtime.managers import LocalManager, QueueManager
+from app.realtime.sessions import end_sockets
+from app.services import outbox
 
 log = logging.getLogger(__name__)
 _broadcaster: Broadcaster | None = None
@@ -38,15 +36,20 @@ def queue_channel(config) -> str:
 
 
 def init_realtime(app: Flask) -> None:
-    """Bind the shared `socketio` with the queue, origins, liveness and size limits."""
+    """Bind the shared `socketio` with the queue, origins, liveness and size limits; publish changes."""
     global _broadcaster
     config = app.config
     mode = serving_mode(config["ASYNC_MODE"])
     serving = mode != "threading" or config.get("TESTING")
+    _broadcaster = Broadcaster(
+        socketio, config["BATCH_WINDOW_MS"], timers=bool(serving), app=app if config["REDIS_URL"] else None
+    )
     manager = (
-        QueueManager(config["REDIS_URL"], channel=queue_channel(config), write_only=not serving)
+        QueueManager(
+            config["REDIS_URL"], channel=queue_channel(config), write_only=not serving, deliver=_broadcaster.deliver
+        )
         if config["REDIS_URL"]
-        else LocalManager()
+        else LocalManager(deliver=_broadcaster.deliver)
     )
     socketio.init_app(
         app,
@@ -60,61 +63,22 @@ def init_realtime(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
-    garbage.refuse_garbage(socketio.server)
-    if mode == "eventlet" and config["DIRECT_WEBSOCKET_WRITES"]:
-        from app.realtime.direct import wire
-
-        wire.install(socketio.server.eio, config["MAX_SOCKET_BACKLOG_BYTES"], config["SOCKET_SEND_BUFFER_BYTES"])
-    elif mode == "eventlet":
-        from app.realtime.direct import checked
-
-        checked.install(socketio.server.eio)
-    elif mode == "gevent":
-        garbage.refuse_garbage_under_gevent(socketio.server.eio)
+    direct.install(socketio.server, mode, config)
     admission.install(socketio.server.eio, config, connections.count)
-    _broadcaster = Broadcaster(
-        socketio, config["BATCH_WINDOW_MS"], timers=bool(serving), app=app if config["REDIS_URL"] else None
-    )
-    _install_commit_hooks()
+    metrics.read_rooms_with(lambda: direct.rooms(socketio.server))
+    outbox.register_publisher(publish_change)
 
 
-_hooks_installed = False
-
-
-def _install_commit_hooks() -> None:
-    global _hooks_installed
-    if _hooks_installed:
-        return
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_rollback", _after_rollback)
-    event.listen(Session, "after_transaction_end", _after_transaction_end)
-    _hooks_installed = True
-
-
-def local_broadcaster() -> Broadcaster | None:
-    """This process's Broadcaster (the feed hands it every committed event)."""
-    return _broadcaster
-
-
-def _after_commit(session: Session) -> None:
-    """Publish the committed events while the commit-order lock is still held."""
-    items = take_pending(session)
-    if not items:
-        return
-    committed_at = time.time()
-    for item in items:
-        item["committedAt"] = committed_at
-    try:
-        socketio.emit(FEED, items)
-    except Exception:  # noqa: BLE001 - the change is committed; clients catch up by sync
-        log.exception("publishing %d committed events failed", len(items))
-        metrics.delivery_failed()
-
-
-def _after_rollback(session: Session) -> None:
-    discard_pending(session)
-
-
-def _after_transaction_end(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        end_change(session)
+def publish_change(change: outbox.Change) -> None:
+    """Send a committed change on: its events into the feed, then the ending of sockets it asked for."""
+    manager = socketio.server.manager
+    if change.events:
+        committed_at = time.time()
+        items = [{**item, "committedAt": committed_at} for item in change.events]
+        try:
+            manager.publish_feed(items)
+        except Exception:  # noqa: BLE001 - the change is committed; clients catch up by sync
+            log.exception("publishing %d committed events failed", len(items))
+            metrics.delivery_failed()
+    for ending in change.endings:
+        end_sockets(ending)
