@@ -61,8 +61,8 @@ log = logging.getLogger(__name__)
 # The versions every internal above was checked at (tests/realtime/test_library_edges.py).
 CHECKED_AT = {"eventlet": "0.41.3", "python-engineio": "4.15.1", "python-socketio": "5.18.1", "Flask-SocketIO": "5.7.0"}
 NAMESPACE = "/"
-# The engine.io servers whose WebSocket-first sockets are written directly.
-_wired: "weakref.WeakSet" = weakref.WeakSet()
+# The engine.io servers whose WebSocket-first sockets are written directly, and their fan-out.
+_wired: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def install(server, mode: str, config) -> None:
@@ -73,7 +73,7 @@ def install(server, mode: str, config) -> None:
         from app.realtime.direct import wire
 
         wire.install(eio, config["MAX_SOCKET_BACKLOG_BYTES"], config["SOCKET_SEND_BUFFER_BYTES"])
-        _wired.add(eio)
+        _wired[eio] = wire.fan_out
     elif mode == "eventlet":
         from app.realtime.direct import checked
 
@@ -84,11 +84,10 @@ def install(server, mode: str, config) -> None:
 
 def emit(server, event: str, payload: object, to: str | list[str]) -> None:
     """Send one event to the local members of a room, or to a list of sockets, in this process only."""
-    if server.eio not in _wired:
+    fan_out = _wired.get(server.eio)
+    if fan_out is None:
         server.manager.emit(event, payload, namespace=NAMESPACE, room=to, ignore_queue=True)
         return
-    from app.realtime.direct.wire import fan_out
-
     encoded = server.packet_class(socketio_packet.EVENT, namespace=NAMESPACE, data=[event, payload]).encode()
     recipients = (eio_sid for _, eio_sid in server.manager.get_participants(NAMESPACE, to))
     fan_out(server.eio, recipients, engineio_packet.Packet(engineio_packet.MESSAGE, encoded))
