@@ -147,6 +147,14 @@ def _checks():
                 and hasattr(engineio_gevent.WebSocketWSGI, "wait")
             ),
         ),
+        (
+            "engineio Socket._upgrade_websocket hands _async['websocket'] the bound _websocket_handler",
+            lambda: _source_has(eio_socket._upgrade_websocket, "self._websocket_handler, self.server"),
+        ),
+        (
+            "simple_websocket Server keeps environ, connected, sock, and close(reason)",
+            lambda: _simple_websocket_edges(),
+        ),
         # python-engineio: the server (wire.py, liveness.py, admission.py, the drain)
         (
             "engineio Server._async['websocket'], start_service_task, sockets, handlers",
@@ -248,6 +256,18 @@ def _checks():
         ),
         ("socketio Server.reason.CLIENT_DISCONNECT", lambda: hasattr(socketio.Server.reason, "CLIENT_DISCONNECT")),
     ]
+
+
+def _simple_websocket_edges() -> bool:
+    import simple_websocket
+
+    server, base = simple_websocket.Server, simple_websocket.ws.Base
+    return (
+        _source_has(server.__init__, "self.environ = environ")
+        and _source_has(base.__init__, "self.sock = sock")
+        and _source_has(base.__init__, "self.connected = False")
+        and _parameters(base.close)[:2] == ["self", "reason"]
+    )
 
 
 def _pinned() -> dict[str, str]:

@@ -29,8 +29,11 @@ eventlet
 
 python-engineio
 - `engineio.async_drivers.eventlet.WebSocketWSGI` (and `.gevent`'s): subclassed;
-  `_handle_hybi_request`, `support_legacy_versions`, `max_frame_length`, `handler`
-  (checked.py, wire.py, garbage.py);
+  `_handle_hybi_request`, `support_legacy_versions`, `max_frame_length`, and `handler`,
+  which engine.io sets to the bound `Socket._websocket_handler` (its `__self__` is the
+  socket) (checked.py, wire.py, garbage.py); the gevent driver's `wait`, and its
+  simple_websocket connection's `environ`, `connected`, `close(reason)` and `sock`
+  (garbage.py; simple-websocket 1.1.0, python-engineio's dependency, not pinned);
 - `Server._async` (the driver table whose `websocket` entry is replaced),
   `start_service_task`, `sockets`, `handlers`, `handle_request`, `reason` (checked.py,
   wire.py, liveness.py, admission.py, serve's drain);
