@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models import Event, Floor, Table, User
 from app.models.time import utcnow
+from app.services import outbox
 from app.services.floors import update_floor
 from app.services.sections import assign_section, sections_on
 from app.services.status import change_status
@@ -59,9 +60,9 @@ def has_users() -> bool:
 
 def seed() -> int:
     """Create the demo floors, tables and users through the service layer; return table count."""
-    for number, name in FLOORS:
-        db.session.add(Floor(number=number, name=name, sort_order=number))
-    db.session.commit()
+    with outbox.change():
+        for number, name in FLOORS:
+            db.session.add(Floor(number=number, name=name, sort_order=number))
     counters: dict[str, int] = {}
     made = 0
     for row, (floor, section, prefix, count, capacity, shape, columns) in enumerate(LAYOUT):
@@ -119,7 +120,7 @@ def _start_of_service(count: int) -> None:
 def _seated_ago(table_id: int, minutes: int) -> None:
     """Move a seating back in time, on the table and in its logged event, as if it happened then."""
     then = utcnow() - timedelta(minutes=minutes)
-    db.session.execute(update(Table).where(Table.id == table_id).values(status_changed_at=then))
-    latest = db.session.scalar(select(func.max(Event.id)).where(Event.table_id == table_id))
-    db.session.execute(update(Event).where(Event.id == latest).values(created_at=then))
-    db.session.commit()
+    with outbox.change():
+        db.session.execute(update(Table).where(Table.id == table_id).values(status_changed_at=then))
+        latest = db.session.scalar(select(func.max(Event.id)).where(Event.table_id == table_id))
+        db.session.execute(update(Event).where(Event.id == latest).values(created_at=then))

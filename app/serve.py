@@ -19,10 +19,11 @@ import time
 
 from flask import Flask
 
-from app import http_server
 from app.extensions import socketio
 from app.logs import configure_logging
-from app.realtime.server import start_background_jobs
+from app.realtime import direct
+from app.realtime.direct import http_server
+from app.realtime.jobs import start_background_jobs
 
 log = logging.getLogger("tableside.serve")
 # After the drain deadline, how long the kernel waits (SIGALRM) should the process not have exited.
@@ -110,15 +111,11 @@ def _serve_eventlet(app: Flask, sock) -> None:
 
     config = app.config
     listener = http_server.PatientListener(sock)
-    protocol = http_server.TimedProtocol
+    handing_off = config["DIRECT_WEBSOCKET_WRITES"]
     # Each WebSocket served by engine.io's own writer holds a place in the pool for its life;
     # handed-off ones leave it. Either way MAX_CONNECTIONS requests can be served besides them.
-    pool_size = 2 * config["MAX_CONNECTIONS"]
-    if config["DIRECT_WEBSOCKET_WRITES"]:
-        from app.realtime.handoff import Protocol as protocol
-
-        pool_size = config["MAX_CONNECTIONS"]
-    idle, head = config["KEEPALIVE_IDLE_SECONDS"], config["REQUEST_HEADER_TIMEOUT_SECONDS"]
+    pool_size = config["MAX_CONNECTIONS"] if handing_off else 2 * config["MAX_CONNECTIONS"]
+    idle = config["KEEPALIVE_IDLE_SECONDS"]
     server = eventlet.spawn(
         eventlet.wsgi.server,
         listener,
@@ -126,7 +123,7 @@ def _serve_eventlet(app: Flask, sock) -> None:
         log_output=False,
         max_size=pool_size,
         keepalive=idle,
-        protocol=http_server.with_deadlines(protocol, idle, head),
+        protocol=direct.http_protocol(handing_off, idle, config["REQUEST_HEADER_TIMEOUT_SECONDS"]),
     )
     draining: list[int] = []
 
@@ -154,20 +151,14 @@ def _drain(listener: http_server.PatientListener, server, drain_seconds: float) 
     """Stop accepting, close every Engine.IO session without waiting, let requests finish, exit."""
     import eventlet
 
-    eio = socketio.server.eio
-    log.info("draining", extra={"connections": len(eio.sockets), "drain_seconds": drain_seconds})
+    log.info("draining", extra={"drain_seconds": drain_seconds})
     # The watchdog first: nothing below may keep the process alive past the deadline.
     eventlet.spawn_after(drain_seconds, _drain_overran, drain_seconds)
     # And should the hub itself be stuck, the kernel ends the process a little later.
     signal.alarm(int(drain_seconds) + HARD_STOP_GRACE_SECONDS)
     listener.close()
-    for eio_socket in list(eio.sockets.values()):
-        try:
-            # wait=False: a session nobody polls would otherwise block here on its queue for ever.
-            eio_socket.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
-        except Exception:  # noqa: BLE001 - one socket's failure must not stop the drain
-            log.exception("closing a socket while draining failed")
-    eio.sockets.clear()
+    closed = direct.close_all_sessions(socketio.server)
+    log.info("closed every session", extra={"connections": closed})
     # Raised where the server waits to accept; it then waits for the requests in flight.
     server.kill()
 

@@ -27,8 +27,9 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 NODE_DIR = ROOT / "bench" / "node-reference"
-BENCH_DATABASE = "postgresql://postgres@127.0.0.1:5432/bench"
-BENCH_REDIS = "redis://127.0.0.1:6379/7"
+# BENCH_DATABASE_URL and BENCH_REDIS_URL keep two benchmark runs on one machine apart.
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench")
+BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 SOCKETS_PER_USER = 45  # under Tableside's 50 sockets per user
 CONNECT_AT_ONCE = 100
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -73,13 +74,11 @@ def reset_bench_database() -> None:
     from tests.support.live_server import prepare_database
 
     subprocess.run(
-        ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "bench", "-c", "DROP SCHEMA public CASCADE"],
+        ["psql", "-q", "-d", BENCH_DATABASE, "-c", "DROP SCHEMA public CASCADE"],
         check=False,
         capture_output=True,
     )
-    subprocess.run(
-        ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "bench", "-c", "CREATE SCHEMA public"], check=True
-    )
+    subprocess.run(["psql", "-q", "-d", BENCH_DATABASE, "-c", "CREATE SCHEMA public"], check=True)
     redis.Redis.from_url(BENCH_REDIS).flushdb()
     prepare_database(BENCH_DATABASE)
 

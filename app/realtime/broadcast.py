@@ -12,11 +12,8 @@ import logging
 import threading
 import time
 
-from engineio import packet as engineio_packet
-from socketio import packet as socketio_packet
-
 from app.models.event import EventType
-from app.realtime import metrics
+from app.realtime import direct, metrics
 from app.realtime.rooms import ALL_TABLES, floor_room, rooms_for_floors
 
 log = logging.getLogger(__name__)
@@ -116,7 +113,7 @@ class Broadcaster:
             pending, self.pending = self.pending, {}
             if not pending:
                 return
-            rooms = self._manager().rooms.get("/", {})
+            rooms = direct.rooms(self.socketio.server)
             everything = set(rooms.get(ALL_TABLES, {}))
             floors = {room: batch for room, batch in pending.items() if room != ALL_TABLES}
             seen: dict[str, list[str]] = {}
@@ -147,19 +144,9 @@ class Broadcaster:
         else:
             self._emit(BATCH, [batch_item(item["message"]) for item in batch], to)
 
-    def _manager(self):
-        return self.socketio.server.manager
-
     def _emit(self, event: str, payload: object, to: str | list[str]) -> None:
         try:
-            server = self.socketio.server
-            fan_out = getattr(server.eio, "wire_fan_out", None)  # set by app/realtime/wire.py
-            if fan_out is not None:
-                encoded = server.packet_class(socketio_packet.EVENT, namespace="/", data=[event, payload]).encode()
-                recipients = (eio_sid for _, eio_sid in server.manager.get_participants("/", to))
-                fan_out(server.eio, recipients, engineio_packet.Packet(engineio_packet.MESSAGE, encoded))
-            else:
-                self._manager().emit(event, payload, namespace="/", room=to, ignore_queue=True)
+            direct.emit(self.socketio.server, event, payload, to)
         except Exception:  # noqa: BLE001 - a failed emit must not fail the committed change
             log.exception("broadcast of %s failed", event)
             metrics.delivery_failed()

@@ -1,60 +1,78 @@
 """Socket.IO client managers: the ordered event feed, and ending sessions in every process.
 
-Committed events travel as one internal message, `FEED`. Without Redis it is handed to
-this process's Broadcaster at once. With Redis it is published only, with no sender host,
-so every process (the sender too) takes it from the one ordered Redis stream: a process's
-own events can never overtake another's that committed first.
+Committed events travel as one internal message, `FEED`. Without Redis `publish_feed`
+hands them to this process's Broadcaster at once. With Redis they are published only,
+with no sender host, so every process (the sender too) takes them from the one ordered
+Redis stream: a process's own events can never overtake another's that committed first.
+`end_room` disconnects a room's sockets here and, through Redis, in every other process.
+
+python-socketio's `PubSubManager._publish` and `_handle_emit` are the documented points
+to extend a queue manager (listed in app/realtime/direct/__init__.py all the same).
 """
+
+from collections.abc import Callable
 
 import socketio
 
 END_SESSION = "tableside:end_session"
 FEED = "tableside:feed"
 ANY_HOST = "*"
+NAMESPACE = "/"
+
+Deliver = Callable[[list[dict]], None]
 
 
-def _disconnect_room(manager, namespace: str, room: str) -> None:
-    for sid, _ in list(manager.get_participants(namespace, room)):
-        manager.server.disconnect(sid, namespace=namespace, ignore_queue=True)
-
-
-def _deliver(items: list[dict]) -> None:
-    from app.realtime.server import local_broadcaster
-
-    broadcaster = local_broadcaster()
-    if broadcaster is not None:
-        broadcaster.deliver(items)
+def _disconnect_room(manager: socketio.Manager, room: str) -> None:
+    for sid, _ in list(manager.get_participants(NAMESPACE, room)):
+        manager.server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
 
 
 class LocalManager(socketio.Manager):
     """One process: the feed goes straight to the Broadcaster; ending sessions disconnects here."""
 
-    def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
-        if event == FEED:
-            _deliver(data)
-            return None
-        if event == END_SESSION:
-            _disconnect_room(self, namespace or "/", to or room)
-            return None
-        return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to, **kwargs)
+    def __init__(self, deliver: Deliver) -> None:
+        super().__init__()
+        self.deliver = deliver
+
+    def publish_feed(self, items: list[dict]) -> None:
+        """Hand one commit's events to this process's Broadcaster."""
+        self.deliver(items)
+
+    def end_room(self, room: str) -> None:
+        """Disconnect every socket in the room."""
+        _disconnect_room(self, room)
 
 
 class QueueManager(socketio.RedisManager):
     """Several processes on Redis: the feed is read back from Redis by every process, in order."""
 
-    def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kwargs):
-        if event == FEED:
-            self._publish({"method": "emit", "event": FEED, "data": data, "namespace": "/", "host_id": ANY_HOST})
-            return None
-        return super().emit(
-            event, data, namespace=namespace, room=room, skip_sid=skip_sid, callback=callback, to=to, **kwargs
+    def __init__(self, url: str, channel: str, write_only: bool, deliver: Deliver) -> None:
+        super().__init__(url, channel=channel, write_only=write_only)
+        self.deliver = deliver
+
+    def publish_feed(self, items: list[dict]) -> None:
+        """Publish one commit's events for every process, this one included, to deliver in order."""
+        self._publish({"method": "emit", "event": FEED, "data": items, "namespace": NAMESPACE, "host_id": ANY_HOST})
+
+    def end_room(self, room: str) -> None:
+        """Disconnect the room's sockets here, and have every other process do the same."""
+        _disconnect_room(self, room)
+        self._publish(
+            {
+                "method": "emit",
+                "event": END_SESSION,
+                "data": [],
+                "namespace": NAMESPACE,
+                "room": room,
+                "host_id": self.host_id,
+            }
         )
 
     def _handle_emit(self, message):
         if message.get("event") == FEED:
-            _deliver(message["data"])
+            self.deliver(message["data"])
             return None
         if message.get("event") == END_SESSION:
-            _disconnect_room(self, message.get("namespace") or "/", message.get("room"))
+            _disconnect_room(self, message.get("room"))
             return None
         return super()._handle_emit(message)

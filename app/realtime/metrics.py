@@ -14,6 +14,7 @@ _connections = 0
 _sessions_refused: dict[str, int] = defaultdict(int)
 # name -> (help, read): values other modules own, read when the metrics are rendered.
 _gauges: dict[str, tuple[str, Callable[[], int]]] = {}
+_read_rooms: Callable[[], dict] = dict
 
 
 def connection_opened(reconnect: bool) -> None:
@@ -78,14 +79,16 @@ def register_gauge(name: str, help_text: str, read: Callable[[], int]) -> None:
     _gauges[name] = (help_text, read)
 
 
-def _room_members() -> dict[str, int]:
-    from app.extensions import socketio
+def read_rooms_with(read: Callable[[], dict]) -> None:
+    """Count room members from `read()`: the rooms of this process's server (set at start-up)."""
+    global _read_rooms
+    _read_rooms = read
 
-    server = getattr(socketio, "server", None)
-    rooms = getattr(getattr(server, "manager", None), "rooms", {}) if server else {}
+
+def _room_members() -> dict[str, int]:
     return {
         room: len(members)
-        for room, members in rooms.get("/", {}).items()
+        for room, members in _read_rooms().items()
         if isinstance(room, str) and (room.startswith("floor:") or room == "all_tables")
     }
 

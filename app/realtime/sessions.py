@@ -7,24 +7,20 @@ from flask import Flask
 from app import messages
 from app.extensions import db, socketio
 from app.realtime import connections
-from app.realtime.managers import END_SESSION
-from app.realtime.rooms import user_room
+from app.realtime.rooms import session_room, user_room
+from app.services.outbox import Ending
 
 log = logging.getLogger(__name__)
 SESSION_ENDED = {"code": "session_ended", "message": messages.SESSION_ENDED}
 
 
-def end_socket_sessions(room: str | None) -> None:
-    """Tell the room's sockets their session ended, then disconnect them in every process."""
-    if not room or getattr(socketio, "server", None) is None:
+def end_sockets(ending: Ending) -> None:
+    """Tell the sockets of a user (or of one sign-in) their session ended, then disconnect them everywhere."""
+    room = user_room(ending.user_id) if ending.user_id is not None else session_room(ending.sign_in)
+    if not room:
         return
     socketio.emit("tables:error", SESSION_ENDED, to=room)
-    socketio.emit(END_SESSION, {}, to=room)
-
-
-def end_user_sockets(user_id: int) -> None:
-    """Disconnect every socket of one user (deactivation, role or floor change, reset)."""
-    end_socket_sessions(user_room(user_id))
+    socketio.server.manager.end_room(room)
 
 
 def end_stale_sockets(app: Flask) -> int:

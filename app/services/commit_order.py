@@ -1,4 +1,4 @@
-"""One writer at a time, from its first change until its events are handed to the broadcaster.
+"""One writer at a time, from its first statement until its events are published (services/outbox.py).
 
 Event ids must follow commit order, and every process must see the events in that order:
 a client that has applied event 110 ignores a late 109. So a writer takes this lock before
@@ -16,10 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from app.extensions import db
-
 _LOCK_KEY = 74_221_001
-HOLDING = "tableside_commit_order_held"
 _process_lock = threading.Lock()
 _lock_connections: "weakref.WeakKeyDictionary[Engine, Connection]" = weakref.WeakKeyDictionary()
 
@@ -43,12 +40,8 @@ def _drop_cluster_connection(engine: Engine) -> None:
             pass
 
 
-def begin_change() -> None:
-    """Take the commit-order lock for the current transaction (once; later calls are no-ops)."""
-    session = db.session()
-    if session.info.get(HOLDING):
-        return
-    engine = session.get_bind()
+def acquire(engine: Engine) -> None:
+    """Wait for the commit-order lock (this process's, and on PostgreSQL the cluster's)."""
     _process_lock.acquire()
     try:
         if engine.dialect.name == "postgresql":
@@ -60,14 +53,10 @@ def begin_change() -> None:
     except BaseException:
         _process_lock.release()
         raise
-    session.info[HOLDING] = engine
 
 
-def end_change(session) -> None:
-    """Release the lock when the transaction that took it has ended (after publishing)."""
-    engine = session.info.pop(HOLDING, None)
-    if engine is None:
-        return
+def release(engine: Engine) -> None:
+    """Let the next writer go, once this one's events are published or its change is over."""
     try:
         if engine.dialect.name == "postgresql":
             try:

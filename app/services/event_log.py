@@ -1,4 +1,4 @@
-"""Writing the event log in the change's transaction, and reading it back for sync.
+"""Reading the event log back for sync and history, and pruning it (services/outbox.py writes it).
 
 The log serves two readers with different horizons: sync replays events after
 `pruned_through` (its window, hours), and tables' history reads rows kept for days.
@@ -11,45 +11,13 @@ from sqlalchemy import delete, func, or_, select
 
 from app.extensions import db
 from app.models import Event
-from app.models.event import EventType
 from app.models.event_state import EventLogState
 from app.models.time import utcnow
-from app.services.commit_order import begin_change
-
-PENDING_KEY = "tableside_pending_events"
-
-
-def record_event(kind: EventType, payload: dict, actor: str, old_floor: int | None = None) -> Event:
-    """Append one event to the log in the current transaction; it is broadcast after commit."""
-    begin_change()
-    event = Event(
-        type=kind.value,
-        table_id=payload.get("tableId"),
-        floor=payload["floor"],
-        old_floor=old_floor if old_floor != payload["floor"] else None,
-        payload=payload,
-        actor=actor,
-    )
-    db.session.add(event)
-    db.session.flush()
-    pending = db.session.info.setdefault(PENDING_KEY, [])
-    pending.append({"event": kind.value, "message": event.message(), "floors": floors_of(event)})
-    return event
 
 
 def floors_of(event: Event) -> list[int]:
     """The floors an event is news on: its own, and the one a moved table left."""
     return [event.floor] if event.old_floor is None else [event.floor, event.old_floor]
-
-
-def take_pending(session) -> list[dict]:
-    """Remove and return the events this session committed but has not broadcast."""
-    return session.info.pop(PENDING_KEY, [])
-
-
-def discard_pending(session) -> None:
-    """Forget events of a transaction that rolled back: they never happened."""
-    session.info.pop(PENDING_KEY, None)
 
 
 def latest_event_id(floors: Iterable[int] | None = None) -> int | None:

@@ -6,9 +6,8 @@ from app.extensions import db
 from app.models import Floor, Section, Table, limits
 from app.models.event import EventType
 from app.models.time import isoformat, utcnow
-from app.services.commit_order import begin_change
+from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
-from app.services.event_log import record_event
 from app.services.validation import strict_whole_number
 
 
@@ -86,18 +85,15 @@ def clean_floor_changes(data: object) -> dict:
 
 def update_floor(number: int, fields: dict, by: str) -> Floor:
     """Rename a floor or set its turn time; logs `floor:updated` with the changed fields."""
-    begin_change()
-    floor = get_floor(number)
-    names = {"name": "name", "turn_minutes": "turnMinutes"}
-    changes = {names[key]: value for key, value in fields.items() if getattr(floor, key) != value}
-    if not changes:
-        db.session.rollback()
-        return get_floor(number)
-    for key, value in fields.items():
-        setattr(floor, key, value)
-    payload = {"floor": floor.number, "changes": changes, "updatedBy": by, "updatedAt": isoformat(utcnow())}
-    record_event(EventType.FLOOR_UPDATED, payload, by)
-    db.session.commit()
+    with outbox.change() as change:
+        floor = get_floor(number)
+        names = {"name": "name", "turn_minutes": "turnMinutes"}
+        changes = {names[key]: value for key, value in fields.items() if getattr(floor, key) != value}
+        if changes:
+            for key, value in fields.items():
+                setattr(floor, key, value)
+            payload = {"floor": floor.number, "changes": changes, "updatedBy": by, "updatedAt": isoformat(utcnow())}
+            change.record(EventType.FLOOR_UPDATED, payload, by)
     return floor
 
 

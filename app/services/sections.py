@@ -9,9 +9,8 @@ from app.models import Floor, Section, Table, User, limits
 from app.models.event import EventType
 from app.models.section import assignee_of
 from app.models.time import isoformat, utcnow
-from app.services.commit_order import begin_change
+from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
-from app.services.event_log import record_event
 from app.services.validation import strict_whole_number
 
 COLOUR = re.compile(limits.COLOUR_PATTERN)
@@ -90,73 +89,70 @@ def _table_ids(section_id: int) -> list[int]:
 
 
 def _add(floor: int, name: str, colour: str | None, by: str) -> Section:
-    """Insert a section and log `section:created` in the current transaction."""
-    if colour is None:
-        count = db.session.scalar(select(func.count(Section.id)).where(Section.floor == floor)) or 0
-        colour = PALETTE[count % len(PALETTE)]
-    section = Section(floor=floor, name=name, colour=colour, created_at=utcnow())
-    db.session.add(section)
-    db.session.flush()
-    record_event(
-        EventType.SECTION_CREATED,
-        {**section.to_dict(), "updatedBy": by, "updatedAt": isoformat(section.created_at)},
-        by,
-    )
+    """Insert a section and log `section:created`, as part of the change under way."""
+    with outbox.change() as change:
+        if colour is None:
+            count = db.session.scalar(select(func.count(Section.id)).where(Section.floor == floor)) or 0
+            colour = PALETTE[count % len(PALETTE)]
+        section = Section(floor=floor, name=name, colour=colour, created_at=utcnow())
+        db.session.add(section)
+        db.session.flush()
+        change.record(
+            EventType.SECTION_CREATED,
+            {**section.to_dict(), "updatedBy": by, "updatedAt": isoformat(section.created_at)},
+            by,
+        )
     return section
 
 
 def create_section(floor: int, fields: dict, by: str) -> Section:
     """Add a section to a floor (a colour from the palette unless given)."""
-    begin_change()
-    if db.session.get(Floor, floor) is None:
-        raise NotFound(f"Floor {floor} does not exist.")
-    _check_name_free(floor, fields["name"])
-    section = _add(floor, fields["name"], fields.get("colour"), by)
-    db.session.commit()
+    with outbox.change():
+        if db.session.get(Floor, floor) is None:
+            raise NotFound(f"Floor {floor} does not exist.")
+        _check_name_free(floor, fields["name"])
+        section = _add(floor, fields["name"], fields.get("colour"), by)
     return section
 
 
 def update_section(section_id: int, fields: dict, by: str) -> Section:
     """Rename or recolour a section and log `section:updated` with the changed fields."""
-    begin_change()
-    section = get_section(section_id, for_update=True)
-    if "name" in fields:
-        _check_name_free(section.floor, fields["name"], section.id)
-    changes = {name: value for name, value in fields.items() if getattr(section, name) != value}
-    if not changes:
-        db.session.rollback()
-        return get_section(section_id)
-    for name, value in changes.items():
-        setattr(section, name, value)
-    payload = {
-        "sectionId": section.id,
-        "floor": section.floor,
-        "changes": changes,
-        "tableIds": _table_ids(section.id),
-        "updatedBy": by,
-        "updatedAt": isoformat(utcnow()),
-    }
-    record_event(EventType.SECTION_UPDATED, payload, by)
-    db.session.commit()
+    with outbox.change() as change:
+        section = get_section(section_id, for_update=True)
+        if "name" in fields:
+            _check_name_free(section.floor, fields["name"], section.id)
+        changes = {name: value for name, value in fields.items() if getattr(section, name) != value}
+        if not changes:
+            return get_section(section_id)
+        for name, value in changes.items():
+            setattr(section, name, value)
+        payload = {
+            "sectionId": section.id,
+            "floor": section.floor,
+            "changes": changes,
+            "tableIds": _table_ids(section.id),
+            "updatedBy": by,
+            "updatedAt": isoformat(utcnow()),
+        }
+        change.record(EventType.SECTION_UPDATED, payload, by)
     return section
 
 
 def delete_section(section_id: int, by: str) -> None:
     """Remove a section; its tables keep their places with no section. Logs `section:deleted`."""
-    begin_change()
-    section = get_section(section_id, for_update=True)
-    payload = {
-        "sectionId": section.id,
-        "floor": section.floor,
-        "name": section.name,
-        "tableIds": _table_ids(section.id),
-        "deletedBy": by,
-        "deletedAt": isoformat(utcnow()),
-    }
-    db.session.execute(update(Table).where(Table.section_id == section.id).values(section_id=None))
-    db.session.delete(section)
-    record_event(EventType.SECTION_DELETED, payload, by)
-    db.session.commit()
+    with outbox.change() as change:
+        section = get_section(section_id, for_update=True)
+        payload = {
+            "sectionId": section.id,
+            "floor": section.floor,
+            "name": section.name,
+            "tableIds": _table_ids(section.id),
+            "deletedBy": by,
+            "deletedAt": isoformat(utcnow()),
+        }
+        db.session.execute(update(Table).where(Table.section_id == section.id).values(section_id=None))
+        db.session.delete(section)
+        change.record(EventType.SECTION_DELETED, payload, by)
 
 
 def clean_assignee(data: object) -> int | None:
@@ -173,34 +169,32 @@ def clean_assignee(data: object) -> int | None:
 
 def assign_section(section_id: int, user_id: int | None, by: str) -> Section:
     """Give a section to a member of staff for the shift (None clears it); logs `section:assigned`."""
-    begin_change()
-    section = get_section(section_id, for_update=True)
-    user = None
-    if user_id is not None:
-        user = db.session.get(User, user_id)
-        if user is None or not user.active:
-            db.session.rollback()
-            raise ValidationError("Some fields are not valid.", fields={"userId": "No active staff member has it."})
-        if not user.may_see_floor(section.floor):
-            db.session.rollback()
-            raise ValidationError(
-                "Some fields are not valid.", fields={"userId": f"{user.username} may not see floor {section.floor}."}
-            )
-    now = utcnow()
-    section.assignee = user
-    section.assignee_id = user.id if user else None
-    section.assigned_at = now if user else None
-    payload = {
-        "sectionId": section.id,
-        "floor": section.floor,
-        "name": section.name,
-        "assignee": assignee_of(user),
-        "tableIds": _table_ids(section.id),
-        "updatedBy": by,
-        "updatedAt": isoformat(now),
-    }
-    record_event(EventType.SECTION_ASSIGNED, payload, by)
-    db.session.commit()
+    with outbox.change() as change:
+        section = get_section(section_id, for_update=True)
+        user = None
+        if user_id is not None:
+            user = db.session.get(User, user_id)
+            if user is None or not user.active:
+                raise ValidationError("Some fields are not valid.", fields={"userId": "No active staff member has it."})
+            if not user.may_see_floor(section.floor):
+                raise ValidationError(
+                    "Some fields are not valid.",
+                    fields={"userId": f"{user.username} may not see floor {section.floor}."},
+                )
+        now = utcnow()
+        section.assignee = user
+        section.assignee_id = user.id if user else None
+        section.assigned_at = now if user else None
+        payload = {
+            "sectionId": section.id,
+            "floor": section.floor,
+            "name": section.name,
+            "assignee": assignee_of(user),
+            "tableIds": _table_ids(section.id),
+            "updatedBy": by,
+            "updatedAt": isoformat(now),
+        }
+        change.record(EventType.SECTION_ASSIGNED, payload, by)
     return section
 
 

@@ -12,9 +12,8 @@ from app.extensions import db
 from app.models import IdempotencyRecord, Table
 from app.models.event import EventType
 from app.models.time import isoformat, utcnow
-from app.services.commit_order import begin_change
+from app.services import outbox
 from app.services.errors import Conflict, ValidationError
-from app.services.event_log import record_event
 from app.services.history import table_history
 from app.services.tables import get_table
 
@@ -97,58 +96,56 @@ def change_status(
     party, leaving occupied clears it. Raises Conflict when `expected_status` is given and
     the stored status differs, and AlreadyApplied when the Idempotency-Key was seen before.
     """
-    begin_change()
-    if idempotency is not None:
-        _replay(idempotency)
-        record = _claim(idempotency)
-    table = get_table(table_id, for_update=True)
-    if expected_status is not None and table.status != expected_status:
-        current = table.to_dict()
-        # Who made the change the person did not see, so the question can name them.
-        latest = table_history(table.id, 1)
-        db.session.rollback()
-        raise Conflict(
-            f"Table {current['tableNumber']} is {current['status']} now, not {expected_status}.",
-            table=current,
-            changedBy=latest[0]["by"] if latest else None,
-        )
-    old_status = table.status
-    now = utcnow()
-    table.status = status
-    if status != old_status:
-        # The seated timer counts from the seating: a new party size or note does not restart it.
-        table.status_changed_at = now
-    if reserved_until is not _UNSET:
-        table.reserved_until = reserved_until if status == "reserved" else None
-    elif status != "reserved":
-        table.reserved_until = None
-    if notes is not _UNSET:
-        table.notes = notes
-    if status != "occupied":
-        table.covers = None
-    elif covers is not None or old_status != "occupied":
-        table.covers = covers
-    table.version += 1
-    table.updated_at = now
-    payload = {
-        "tableId": table.id,
-        "tableNumber": table.table_number,
-        "floor": table.floor,
-        "oldStatus": old_status,
-        "newStatus": status,
-        "updatedBy": by,
-        "updatedAt": isoformat(now),
-    }
-    if table.covers is not None:
-        payload["covers"] = table.covers
-    if table.reserved_until is not None:
-        payload["reservedUntil"] = isoformat(table.reserved_until)
-    if notes is not _UNSET:
-        payload["notes"] = notes  # null too: notes cleared reach every screen
-    record_event(EventType.STATUS_CHANGED, payload, by)
-    if idempotency is not None:
-        record.body = table.to_dict()
-    db.session.commit()
+    with outbox.change() as change:
+        if idempotency is not None:
+            _replay(idempotency)
+            record = _claim(idempotency)
+        table = get_table(table_id, for_update=True)
+        if expected_status is not None and table.status != expected_status:
+            current = table.to_dict()
+            # Who made the change the person did not see, so the question can name them.
+            latest = table_history(table.id, 1)
+            raise Conflict(
+                f"Table {current['tableNumber']} is {current['status']} now, not {expected_status}.",
+                table=current,
+                changedBy=latest[0]["by"] if latest else None,
+            )
+        old_status = table.status
+        now = utcnow()
+        table.status = status
+        if status != old_status:
+            # The seated timer counts from the seating: a new party size or note does not restart it.
+            table.status_changed_at = now
+        if reserved_until is not _UNSET:
+            table.reserved_until = reserved_until if status == "reserved" else None
+        elif status != "reserved":
+            table.reserved_until = None
+        if notes is not _UNSET:
+            table.notes = notes
+        if status != "occupied":
+            table.covers = None
+        elif covers is not None or old_status != "occupied":
+            table.covers = covers
+        table.version += 1
+        table.updated_at = now
+        payload = {
+            "tableId": table.id,
+            "tableNumber": table.table_number,
+            "floor": table.floor,
+            "oldStatus": old_status,
+            "newStatus": status,
+            "updatedBy": by,
+            "updatedAt": isoformat(now),
+        }
+        if table.covers is not None:
+            payload["covers"] = table.covers
+        if table.reserved_until is not None:
+            payload["reservedUntil"] = isoformat(table.reserved_until)
+        if notes is not _UNSET:
+            payload["notes"] = notes  # null too: notes cleared reach every screen
+        change.record(EventType.STATUS_CHANGED, payload, by)
+        if idempotency is not None:
+            record.body = table.to_dict()
     return table
 
 

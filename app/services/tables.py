@@ -8,9 +8,8 @@ from app.models import Floor, Section, Table
 from app.models.event import EventType
 from app.models.table import DEFAULT_TABLE_SIZE
 from app.models.time import isoformat, utcnow
-from app.services.commit_order import begin_change
+from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
-from app.services.event_log import record_event
 from app.services.placement import free_spot
 from app.services.sections import place_in_section
 from app.services.validation import sort_table_fields
@@ -96,12 +95,11 @@ def check_table_fields(data: object, *, table_id: int | None = None) -> dict[str
     return cleaned
 
 
-def _commit_or_conflict(number: object) -> None:
-    """Commit; a unique clash that raced past the check becomes the same 409."""
+def _write_or_conflict(number: object) -> None:
+    """Write the change now; a unique clash that raced past the check becomes the same 409."""
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise Conflict(
             f"Table number {number} is already used.", fields={"tableNumber": f"{number} is already used."}
         ) from None
@@ -118,18 +116,17 @@ def _place_on_free_spot(fields: dict) -> None:
 
 def create_table(fields: dict, by: str) -> Table:
     """Create a table from cleaned fields and log `table:created`."""
-    begin_change()
-    _check_floor_exists(fields.get("floor"))
-    _check_number_free(fields.get("table_number"))
-    fields = dict(fields)
-    place_in_section(fields, fields["floor"], None, by)
-    _place_on_free_spot(fields)
-    now = utcnow()
-    table = Table(**fields, version=1, created_at=now, updated_at=now, status_changed_at=now)
-    db.session.add(table)
-    db.session.flush()
-    record_event(EventType.TABLE_CREATED, table.to_dict(), by)
-    _commit_or_conflict(table.table_number)
+    with outbox.change() as change:
+        _check_floor_exists(fields.get("floor"))
+        _check_number_free(fields.get("table_number"))
+        fields = dict(fields)
+        place_in_section(fields, fields["floor"], None, by)
+        _place_on_free_spot(fields)
+        now = utcnow()
+        table = Table(**fields, version=1, created_at=now, updated_at=now, status_changed_at=now)
+        db.session.add(table)
+        _write_or_conflict(table.table_number)
+        change.record(EventType.TABLE_CREATED, table.to_dict(), by)
     return table
 
 
@@ -166,7 +163,7 @@ def _apply(table: Table, fields: dict, now) -> dict:
     return changes
 
 
-def _log_update(table: Table, changes: dict, by: str, now, old_floor: int) -> None:
+def _log_update(change: outbox.Change, table: Table, changes: dict, by: str, now, old_floor: int) -> None:
     payload = {
         "tableId": table.id,
         "tableNumber": table.table_number,
@@ -175,43 +172,40 @@ def _log_update(table: Table, changes: dict, by: str, now, old_floor: int) -> No
         "updatedBy": by,
         "updatedAt": isoformat(now),
     }
-    record_event(EventType.TABLE_UPDATED, payload, by, old_floor=old_floor)
+    change.record(EventType.TABLE_UPDATED, payload, by, old_floor=old_floor)
 
 
 def update_table(table_id: int, fields: dict, by: str) -> Table:
     """Apply a partial edit and log `table:updated` with only the changed fields."""
-    begin_change()
-    table = get_table(table_id, for_update=True)
-    if "floor" in fields:
-        _check_floor_exists(fields["floor"])
-    if "table_number" in fields:
-        _check_number_free(fields["table_number"], table.id)
-    place_in_section(fields, fields.get("floor", table.floor), table.section_id, by)
-    now = utcnow()
-    old_floor = table.floor
-    changes = _apply(table, fields, now)
-    if not changes:
-        db.session.rollback()
-        return get_table(table_id)
-    _log_update(table, changes, by, now, old_floor)
-    _commit_or_conflict(table.table_number)
+    with outbox.change() as change:
+        table = get_table(table_id, for_update=True)
+        if "floor" in fields:
+            _check_floor_exists(fields["floor"])
+        if "table_number" in fields:
+            _check_number_free(fields["table_number"], table.id)
+        place_in_section(fields, fields.get("floor", table.floor), table.section_id, by)
+        now = utcnow()
+        old_floor = table.floor
+        changes = _apply(table, fields, now)
+        if changes:
+            _write_or_conflict(table.table_number)
+            _log_update(change, table, changes, by, now, old_floor)
     return table
 
 
 def delete_table(table_id: int, by: str) -> None:
     """Delete a table and log `table:deleted`."""
-    begin_change()
-    table = get_table(table_id, for_update=True)
-    payload = {
-        "tableId": table.id,
-        "tableNumber": table.table_number,
-        "floor": table.floor,
-        "deletedBy": by,
-        "deletedAt": isoformat(utcnow()),
-    }
-    db.session.delete(table)
-    record_event(EventType.TABLE_DELETED, payload, by)
-    db.session.commit()
+    with outbox.change() as change:
+        table = get_table(table_id, for_update=True)
+        payload = {
+            "tableId": table.id,
+            "tableNumber": table.table_number,
+            "floor": table.floor,
+            "deletedBy": by,
+            "deletedAt": isoformat(utcnow()),
+        }
+        db.session.delete(table)
+        change.record(EventType.TABLE_DELETED, payload, by)
 
 
 def save_layout(floor: int, positions: list[dict], by: str) -> list[Table]:
@@ -219,9 +213,7 @@ def save_layout(floor: int, positions: list[dict], by: str) -> list[Table]:
     if db.session.get(Floor, floor) is None:
         raise NotFound(f"Floor {floor} does not exist.")
     now = utcnow()
-    changed = []
-    try:
-        begin_change()
+    with outbox.change() as change:
         for position in positions:
             table = db.session.get(Table, position["tableId"], with_for_update=True)
             if table is None or table.floor != floor:
@@ -231,10 +223,5 @@ def save_layout(floor: int, positions: list[dict], by: str) -> list[Table]:
                 )
             changes = _apply(table, {k: v for k, v in position.items() if k in LAYOUT_FIELDS}, now)
             if changes:
-                _log_update(table, changes, by, now, table.floor)
-                changed.append(table)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+                _log_update(change, table, changes, by, now, table.floor)
     return tables_on([floor])

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import ROLES, Floor, User
-from app.realtime.sessions import end_user_sockets
+from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,80}$")
@@ -117,23 +117,19 @@ def change_access(user: User, role: object, floors: object) -> User:
     if user.role == "manager" and role != "manager" and user.active and not _other_active_managers(user):
         raise Conflict("The last active manager cannot be demoted.")
     new_floors = parse_floors(floors) or None
-    if role != user.role or new_floors != user.allowed_floors:
-        user.role = role
-        user.allowed_floors = new_floors
-        user.end_sessions()
-        db.session.commit()
-        end_user_sockets(user.id)
-        return user
-    db.session.commit()
+    with outbox.change() as change:
+        if role != user.role or new_floors != user.allowed_floors:
+            user.role = role
+            user.allowed_floors = new_floors
+            _end_sessions(change, user)
     return user
 
 
 def reset_password(user: User, password: object) -> User:
     """Set a new password and end the user's other sessions."""
-    user.set_password(_check_password(password))
-    user.end_sessions()
-    db.session.commit()
-    end_user_sockets(user.id)
+    with outbox.change() as change:
+        user.set_password(_check_password(password))
+        _end_sessions(change, user)
     return user
 
 
@@ -141,8 +137,20 @@ def deactivate(user: User) -> User:
     """Switch an account off; the last active manager cannot be."""
     if user.role == "manager" and user.active and not _other_active_managers(user):
         raise Conflict("The last active manager cannot be deactivated.")
-    user.active = False
-    user.end_sessions()
-    db.session.commit()
-    end_user_sockets(user.id)
+    with outbox.change() as change:
+        user.active = False
+        _end_sessions(change, user)
     return user
+
+
+def _end_sessions(change: outbox.Change, user: User) -> None:
+    """Sign the user out everywhere: their sign-ins now, their sockets once the change commits."""
+    user.end_sessions()
+    change.end_sockets(outbox.Ending(user_id=user.id))
+
+
+def end_sign_in_sockets(sign_in: str | None) -> None:
+    """Close the sockets opened under one browser sign-in, in every process (a logout)."""
+    if sign_in:
+        with outbox.change() as change:
+            change.end_sockets(outbox.Ending(sign_in=sign_in))

@@ -9,12 +9,12 @@ import pytest
 
 from app.extensions import db
 from app.models.event import EventType
-from app.services.event_log import record_event
+from app.services import outbox
 from tests.support.api import StaffApi
+from tests.support.backing_services import postgres_url
 from tests.support.database import app_context
 from tests.support.live_server import LiveServer, prepare_database
 from tests.support.servers import live_env
-from tests.support.services import postgres_url
 from tests.support.sockets import LiveSocket, event_ids_in, eventually, table_event_ids
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres]
@@ -111,12 +111,12 @@ def test_the_first_writer_to_take_the_lock_commits_before_the_next_gets_an_id(pg
 
         def write(name: str) -> None:
             with app.app_context():
-                ids[name] = record_event(EventType.TABLE_CREATED, {"floor": 1}, name).id
-                times[f"{name} has id"] = time.monotonic()
-                if name == "first":
-                    first_has_id.set()
-                    first_may_commit.wait(5)
-                db.session.commit()
+                with outbox.change() as change:
+                    ids[name] = change.record(EventType.TABLE_CREATED, {"floor": 1}, name).id
+                    times[f"{name} has id"] = time.monotonic()
+                    if name == "first":
+                        first_has_id.set()
+                        first_may_commit.wait(5)
                 times[f"{name} committed"] = time.monotonic()
                 db.session.remove()
 

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
+from app.extensions import db, socketio
 from app.models import Event, Table
 from app.models.event import EventType
 from app.models.time import utcnow
-from app.services import event_log
+from app.realtime.metrics import render_metrics
+from app.services import event_log, outbox
 from app.services.errors import Conflict, ValidationError
 from app.services.status import change_status, release_expired_holds
 from app.services.tables import create_table, delete_table, save_layout, update_table
@@ -21,6 +22,14 @@ def logged() -> list[Event]:
 
 def new_table(number: str = "T-01", floor: int = 1) -> Table:
     return create_table({"table_number": number, "floor": floor, "capacity": 4}, by="manager")
+
+
+@pytest.fixture
+def delivered(app, monkeypatch) -> list[list[str]]:
+    """The event types of each commit the feed hands to this process's broadcaster, from now on."""
+    received: list[list[str]] = []
+    monkeypatch.setattr(socketio.server.manager, "deliver", lambda items: received.append([i["event"] for i in items]))
+    return received
 
 
 def test_each_operation_logs_one_event_of_its_type(db):
@@ -54,9 +63,10 @@ def test_moving_a_table_between_floors_is_news_on_both(db):
     assert [e.id for e in event_log.events_after(0, [1], 100)] == [e.id for e in logged()]
 
 
-def test_a_failed_change_leaves_no_event_and_no_broadcast(db):
+def test_a_failed_change_leaves_no_event_and_no_broadcast(db, delivered):
     """A change whose commit fails rolls back its event and hands nothing to the broadcaster."""
     table = new_table()
+    del delivered[:]
     before = len(logged())
     with pytest.raises(Conflict):
         change_status(table.id, "occupied", by="host", expected_status="reserved")
@@ -65,30 +75,45 @@ def test_a_failed_change_leaves_no_event_and_no_broadcast(db):
     with pytest.raises(ValidationError):
         new_table("T-09", floor=9)
     assert len(logged()) == before
-    assert db.session.info.get(event_log.PENDING_KEY) in (None, [])
+    assert delivered == []
 
 
-def test_an_error_after_the_event_is_written_rolls_both_back(db):
-    """If the transaction dies after the event row is flushed, neither the change nor the event stay."""
+def test_an_error_after_the_event_is_written_rolls_both_back(db, delivered):
+    """If the change fails after its event row is flushed, neither the change nor the event stay or go out."""
     table = new_table()
+    del delivered[:]
     before = len(logged())
-    table.status = "occupied"
-    event_log.record_event(EventType.STATUS_CHANGED, {"tableId": table.id, "floor": 1}, "host")
-    db.session.rollback()
+    with pytest.raises(RuntimeError), outbox.change() as change:
+        table.status = "occupied"
+        change.record(EventType.STATUS_CHANGED, {"tableId": table.id, "floor": 1}, "host")
+        raise RuntimeError("the connection dropped")
     assert len(logged()) == before
     assert db.session.get(Table, table.id).status == "available"
-    assert db.session.info.get(event_log.PENDING_KEY) is None
+    assert delivered == []
 
 
-def test_committed_events_are_handed_to_the_broadcaster_once(db, monkeypatch):
+def test_committed_events_are_handed_to_the_broadcaster_once(db, delivered):
     """After commit the broadcaster receives the transaction's events exactly once."""
-    from app.realtime import server
-
-    received = []
-    monkeypatch.setattr(server._broadcaster, "deliver", lambda items: received.append([i["event"] for i in items]))
     table = new_table()
     change_status(table.id, "occupied", by="host")
-    assert received == [["table:created"], ["table:status_changed"]]
+    assert delivered == [["table:created"], ["table:status_changed"]]
+
+
+def test_a_failing_publish_leaves_the_change_committed_and_counted(db, monkeypatch):
+    """When the feed cannot be published the change stays committed, and the failure is counted."""
+    table_id = new_table().id
+    failures = _delivery_failures()
+    monkeypatch.setattr(socketio.server.manager, "publish_feed", lambda items: 1 / 0)
+    change_status(table_id, "occupied", by="host")
+    db.session.remove()
+    assert db.session.get(Table, table_id).status == "occupied"
+    assert logged()[-1].type == "table:status_changed"
+    assert _delivery_failures() == failures + 1
+
+
+def _delivery_failures() -> int:
+    line = next(line for line in render_metrics().splitlines() if line.startswith("tableside_event_delivery_failures"))
+    return int(line.split()[-1])
 
 
 def test_expired_holds_are_released_by_system(db):

@@ -16,7 +16,7 @@ Here a socket that connected WebSocket-first gets a `Wire` instead:
 - a broadcast goes through `fan_out`: per socket, a lookup and a write of the one frame;
 - one `Liveness` greenthread per process sends every ping and closes sockets whose pong
   is late, instead of a sleeping greenthread per socket and engine.io's service task
-  (app/realtime/liveness.py);
+  (app/realtime/direct/liveness.py);
 - after the handshake eventlet's HTTP server lets go of the socket (handoff.py), and it is
   read only when it has bytes, with no greenthread waiting on it (reading.py, frames.py).
 
@@ -30,11 +30,11 @@ import socket
 from engineio import packet
 
 from app.realtime import metrics
-from app.realtime.checked import CheckedWebSocketWSGI
-from app.realtime.frames import NORMAL_CLOSURE, FrameReader, close_frame, websocket_frame
-from app.realtime.handoff import take_over
-from app.realtime.liveness import Liveness
-from app.realtime.reading import Reading
+from app.realtime.direct.checked import CheckedWebSocketWSGI
+from app.realtime.direct.frames import NORMAL_CLOSURE, FrameReader, close_frame, websocket_frame
+from app.realtime.direct.handoff import take_over
+from app.realtime.direct.liveness import Liveness
+from app.realtime.direct.reading import Reading
 
 log = logging.getLogger(__name__)
 
@@ -122,20 +122,33 @@ class Wire:
                 log.info("shutting a socket down failed: %s", error)
 
 
-class _NoQueue:
-    """engine.io's per-socket queue, for a socket whose packets all go straight to its wire."""
+class _WireQueue:
+    """engine.io's per-socket queue, for a socket whose packets all go straight to its wire.
 
-    def put(self, _item) -> None:
-        pass
+    engine.io puts None here to stop a writer this socket does not have. A packet put here
+    came by a path `_hand_over` did not replace (an engine.io change): it still goes out,
+    and the log says so once, rather than vanishing.
+    """
+
+    __slots__ = ("wire",)
+    warned = False
+
+    def __init__(self, wire: "Wire") -> None:
+        self.wire = wire
+
+    def put(self, item) -> None:
+        if item is None:
+            return
+        if not _WireQueue.warned:
+            _WireQueue.warned = True
+            log.warning("engine.io queued a packet past the wire's send; writing it directly (check its internals)")
+        self.wire.write(frame_of(item))
 
     def join(self) -> None:
         pass
 
     def empty(self) -> bool:
         return True
-
-
-_NO_QUEUE = _NoQueue()
 
 
 class DirectWebSocket(CheckedWebSocketWSGI):
@@ -191,7 +204,7 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
 
     liveness = eio_socket.server.wire_liveness
     eio_socket.wire = wire
-    eio_socket.queue = _NO_QUEUE
+    eio_socket.queue = _WireQueue(wire)
     eio_socket.send = send
     eio_socket.close = close_and_hang_up
     eio_socket.schedule_ping = lambda: liveness.schedule(eio_socket)
@@ -232,6 +245,5 @@ def install(eio, max_backlog: int, send_buffer: int = 0) -> None:
     eio.start_service_task = False
     eio.wire_liveness = liveness
     eio.wire_max_backlog = max_backlog
-    eio.wire_fan_out = fan_out
     eio.wire_send_buffer = send_buffer
     eio.start_background_task(liveness.run)

@@ -1,0 +1,125 @@
+"""The edge of the socket libraries: every use of their internals, behind four calls.
+
+- `install(server, mode, config)` puts Tableside's WebSocket serving in place on a
+  python-socketio server: garbage refused quietly, frames read by FrameReader, and under
+  eventlet with DIRECT_WEBSOCKET_WRITES the direct path (wire.py, reading.py,
+  handoff.py, liveness.py);
+- `emit(server, event, payload, to)` sends one event to rooms or sockets of this process,
+  framed once and written straight to each wire when the direct path is installed;
+- `rooms(server)` the rooms of the default namespace and their members;
+- `http_protocol(direct, idle, head)` eventlet's HTTP connection handler for serve.py,
+  and `close_all_sessions(server)` for its drain.
+
+Library internals used, checked at eventlet 0.41.3, python-engineio 4.15.1,
+python-socketio 5.18.1 and Flask-SocketIO 5.7.0 (requirements.txt); each has a canary in
+tests/realtime/test_library_edges.py, so an upgrade that changes one fails there, once,
+with the name of what changed:
+
+eventlet
+- `eventlet.wsgi.HttpProtocol`: subclassed; `_read_request_line` and `parse_request`
+  bounded in time, `get_environ` and `finish` overridden, `conn_state[1]` (the
+  connection's socket) replaced when a WebSocket is handed off (http_server.py, handoff.py);
+  the environ keys `eventlet.input`, `eventlet.set_idle`, `eventlet.posthooks`, `headers_raw`;
+- `eventlet.websocket.RFC6455WebSocket`: subclassed; its constructor's arguments, `socket`,
+  `environ`, `version`, `protocol`, `_sendlock`, `iterator`, `websocket_closed`,
+  `_send_closing_frame` (checked.py, handoff.py);
+- `eventlet.greenio.GreenSocket.fd`, the non-blocking socket under a green one (wire.py,
+  reading.py);
+- the hub's `add(READ, fileno, cb, tb, mark_as_closed)` and `remove(listener)` (reading.py).
+
+python-engineio
+- `engineio.async_drivers.eventlet.WebSocketWSGI` (and `.gevent`'s): subclassed;
+  `_handle_hybi_request`, `support_legacy_versions`, `max_frame_length`, and `handler`,
+  which engine.io sets to the bound `Socket._websocket_handler` (its `__self__` is the
+  socket) (checked.py, wire.py, garbage.py); the gevent driver's `wait`, and its
+  simple_websocket connection's `environ`, `connected`, `close(reason)` and `sock`
+  (garbage.py; simple-websocket 1.1.0, python-engineio's dependency, not pinned);
+- `Server._async` (the driver table whose `websocket` entry is replaced),
+  `start_service_task`, `sockets`, `handlers`, `handle_request`, `reason` (checked.py,
+  wire.py, liveness.py, admission.py, serve's drain);
+- each `socket.Socket`'s `send`, `close(wait, abort, reason)`, `queue` (get_nowait,
+  task_done, empty), `schedule_ping`, `last_ping`, `check_ping_timeout`, `receive`,
+  `connected`, `upgraded`, `closing`, `closed`, `server` (wire.py, liveness.py, reading.py).
+
+python-socketio
+- `Server._handle_eio_message` (garbage.py), `Server.packet_class` (here, in `emit`);
+- `manager.rooms` (here; metrics and heads read it through `rooms`),
+  `manager.eio_sid_from_sid` (handlers.py);
+- `PubSubManager._publish` and `_handle_emit`, its documented extension points
+  (managers.py).
+
+Nothing else in app/ imports a library's modules below its public surface
+(tests/test_structure.py).
+"""
+
+import logging
+import weakref
+
+from engineio import packet as engineio_packet
+from socketio import packet as socketio_packet
+
+from app.realtime.direct import garbage
+
+log = logging.getLogger(__name__)
+# The versions every internal above was checked at (tests/realtime/test_library_edges.py).
+CHECKED_AT = {"eventlet": "0.41.3", "python-engineio": "4.15.1", "python-socketio": "5.18.1", "Flask-SocketIO": "5.7.0"}
+NAMESPACE = "/"
+# The engine.io servers whose WebSocket-first sockets are written directly, and their fan-out.
+_wired: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def install(server, mode: str, config) -> None:
+    """Serve this python-socketio server's WebSockets Tableside's way, for the async mode."""
+    garbage.refuse_garbage(server)
+    eio = server.eio
+    if mode == "eventlet" and config["DIRECT_WEBSOCKET_WRITES"]:
+        from app.realtime.direct import wire
+
+        wire.install(eio, config["MAX_SOCKET_BACKLOG_BYTES"], config["SOCKET_SEND_BUFFER_BYTES"])
+        _wired[eio] = wire.fan_out
+    elif mode == "eventlet":
+        from app.realtime.direct import checked
+
+        checked.install(eio)
+    elif mode == "gevent":
+        garbage.refuse_garbage_under_gevent(eio)
+
+
+def emit(server, event: str, payload: object, to: str | list[str]) -> None:
+    """Send one event to the local members of a room, or to a list of sockets, in this process only."""
+    fan_out = _wired.get(server.eio)
+    if fan_out is None:
+        server.manager.emit(event, payload, namespace=NAMESPACE, room=to, ignore_queue=True)
+        return
+    encoded = server.packet_class(socketio_packet.EVENT, namespace=NAMESPACE, data=[event, payload]).encode()
+    recipients = (eio_sid for _, eio_sid in server.manager.get_participants(NAMESPACE, to))
+    fan_out(server.eio, recipients, engineio_packet.Packet(engineio_packet.MESSAGE, encoded))
+
+
+def rooms(server) -> dict:
+    """The rooms of the default namespace in this process: room name -> its sockets."""
+    return server.manager.rooms.get(NAMESPACE, {})
+
+
+def http_protocol(direct: bool, idle_seconds: float, head_seconds: float) -> type:
+    """eventlet's HTTP connection handler with deadlines; with `direct`, one that hands WebSockets off."""
+    from app.realtime.direct.http_server import TimedProtocol, with_deadlines
+
+    protocol = TimedProtocol
+    if direct:
+        from app.realtime.direct.handoff import Protocol as protocol
+    return with_deadlines(protocol, idle_seconds, head_seconds)
+
+
+def close_all_sessions(server) -> int:
+    """Close every Engine.IO session of this process without waiting on any; return how many."""
+    eio = server.eio
+    sessions = list(eio.sockets.values())
+    for eio_socket in sessions:
+        try:
+            # wait=False: a session nobody polls would otherwise block here on its queue for ever.
+            eio_socket.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
+        except Exception:  # noqa: BLE001 - one socket's failure must not stop the others' closing
+            log.exception("closing a socket while draining failed")
+    eio.sockets.clear()
+    return len(sessions)

@@ -1,0 +1,106 @@
+"""The one way a change reaches the screens: lock, event rows, commit, publish, unlock.
+
+A service writes a change inside `with outbox.change() as change:`, logs each of its
+events with `change.record(...)` and names the sockets it ends with `change.end_sockets(...)`.
+Leaving the block commits, hands what was committed to the publishers, then releases
+the commit-order lock; an exception rolls back and publishes nothing. The realtime side
+registers its publisher at start-up (`register_publisher`), so services import nothing
+from it.
+
+Event ids follow commit order in every process: the lock (services/commit_order.py) is
+taken before the change's first statement and held until its events are published.
+A change inside a change joins the outer one, which commits and publishes both.
+"""
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from app.extensions import db
+from app.models import Event
+from app.models.event import EventType
+from app.services import commit_order
+from app.services.event_log import floors_of
+
+log = logging.getLogger(__name__)
+_OPEN = "tableside_open_change"
+
+
+@dataclass(frozen=True)
+class Ending:
+    """Sockets to close once the change is committed: all of one user's, or one sign-in's."""
+
+    user_id: int | None = None
+    sign_in: str | None = None
+
+
+@dataclass
+class Change:
+    """What one transaction logged and ended, handed to the publishers after its commit."""
+
+    events: list[dict] = field(default_factory=list)
+    endings: list[Ending] = field(default_factory=list)
+
+    def record(self, kind: EventType, payload: dict, by: str, old_floor: int | None = None) -> Event:
+        """Log one event in this change's transaction; it is published after the commit."""
+        event = Event(
+            type=kind.value,
+            table_id=payload.get("tableId"),
+            floor=payload["floor"],
+            old_floor=old_floor if old_floor != payload["floor"] else None,
+            payload=payload,
+            actor=by,
+        )
+        db.session.add(event)
+        db.session.flush()
+        self.events.append({"event": kind.value, "message": event.message(), "floors": floors_of(event)})
+        return event
+
+    def end_sockets(self, ending: Ending) -> None:
+        """Close these sockets, in every process, once the change is committed."""
+        self.endings.append(ending)
+
+
+Publisher = Callable[[Change], None]
+_publishers: list[Publisher] = []
+
+
+def register_publisher(publish: Publisher) -> None:
+    """Have `publish` receive every committed change (registered once at start-up)."""
+    if publish not in _publishers:
+        _publishers.append(publish)
+
+
+@contextmanager
+def change() -> Iterator[Change]:
+    """One change: commit-order lock, the caller's writes, commit, publish, unlock."""
+    session = db.session()
+    outer = session.info.get(_OPEN)
+    if outer is not None:
+        yield outer
+        return
+    engine = session.get_bind()
+    commit_order.acquire(engine)
+    current = session.info[_OPEN] = Change()
+    try:
+        yield current
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    else:
+        _publish(current)
+    finally:
+        session.info.pop(_OPEN, None)
+        commit_order.release(engine)
+
+
+def _publish(committed: Change) -> None:
+    if not committed.events and not committed.endings:
+        return
+    for publish in _publishers:
+        try:
+            publish(committed)
+        except Exception:  # noqa: BLE001 - the change is committed; clients catch up by sync
+            log.exception("publishing a committed change failed (%d events)", len(committed.events))
