@@ -18,8 +18,8 @@ from sqlalchemy import text
 
 from app.api.openapi import SPEC
 from tests.conftest import PASSWORD, STAFF
-from tests.support.database import app_for, migrate_and_seed
 from tests.support.backing_services import postgres_url
+from tests.support.database import app_for, migrate_and_seed
 
 # What the API's requests change; floors and staff stay (a floor's new name or turn time changes no chain).
 CHANGING = ("idempotency_records", "events", "tables", "sections")
