@@ -88,7 +88,7 @@ def on_disconnect(reason=None):
         server = socketio.server
         server.eio.admission.opened(server.manager.eio_sid_from_sid(request.sid, "/"), request.environ)
     if connection is not None:
-        metrics.connection_closed()
+        metrics.connection_closed(str(reason))
         log.info("socket disconnect", extra={"sid": request.sid, "user": connection.username, "reason": str(reason)})
 
 
