@@ -56,7 +56,7 @@ def register_extensions(app) -> None:
     """Bind the unbound extensions to this app."""
     from app.config import BASE_DIR
     from app.extensions import csrf, db, limiter, login_manager, migrate
-    from app.realtime.server import init_realtime
+    from app.realtime.setup import init_realtime
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))

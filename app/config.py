@@ -70,7 +70,7 @@ class Config:
     PING_INTERVAL = float(os.environ.get("PING_INTERVAL", "2"))
     PING_TIMEOUT = float(os.environ.get("PING_TIMEOUT", "2"))
     MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
-    # Under eventlet, WebSocket-first sockets are written directly (app/realtime/wire.py);
+    # Under eventlet, WebSocket-first sockets are written directly (app/realtime/direct/wire.py);
     # 0 gives python-engineio's queue and writer greenthread per socket back.
     DIRECT_WEBSOCKET_WRITES = os.environ.get("DIRECT_WEBSOCKET_WRITES", "1") != "0"
     # What a socket that stopped reading may have held for it before it is cut (it then

@@ -19,10 +19,10 @@ import time
 
 from flask import Flask
 
-from app import http_server
 from app.extensions import socketio
 from app.logs import configure_logging
-from app.realtime.server import start_background_jobs
+from app.realtime.direct import http_server
+from app.realtime.jobs import start_background_jobs
 
 log = logging.getLogger("tableside.serve")
 # After the drain deadline, how long the kernel waits (SIGALRM) should the process not have exited.
@@ -115,7 +115,7 @@ def _serve_eventlet(app: Flask, sock) -> None:
     # handed-off ones leave it. Either way MAX_CONNECTIONS requests can be served besides them.
     pool_size = 2 * config["MAX_CONNECTIONS"]
     if config["DIRECT_WEBSOCKET_WRITES"]:
-        from app.realtime.handoff import Protocol as protocol
+        from app.realtime.direct.handoff import Protocol as protocol
 
         pool_size = config["MAX_CONNECTIONS"]
     idle, head = config["KEEPALIVE_IDLE_SECONDS"], config["REQUEST_HEADER_TIMEOUT_SECONDS"]

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.chaos.cluster import ChaosCluster, ensure_services_running  # noqa: E402
 from tests.chaos.faults import ChaosRun  # noqa: E402
-from tests.support.services import postgres_url, redis_url  # noqa: E402
+from tests.support.backing_services import postgres_url, redis_url  # noqa: E402
 
 
 def faults(run: ChaosRun, seconds: float) -> list[tuple[str, callable]]:

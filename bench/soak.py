@@ -25,8 +25,8 @@ from tests.chaos.cluster import ChaosCluster  # noqa: E402
 from tests.chaos.faults import ChaosRun  # noqa: E402
 from tests.chaos.history import Writers  # noqa: E402
 from tests.chaos.replica import Replica  # noqa: E402
+from tests.support.backing_services import postgres_url, redis_url  # noqa: E402
 from tests.support.proxy import wait_until  # noqa: E402
-from tests.support.services import postgres_url, redis_url  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -6,8 +6,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from tests.support.backing_services import postgres_url
 from tests.support.live_server import base_env, flask_cli
-from tests.support.services import postgres_url
 
 TABLES = {
     "users", "floors", "tables", "sections", "events", "event_log_state", "idempotency_records", "alembic_version"

@@ -1,15 +1,15 @@
 """Sign-in pages and the token endpoint."""
 
-import secrets
 from urllib.parse import urljoin, urlsplit
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
+from app.auth.sign_in import begin_sign_in, end_sign_in
 from app.auth.tokens import issue_token
 from app.extensions import db, limiter
-from app.realtime.rooms import SESSION_KEY, session_room
+from app.realtime.rooms import session_room
 from app.realtime.sessions import end_socket_sessions
 from app.services.errors import Unauthorized
 from app.services.users import find_user
@@ -63,7 +63,7 @@ def login():
         user = check_credentials(request.form.get("username"), request.form.get("password"))
         if user is not None:
             login_user(user, remember=bool(request.form.get("remember")))
-            session[SESSION_KEY] = secrets.token_urlsafe(16)
+            begin_sign_in()
             return redirect(safe_next(request.args.get("next") or request.form.get("next")))
         error = BAD_CREDENTIALS
     status = 401 if error else 200
@@ -78,10 +78,8 @@ def logout():
     """Sign out (POST); GET shows the button, so a link from elsewhere cannot sign anyone out."""
     if request.method == "GET":
         return render_template("auth/logout.html")
-    session_key = session.get(SESSION_KEY)
     logout_user()
-    session.pop(SESSION_KEY, None)
-    end_socket_sessions(session_room(session_key))
+    end_socket_sessions(session_room(end_sign_in()))
     response = redirect(url_for("auth.login"))
     # The next person on this tablet must not find this one's kept pages, tables or queue.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'

@@ -153,7 +153,7 @@ class Broadcaster:
     def _emit(self, event: str, payload: object, to: str | list[str]) -> None:
         try:
             server = self.socketio.server
-            fan_out = getattr(server.eio, "wire_fan_out", None)  # set by app/realtime/wire.py
+            fan_out = getattr(server.eio, "wire_fan_out", None)  # set by app/realtime/direct/wire.py
             if fan_out is not None:
                 encoded = server.packet_class(socketio_packet.EVENT, namespace="/", data=[event, payload]).encode()
                 recipients = (eio_sid for _, eio_sid in server.manager.get_participants("/", to))

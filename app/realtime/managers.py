@@ -19,7 +19,7 @@ def _disconnect_room(manager, namespace: str, room: str) -> None:
 
 
 def _deliver(items: list[dict]) -> None:
-    from app.realtime.server import local_broadcaster
+    from app.realtime.setup import local_broadcaster
 
     broadcaster = local_broadcaster()
     if broadcaster is not None:

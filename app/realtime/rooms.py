@@ -1,8 +1,6 @@
 """Names of the Socket.IO rooms: one per floor, one for every table, one per user and session."""
 
 ALL_TABLES = "all_tables"
-# Key in the Flask session naming this sign-in, so a logout ends just its own sockets.
-SESSION_KEY = "tableside_sign_in"
 
 
 def floor_room(floor: int) -> str:

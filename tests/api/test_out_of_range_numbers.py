@@ -3,8 +3,8 @@
 import pytest
 
 from tests.conftest import PASSWORD, STAFF
+from tests.support.backing_services import postgres_url
 from tests.support.database import app_context, migrate_and_seed
-from tests.support.services import postgres_url
 
 HUGE = 75728218291070587337965568
 

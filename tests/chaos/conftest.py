@@ -4,7 +4,7 @@ import pytest
 
 from tests.chaos.cluster import ChaosCluster, ensure_services_running
 from tests.chaos.faults import ChaosRun
-from tests.support.services import postgres_url, redis_url
+from tests.support.backing_services import postgres_url, redis_url
 
 
 @pytest.fixture(scope="module")

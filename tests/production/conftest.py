@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
+from tests.support.backing_services import postgres_url, redis_url
 from tests.support.live_server import ROOT, LiveServer, base_env, prepare_database
-from tests.support.services import postgres_url, redis_url
 from tests.support.sockets import LiveSocket
 
 

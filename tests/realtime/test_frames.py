@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from app.realtime.frames import (
+from app.realtime.direct.frames import (
     BINARY,
     CLOSE,
     PING,

@@ -1,11 +1,11 @@
-"""Canaries for the library internals app/http_server.py and app/realtime/admission.py rely on,
+"""Canaries for the library internals app/realtime/direct/http_server.py and app/realtime/admission.py rely on,
 and the client address admission counts sessions by."""
 
 import eventlet.wsgi
 
 from app.extensions import socketio
-from app.http_server import TimedProtocol
 from app.realtime.admission import client_address
+from app.realtime.direct.http_server import TimedProtocol
 
 
 def test_eventlet_still_reads_request_lines_in_the_method_timed_protocol_bounds():

@@ -11,10 +11,10 @@ from app.extensions import db
 from app.models.event import EventType
 from app.services.event_log import record_event
 from tests.support.api import StaffApi
+from tests.support.backing_services import postgres_url
 from tests.support.database import app_context
 from tests.support.live_server import LiveServer, prepare_database
 from tests.support.servers import live_env
-from tests.support.services import postgres_url
 from tests.support.sockets import LiveSocket, event_ids_in, eventually, table_event_ids
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres]

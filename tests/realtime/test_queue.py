@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.support.api import StaffApi
+from tests.support.backing_services import postgres_url, redis_url
 from tests.support.database import add_staff
 from tests.support.live_server import PASSWORD, ROOT, LiveServer, flask_cli, prepare_database
 from tests.support.servers import live_env
-from tests.support.services import postgres_url, redis_url
 from tests.support.sockets import signed_in_cookie
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis]

@@ -4,10 +4,10 @@ import psycopg2
 import pytest
 
 from tests.support.api import StaffApi
+from tests.support.backing_services import postgres_url
 from tests.support.database import add_staff
 from tests.support.live_server import PASSWORD, LiveServer, prepare_database
 from tests.support.servers import live_env
-from tests.support.services import postgres_url
 from tests.support.sockets import LiveSocket
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres]

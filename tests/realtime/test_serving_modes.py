@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.backing_services import postgres_url, redis_url
 from tests.support.live_server import LiveServer, prepare_database
 from tests.support.servers import live_env
-from tests.support.services import postgres_url, redis_url
 from tests.support.sockets import LiveSocket, eventually
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis]

@@ -82,10 +82,10 @@ def test_an_error_after_the_event_is_written_rolls_both_back(db):
 
 def test_committed_events_are_handed_to_the_broadcaster_once(db, monkeypatch):
     """After commit the broadcaster receives the transaction's events exactly once."""
-    from app.realtime import server
+    from app.realtime import setup
 
     received = []
-    monkeypatch.setattr(server._broadcaster, "deliver", lambda items: received.append([i["event"] for i in items]))
+    monkeypatch.setattr(setup._broadcaster, "deliver", lambda items: received.append([i["event"] for i in items]))
     table = new_table()
     change_status(table.id, "occupied", by="host")
     assert received == [["table:created"], ["table:status_changed"]]

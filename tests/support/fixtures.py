@@ -2,8 +2,8 @@
 
 import pytest
 
+from tests.support.backing_services import postgres_url, redis_url
 from tests.support.live_server import LiveServer, base_env, prepare_database
-from tests.support.services import postgres_url, redis_url
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Binding Socket.IO to the app, broadcasting after commit, and the background jobs."""
+"""Binding Socket.IO to the app, and broadcasting after commit."""
 
 import logging
 import time
@@ -16,11 +16,11 @@ from app.extensions import socketio
 from app.realtime import (
     admission,
     connections,
-    events,  # noqa: F401, I001
-    garbage,
+    handlers,  # noqa: F401, I001
     metrics,
 )
 from app.realtime.broadcast import Broadcaster
+from app.realtime.direct import garbage
 from app.realtime.managers import FEED, LocalManager, QueueManager
 from app.services.commit_order import end_change
 from app.services.event_log import discard_pending, take_pending
@@ -62,11 +62,11 @@ def init_realtime(app: Flask) -> None:
     )
     garbage.refuse_garbage(socketio.server)
     if mode == "eventlet" and config["DIRECT_WEBSOCKET_WRITES"]:
-        from app.realtime import wire
+        from app.realtime.direct import wire
 
         wire.install(socketio.server.eio, config["MAX_SOCKET_BACKLOG_BYTES"], config["SOCKET_SEND_BUFFER_BYTES"])
     elif mode == "eventlet":
-        from app.realtime import checked
+        from app.realtime.direct import checked
 
         checked.install(socketio.server.eio)
     elif mode == "gevent":
@@ -118,28 +118,3 @@ def _after_rollback(session: Session) -> None:
 def _after_transaction_end(session: Session, transaction) -> None:
     if transaction.parent is None:
         end_change(session)
-
-
-def _every(interval: float, job, app: Flask) -> None:
-    """Run `job(app)` every `interval` seconds until the process stops; a failure skips one round."""
-    while True:
-        socketio.sleep(interval)
-        try:
-            job(app)
-        except Exception:  # noqa: BLE001 - a database hiccup must not end the job
-            log.exception("background job %s failed", job.__name__)
-
-
-def start_background_jobs(app: Flask) -> None:
-    """Start the room heads ticker, the account check and, in development, the worker in-process."""
-    from app.realtime.heads import announce_heads
-    from app.realtime.sessions import end_stale_sockets
-
-    interval = app.config["HEAD_INTERVAL_SECONDS"]
-    socketio.start_background_task(socketio.server.eio.admission.run)
-    socketio.start_background_task(_every, interval, announce_heads, app)
-    socketio.start_background_task(_every, interval, end_stale_sockets, app)
-    if app.config["RUN_WORKER_IN_PROCESS"] or not app.config["REDIS_URL"]:
-        from app.worker import run_worker
-
-        socketio.start_background_task(run_worker, app, socketio.sleep)

@@ -5,16 +5,17 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room, leave_room, rooms
 
+from app.auth.sign_in import current_sign_in
 from app.auth.tokens import user_from_token
 from app.errors import RATE_LIMITED
 from app.extensions import db, socketio
 from app.models import Floor
 from app.realtime import connections, metrics
-from app.realtime.rooms import ALL_TABLES, SESSION_KEY, floor_room, session_room, user_room
+from app.realtime.rooms import ALL_TABLES, floor_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
 from app.realtime.sync import floors_of_rooms, sync_response
 from app.services.event_log import latest_event_id
@@ -71,7 +72,7 @@ def on_connect(auth=None):
     server = socketio.server
     server.eio.admission.settled(server.manager.eio_sid_from_sid(request.sid, "/"))
     join_room(user_room(user.id))
-    sign_in = session_room(session.get(SESSION_KEY)) if current_user.is_authenticated else None
+    sign_in = session_room(current_sign_in()) if current_user.is_authenticated else None
     if sign_in:
         join_room(sign_in)
     metrics.connection_opened(reconnect=isinstance(auth, dict) and auth.get("reconnect") is True)

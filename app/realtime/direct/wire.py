@@ -16,7 +16,7 @@ Here a socket that connected WebSocket-first gets a `Wire` instead:
 - a broadcast goes through `fan_out`: per socket, a lookup and a write of the one frame;
 - one `Liveness` greenthread per process sends every ping and closes sockets whose pong
   is late, instead of a sleeping greenthread per socket and engine.io's service task
-  (app/realtime/liveness.py);
+  (app/realtime/direct/liveness.py);
 - after the handshake eventlet's HTTP server lets go of the socket (handoff.py), and it is
   read only when it has bytes, with no greenthread waiting on it (reading.py, frames.py).
 
@@ -30,11 +30,11 @@ import socket
 from engineio import packet
 
 from app.realtime import metrics
-from app.realtime.checked import CheckedWebSocketWSGI
-from app.realtime.frames import NORMAL_CLOSURE, FrameReader, close_frame, websocket_frame
-from app.realtime.handoff import take_over
-from app.realtime.liveness import Liveness
-from app.realtime.reading import Reading
+from app.realtime.direct.checked import CheckedWebSocketWSGI
+from app.realtime.direct.frames import NORMAL_CLOSURE, FrameReader, close_frame, websocket_frame
+from app.realtime.direct.handoff import take_over
+from app.realtime.direct.liveness import Liveness
+from app.realtime.direct.reading import Reading
 
 log = logging.getLogger(__name__)
 

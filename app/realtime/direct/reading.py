@@ -13,8 +13,8 @@ from engineio import exceptions
 from eventlet.event import Event
 from eventlet.hubs import get_hub
 
-from app.realtime.frames import POLICY_VIOLATION, ProtocolError
-from app.realtime.garbage import engineio_packet
+from app.realtime.direct.frames import POLICY_VIOLATION, ProtocolError
+from app.realtime.direct.garbage import engineio_packet
 
 log = logging.getLogger(__name__)
 READ_SIZE = 16384
