@@ -116,6 +116,9 @@ class Config:
     EVENT_LOG_PRUNE_SECONDS = float(os.environ.get("EVENT_LOG_PRUNE_SECONDS", "300"))
     SYNC_MAX_EVENTS = int(os.environ.get("SYNC_MAX_EVENTS", "500"))
     HEAD_INTERVAL_SECONDS = float(os.environ.get("HEAD_INTERVAL_SECONDS", "5"))
+    # How long a socket's account (active, session generation, floors) is trusted without a
+    # fresh read; changes made in this process are seen at once (app/realtime/accounts.py).
+    ACCOUNT_CACHE_SECONDS = float(os.environ.get("ACCOUNT_CACHE_SECONDS", "2"))
     RESERVATION_POLL_SECONDS = float(os.environ.get("RESERVATION_POLL_SECONDS", "5"))
     RUN_WORKER_IN_PROCESS = _flag("RUN_WORKER_IN_PROCESS", False)
 

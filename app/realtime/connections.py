@@ -3,6 +3,7 @@
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
+from app.realtime import accounts
 
 
 @dataclass
@@ -47,6 +49,13 @@ def register(connection: Connection, max_per_user: int) -> bool:
         return True
 
 
+def dead_sockets_of(user_id: int, gone: Callable[[str], bool]) -> list[str]:
+    """The user's sockets here whose client has hung up or stopped answering (`gone(sid)`)."""
+    with _lock:
+        theirs = [sid for sid, connection in _connections.items() if connection.user_id == user_id]
+    return [sid for sid in theirs if gone(sid)]
+
+
 def forget(sid: str) -> Connection | None:
     """Drop a closed socket."""
     with _lock:
@@ -58,12 +67,12 @@ def forget(sid: str) -> Connection | None:
         return connection
 
 
-def current_user_of(sid: str) -> User | None:
-    """The socket's user if still active with the same session generation, else None."""
+def current_user_of(sid: str) -> accounts.Account | None:
+    """The socket's account if still active with the same session generation, else None."""
     connection = _connections.get(sid)
     if connection is None:
         return None
-    user = db.session.get(User, connection.user_id)
+    user = accounts.account(connection.user_id)
     if user is None or not user.active or user.session_generation != connection.generation:
         return None
     return user

@@ -10,11 +10,10 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room, leave_room, rooms
 
 from app.auth.sign_in import current_sign_in
-from app.auth.tokens import user_from_token
 from app.errors import RATE_LIMITED
 from app.extensions import db, socketio
 from app.models import Floor
-from app.realtime import connections, metrics
+from app.realtime import accounts, connections, metrics
 from app.realtime.rooms import ALL_TABLES, floor_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
 from app.realtime.sync import floors_of_rooms, sync_response
@@ -55,7 +54,22 @@ def _handshake_user(auth: object):
     if current_user.is_authenticated:
         return current_user._get_current_object()
     token = auth.get("token") if isinstance(auth, dict) else None
-    return user_from_token(token)
+    return accounts.account_from_token(token)
+
+
+def _refuse(reason: str):
+    metrics.session_refused(reason)
+    raise ConnectionRefusedError(reason)
+
+
+def _gone(sid: str) -> bool:
+    """Whether the client of this socket has hung up or stopped answering pings."""
+    server = socketio.server
+    eio_socket = server.eio.sockets.get(server.manager.eio_sid_from_sid(sid, "/"))
+    liveness = getattr(server.eio, "wire_liveness", None)
+    if eio_socket is None:
+        return True
+    return liveness.gone(eio_socket) if liveness is not None else eio_socket.closed
 
 
 @socketio.on("connect")
@@ -63,12 +77,16 @@ def on_connect(auth=None):
     """Accept a handshake carrying the session cookie or `auth: {token}`; refuse others."""
     user = _handshake_user(auth)
     if user is None:
-        raise ConnectionRefusedError("unauthorized")
+        _refuse("unauthorized")
     if connections.count() >= current_app.config["MAX_CONNECTIONS"]:
-        raise ConnectionRefusedError("server_full")
+        _refuse("server_full")
     connection = connections.Connection(request.sid, user.id, user.username, user.session_generation, time.monotonic())
     if not connections.register(connection, MAX_SOCKETS_PER_USER):
-        raise ConnectionRefusedError("too_many_connections")
+        # A screen reconnecting before this process noticed its old socket die takes that place.
+        for dead in connections.dead_sockets_of(user.id, _gone):
+            socketio.server.disconnect(dead, namespace="/", ignore_queue=True)
+        if not connections.register(connection, MAX_SOCKETS_PER_USER):
+            _refuse("too_many_connections")
     server = socketio.server
     server.eio.admission.settled(server.manager.eio_sid_from_sid(request.sid, "/"))
     join_room(user_room(user.id))

@@ -8,6 +8,8 @@ own events can never overtake another's that committed first.
 
 import socketio
 
+from app.realtime.direct.room_index import IndexedRooms
+
 END_SESSION = "tableside:end_session"
 FEED = "tableside:feed"
 ANY_HOST = "*"
@@ -26,7 +28,7 @@ def _deliver(items: list[dict]) -> None:
         broadcaster.deliver(items)
 
 
-class LocalManager(socketio.Manager):
+class LocalManager(IndexedRooms, socketio.Manager):
     """One process: the feed goes straight to the Broadcaster; ending sessions disconnects here."""
 
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
@@ -39,7 +41,7 @@ class LocalManager(socketio.Manager):
         return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to, **kwargs)
 
 
-class QueueManager(socketio.RedisManager):
+class QueueManager(IndexedRooms, socketio.RedisManager):
     """Several processes on Redis: the feed is read back from Redis by every process, in order."""
 
     def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kwargs):

@@ -5,7 +5,7 @@ import logging
 from flask import Flask
 
 from app.extensions import db, socketio
-from app.realtime import connections
+from app.realtime import accounts, connections
 from app.realtime.managers import END_SESSION
 from app.realtime.rooms import user_room
 
@@ -23,6 +23,7 @@ def end_socket_sessions(room: str | None) -> None:
 
 def end_user_sockets(user_id: int) -> None:
     """Disconnect every socket of one user (deactivation, role or floor change, reset)."""
+    accounts.forget(user_id)
     end_socket_sessions(user_room(user_id))
 
 
