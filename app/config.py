@@ -66,9 +66,12 @@ class Config:
     # Optional release label (e.g. a commit); with the shell's content it versions the service worker.
     RELEASE = os.environ.get("RELEASE", "")
 
-    # Engine.IO liveness: a dead link is noticed within ping interval + timeout (< 5 s).
+    # Engine.IO liveness: a dead link is noticed within ping interval + timeout (< 5 s). The
+    # interval sets the cost of idle sockets (a ping each); the timeout is the slack a busy
+    # process has to send a ping late before its clients give up (issue 15), so the 5 s left
+    # over goes to it: 4.5 s, leaving 0.5 s for timers firing late.
     PING_INTERVAL = float(os.environ.get("PING_INTERVAL", "2"))
-    PING_TIMEOUT = float(os.environ.get("PING_TIMEOUT", "2"))
+    PING_TIMEOUT = float(os.environ.get("PING_TIMEOUT", "2.5"))
     MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
     # Under eventlet, WebSocket-first sockets are written directly (app/realtime/direct/wire.py);
     # 0 gives python-engineio's queue and writer greenthread per socket back.

@@ -1,6 +1,6 @@
 """A reconnect storm: every screen back, joined and synced after a restart (issue 15).
 
-Screens are the official Socket.IO JS client 4.8 (`bench/storm_clients.js`, several Node
+Screens are the official Socket.IO JS client 4.8 (`tests/support/screens.js`, several Node
 processes): CLIENTS sockets over accounts of 50 sockets, opened at about RATE a second, each
 joining floor 2 and calling `tables:sync` on every connect, reconnection delay 250 ms up to
 2 s. Once all are ready, every server process is stopped (SIGKILL, or SIGTERM as a deploy
@@ -16,10 +16,8 @@ disconnects by reason and of refusals).
 """
 
 import argparse
-import json
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,66 +28,22 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import ROOT, Server, load_average, percentile, raise_open_files, start_node, start_tableside  # noqa: E402
+from bench.harness import (  # noqa: E402
+    Server,
+    cpu_seconds,
+    load_average,
+    percentile,
+    raise_open_files,
+    start_node,
+    start_tableside,
+)
+from tests.support.screens import Screens  # noqa: E402
 
 SOCKETS_PER_ACCOUNT = 50  # Tableside's cap per account and process, as a venue's 50 screens per login
 SCREENS_PER_RUNNER = 1250
 COUNTED = re.compile(r'tableside_(disconnects|sessions_refused)_total\{reason="([^"]+)"\} (\d+)')
 GROUPS = (("connectErrors", "connect_error"), ("disconnects", "disconnect"), ("refusedJoins", "refused"))
 SIGNALS = {"kill": signal.SIGKILL, "term": signal.SIGTERM}
-
-
-class Screens:
-    """Node processes holding the screens; each answers `status`, `epoch` and `report` on its pipes."""
-
-    def __init__(self, server: Server, clients: int, rate: float, floor: int = 2) -> None:
-        accounts = server.socket_tokens(clients)
-        runners = -(-clients // SCREENS_PER_RUNNER)
-        self.processes = []
-        for number in range(runners):
-            share = list(range(number, clients, runners))
-            settings = {
-                "urls": server.urls,
-                "tokens": [accounts[n] for n in share],
-                "count": len(share),
-                "rate": rate / runners,
-                "floor": floor,
-                "delayMs": 250,
-                "delayMaxMs": 2000,
-            }
-            # A file, not an argument: 5,000 tokens pass the kernel's limit on one argument.
-            with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="storm-", delete=False) as file:
-                json.dump(settings, file)
-            command = ["node", str(ROOT / "bench" / "storm_clients.js"), file.name]
-            self.processes.append(
-                subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-            )
-
-    def ask(self, command: str) -> list[dict]:
-        """Send one command to every runner and read each answer."""
-        for process in self.processes:
-            process.stdin.write(command + "\n")
-            process.stdin.flush()
-        return [json.loads(process.stdout.readline()) for process in self.processes]
-
-    def ready(self) -> int:
-        return sum(answer["ready"] for answer in self.ask("status"))
-
-    def close(self) -> None:
-        for process in self.processes:
-            process.stdin.close()
-            process.terminate()
-            process.wait(timeout=10)
-
-
-def wait_all_ready(screens: Screens, clients: int, timeout: float) -> float | None:
-    """Seconds until every screen is ready, or None at the timeout."""
-    began = time.monotonic()
-    while time.monotonic() - began < timeout:
-        if screens.ready() >= clients:
-            return time.monotonic() - began
-        time.sleep(0.2)
-    return None
 
 
 def stop_and_start(server: Server, how: str) -> None:
@@ -121,56 +75,34 @@ def server_counts(server: Server) -> Counter:
     return counts
 
 
-def merge(reports: list[dict]) -> tuple[list[float], int, Counter]:
-    """Back times (seconds), how many are not back, and the clients' counts, over all runners."""
-    back, left, counts = [], 0, Counter()
-    for report in reports:
-        back += [ms / 1000 for ms in report["back"]]
-        left += report["left"]
-        tallies = report["counts"]
-        counts["connects"] += tallies["connects"]
-        counts["syncs"] += tallies["syncs"]
-        counts["ack timeouts"] += tallies["ackTimeouts"]
-        for group, label in (
-            ("connectErrors", "connect_error"),
-            ("disconnects", "disconnect"),
-            ("refusedJoins", "refused"),
-        ):
-            for key, n in tallies[group].items():
-                counts[f"{label}: {key}"] += n
-    return back, left, counts
-
-
 def storm(server: Server, args: argparse.Namespace, how: str) -> dict:
     """All screens ready, then the stop and start; what the screens and the server saw."""
-    screens = Screens(server, args.clients, args.rate)
+    screens = Screens(server.urls, server.socket_tokens(args.clients), args.clients, args.rate)
     try:
-        first = wait_all_ready(screens, args.clients, args.timeout)
+        first = screens.wait_all_ready(args.clients, args.timeout)
         if first is None:
-            ready = screens.ready()
-            return {"how": how, "first": None, "ready": ready, "counts": merge(screens.ask("report"))[2]}
+            return {"how": how, "first": None, "ready": screens.ready(), "counts": screens.report()[2]}
         time.sleep(args.settle)
         load = load_average()
         screens.ask("epoch")
         signalled = time.monotonic()
         stop_and_start(server, how)
         restarted = time.monotonic() - signalled
-        while time.monotonic() - signalled < args.timeout:
-            back, left, counts = merge(screens.ask("report"))
-            if not left:
-                break
-            time.sleep(0.25)
+        cpu_from = sum(cpu_seconds(pid) for pid in server.pids)
+        back, left, _, _ = screens.wait_all_back(args.timeout)
+        cpu = sum(cpu_seconds(pid) for pid in server.pids) - cpu_from
         time.sleep(args.settle)  # anything that drops just after everyone is back is counted too
-        back_now, left_now, counts = merge(screens.ask("report"))
+        _, left_after, counts, _ = screens.report()
         return {
             "how": how,
             "first": first,
             "load": load,
             "restarted": restarted,
             "settle": args.settle,
+            "cpu": cpu,
             "back": back,
             "left": left,
-            "left_after": left_now,
+            "left_after": left_after,
             "counts": counts + server_counts(server),
         }
     finally:
@@ -201,8 +133,8 @@ def print_result(name: str, clients: int, result: dict) -> None:
     print(
         f"{name}, {result['how']}: {clients} ready in {result['first']:.1f} s; after the signal all back in {every} "
         f"(p50 {percentile(back, 0.5):.2f} s, p95 {percentile(back, 0.95):.2f} s; old processes gone and new ones "
-        f"launched after {result['restarted']:.2f} s; {result['left_after']} not ready {result['settle']} s later); "
-        f"load {result['load']}",
+        f"launched after {result['restarted']:.2f} s; {result['left_after']} not ready {result['settle']} s later; "
+        f"server CPU {result['cpu']:.1f} s); load {result['load']}",
         flush=True,
     )
     print(f"  {counts}", flush=True)

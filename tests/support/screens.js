@@ -1,4 +1,5 @@
-// Screens for bench/reconnect_storm.py: the official Socket.IO JS client 4.8, many sockets in one process.
+// Screens for the reconnect storm (tests/support/screens.py): the official Socket.IO JS client 4.8,
+// many sockets in one Node process.
 //
 // argv[2] names a JSON file {urls, tokens, count, rate, floor, delayMs, delayMaxMs}. Socket n uses
 // urls[n % urls.length] and tokens[n % tokens.length]; sockets open at `rate` a second. On every
@@ -9,7 +10,8 @@
 // Commands, one per line on stdin, each answered by one JSON line on stdout:
 //   status  -> {ready, count}
 //   epoch   -> marks "now" (the kill or the SIGTERM); counters start again from zero
-//   report  -> {ready, count, back: [ms after the epoch, per socket back since], left, counts}
+//   report  -> {ready, count, back: [ms after the epoch, per socket back since], left, counts,
+//               screens: [{lastEventId, seen: [event ids received since the epoch]}] (with "report full")}
 "use strict";
 
 const fs = require("node:fs");
@@ -54,12 +56,18 @@ function joinAndSync(screen) {
         return restart(screen);
       }
       counts.syncs += 1;
+      for (const missed of synced.events || []) noteEvent(screen, missed.eventId);
       screen.lastEventId = synced.lastEventId || screen.lastEventId;
       screen.ready = true;
       // The latest time it came back: a screen that drops again is not back until it is ready again.
       if (epoch !== null && screen.lostAt !== null) screen.backAt = performance.now();
     });
   });
+}
+
+function noteEvent(screen, eventId) {
+  if (epoch !== null && eventId !== undefined && !screen.seen.includes(eventId)) screen.seen.push(eventId);
+  if (eventId !== undefined && Number(eventId) > Number(screen.lastEventId || 0)) screen.lastEventId = eventId;
 }
 
 function ackTimedOut(screen) {
@@ -69,7 +77,7 @@ function ackTimedOut(screen) {
 
 function open(index) {
   const token = settings.tokens[index % settings.tokens.length];
-  const screen = { ready: false, lastEventId: null, lostAt: null, backAt: null, everConnected: false };
+  const screen = { ready: false, lastEventId: null, lostAt: null, backAt: null, everConnected: false, seen: [] };
   screen.socket = io(settings.urls[index % settings.urls.length], {
     transports: ["websocket"],
     forceNew: true,
@@ -83,6 +91,8 @@ function open(index) {
     screen.everConnected = true;
     joinAndSync(screen);
   });
+  screen.socket.on("table:status_changed", (change) => noteEvent(screen, change && change.eventId));
+  screen.socket.on("tables:batch_update", (items) => (items || []).forEach((item) => noteEvent(screen, item.eventId)));
   screen.socket.on("connect_error", (error) => {
     bump(counts.connectErrors, error.message);
     if (!screen.socket.active) setTimeout(() => screen.socket.connect(), retryDelay());
@@ -101,14 +111,16 @@ function readyCount() {
   return screens.filter((screen) => screen.ready).length;
 }
 
-function report() {
+function report(full) {
   const back = [];
   let left = 0;
   for (const screen of screens) {
     if (screen.backAt !== null && screen.ready) back.push(screen.backAt - epoch);
     else left += 1;
   }
-  return { ready: readyCount(), count: settings.count, back, left, counts };
+  const answer = { ready: readyCount(), count: settings.count, back, left, counts };
+  if (full) answer.screens = screens.map(({ lastEventId, seen }) => ({ lastEventId, seen }));
+  return answer;
 }
 
 const perTick = Math.max(1, Math.round(settings.rate / 100));
@@ -124,8 +136,8 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
   else if (command === "epoch") {
     epoch = performance.now();
     counts = freshCounts();
-    for (const screen of screens) Object.assign(screen, { lostAt: null, backAt: null });
+    for (const screen of screens) Object.assign(screen, { lostAt: null, backAt: null, seen: [] });
     console.log(JSON.stringify({ epoch }));
-  } else if (command === "report") console.log(JSON.stringify(report()));
+  } else if (command.startsWith("report")) console.log(JSON.stringify(report(command === "report full")));
   else if (command === "quit") process.exit(0);
 });
