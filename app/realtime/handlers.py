@@ -12,11 +12,10 @@ from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room, 
 from app.auth.sign_in import current_sign_in
 from app.errors import RATE_LIMITED
 from app.extensions import db, socketio
-from app.models import Floor
 from app.realtime import accounts, connections, metrics
 from app.realtime.rooms import ALL_TABLES, floor_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
-from app.realtime.sync import floors_of_rooms, sync_response
+from app.realtime.sync import floor_exists, floors_of_rooms, shared_sync_response
 from app.services.event_log import latest_event_id
 
 log = logging.getLogger("tableside.sockets")
@@ -134,14 +133,16 @@ def on_join(user, data):
         if user.is_floor_limited:
             return _refusal("forbidden", "You may only watch the floors you are assigned to.")
         join_room(ALL_TABLES)
+        connections.note_join(request.sid)
         head = latest_event_id(floors_of_rooms([ALL_TABLES], user))
         return {"ok": True, "room": ALL_TABLES, "lastEventId": str(head) if head else None}
     # Floors are numbered 1-999; a larger int would overflow the database's integer column.
-    if not 1 <= floor <= MAX_FLOOR or db.session.get(Floor, floor) is None:
+    if not 1 <= floor <= MAX_FLOOR or not floor_exists(floor):
         return _refusal("not_found", f"Floor {floor} does not exist.")
     if not user.may_see_floor(floor):
         return _refusal("forbidden", f"You do not have access to floor {floor}.")
     join_room(floor_room(floor))
+    connections.note_join(request.sid)
     head = latest_event_id([floor])
     return {"ok": True, "room": floor_room(floor), "lastEventId": str(head) if head else None}
 
@@ -165,7 +166,7 @@ def on_sync(user, data):
     if not isinstance(data, dict) or "lastEventId" not in data:
         return _refusal("bad_request", "Send {lastEventId: string | null}.")
     floors = floors_of_rooms(rooms(), user)
-    response = sync_response(data["lastEventId"], floors)
+    response = shared_sync_response(data["lastEventId"], floors, connections.last_join(request.sid))
     emit("tables:sync_response", response)
     return {"ok": True, **response}
 
