@@ -19,6 +19,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import User
+from app.realtime.shared_reads import SharedReads
 
 MAX_TOKENS_KEPT = 20000
 
@@ -39,7 +40,7 @@ class Account:
 
 
 _lock = threading.Lock()
-_accounts: dict[int, tuple[float, Account | None]] = {}
+_accounts = SharedReads()
 # token -> (its expiry, user id, generation): a token is decoded and its signature checked once.
 _tokens: dict[str, tuple[float, int, object]] = {}
 
@@ -53,20 +54,13 @@ def _snapshot(user: User | None) -> Account | None:
 
 def account(user_id: int) -> Account | None:
     """The account as read at most ACCOUNT_CACHE_SECONDS ago; None if it does not exist."""
-    now = time.monotonic()
-    kept = _accounts.get(user_id)
-    if kept is not None and kept[0] > now:
-        return kept[1]
-    snapshot = _snapshot(db.session.get(User, user_id))
-    with _lock:
-        _accounts[user_id] = (now + current_app.config["ACCOUNT_CACHE_SECONDS"], snapshot)
-    return snapshot
+    not_before = time.monotonic() - current_app.config["ACCOUNT_CACHE_SECONDS"]
+    return _accounts.get(user_id, lambda: _snapshot(db.session.get(User, user_id)), not_before)
 
 
 def forget(user_id: int) -> None:
     """Read this account afresh next time (it was changed in this process)."""
-    with _lock:
-        _accounts.pop(user_id, None)
+    _accounts.forget(user_id)
 
 
 def account_from_token(token: object) -> Account | None:

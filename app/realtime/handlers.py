@@ -15,8 +15,7 @@ from app.extensions import db, socketio
 from app.realtime import accounts, connections, metrics
 from app.realtime.rooms import ALL_TABLES, floor_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
-from app.realtime.sync import floor_exists, floors_of_rooms, shared_sync_response
-from app.services.event_log import latest_event_id
+from app.realtime.sync import floor_exists, floors_of_rooms, room_head, shared_sync_response
 
 log = logging.getLogger("tableside.sockets")
 MAX_SOCKETS_PER_USER = 50
@@ -133,8 +132,7 @@ def on_join(user, data):
         if user.is_floor_limited:
             return _refusal("forbidden", "You may only watch the floors you are assigned to.")
         join_room(ALL_TABLES)
-        connections.note_join(request.sid)
-        head = latest_event_id(floors_of_rooms([ALL_TABLES], user))
+        head = room_head(floors_of_rooms([ALL_TABLES], user), connections.note_join(request.sid))
         return {"ok": True, "room": ALL_TABLES, "lastEventId": str(head) if head else None}
     # Floors are numbered 1-999; a larger int would overflow the database's integer column.
     if not 1 <= floor <= MAX_FLOOR or not floor_exists(floor):
@@ -142,8 +140,7 @@ def on_join(user, data):
     if not user.may_see_floor(floor):
         return _refusal("forbidden", f"You do not have access to floor {floor}.")
     join_room(floor_room(floor))
-    connections.note_join(request.sid)
-    head = latest_event_id([floor])
+    head = room_head([floor], connections.note_join(request.sid))
     return {"ok": True, "room": floor_room(floor), "lastEventId": str(head) if head else None}
 
 

@@ -1,10 +1,11 @@
 """Answering `tables:sync`: the missed events in order, or a snapshot when they are gone.
 
 In a reconnect storm thousands of sockets ask the same question at once (the same floors, the
-same last event id). An answer is shared with a socket only if its read began after that socket
-last joined a room: whatever committed after the read began is broadcast to the socket, so
-nothing falls between the answer and the broadcasts. Floors that exist are remembered for
-FLOORS_KEPT_SECONDS (a join to a floor deleted meanwhile finds an empty room).
+same last event id). A sync answer or a room head is shared with a socket only if its read
+began after that socket last joined a room: whatever committed after the read began is
+broadcast to the socket, so nothing falls between the answer and the broadcasts
+(app/realtime/shared_reads.py). Floors that exist are remembered for FLOORS_KEPT_SECONDS (a
+join to a floor deleted meanwhile finds an empty room).
 """
 
 import time
@@ -14,42 +15,34 @@ from flask import current_app
 from app.extensions import db
 from app.models import Floor
 from app.realtime.rooms import ALL_TABLES
+from app.realtime.shared_reads import SharedReads
 from app.services.event_log import events_after, latest_event_id
 from app.services.floors import list_floors
 from app.services.sections import sections_on
 from app.services.tables import tables_on
 
-MAX_ANSWERS_KEPT = 1000
 FLOORS_KEPT_SECONDS = 1.0
-# (last event id, floors) -> (when its read began, the answer)
-_answers: dict[tuple, tuple[float, dict]] = {}
-# floor number -> until when it is known to exist
-_floors_seen: dict[int, float] = {}
+_answers = SharedReads()
+_floors = SharedReads()
+_heads = SharedReads()
 
 
 def floor_exists(number: int) -> bool:
     """Whether floor `number` exists, read at most once every FLOORS_KEPT_SECONDS."""
-    now = time.monotonic()
-    if _floors_seen.get(number, 0.0) > now:
-        return True
-    if db.session.get(Floor, number) is None:
-        return False
-    _floors_seen[number] = now + FLOORS_KEPT_SECONDS
-    return True
+    not_before = time.monotonic() - FLOORS_KEPT_SECONDS
+    return _floors.get(number, lambda: db.session.get(Floor, number) is not None, not_before)
+
+
+def room_head(floors: list[int] | None, joined_at: float) -> int | None:
+    """The newest event id on these floors, from a read begun after the socket joined (`joined_at`)."""
+    key = None if floors is None else tuple(floors)
+    return _heads.get(key, lambda: latest_event_id(floors), joined_at)
 
 
 def shared_sync_response(last_event_id: object, floors: list[int] | None, joined_at: float) -> dict:
     """`sync_response`, or the same answer another socket got from a read begun after `joined_at`."""
     key = (parse_event_id(last_event_id), None if floors is None else tuple(floors))
-    kept = _answers.get(key)
-    if kept is not None and kept[0] > joined_at:
-        return kept[1]
-    began = time.monotonic()
-    answer = sync_response(last_event_id, floors)
-    if len(_answers) >= MAX_ANSWERS_KEPT:
-        _answers.clear()
-    _answers[key] = (began, answer)
-    return answer
+    return _answers.get(key, lambda: sync_response(last_event_id, floors), joined_at)
 
 
 def floors_of_rooms(rooms: list[str], user) -> list[int] | None:
