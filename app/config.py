@@ -93,6 +93,11 @@ class Config:
     # Sessions one client address may hold waiting to authenticate. Behind a proxy every client
     # has the proxy's address unless PROXY_FIX_HOPS is set.
     MAX_UNAUTHENTICATED_PER_ADDRESS = int(os.environ.get("MAX_UNAUTHENTICATED_PER_ADDRESS", "100"))
+    # Sessions signing in at once in one process, from all addresses: past it a handshake is
+    # told to come back later (503 `server_busy`; the client retries after its reconnection
+    # delay) rather than queued behind thousands of others until pings and pool checkouts
+    # time out (issue 15).
+    MAX_SIGNING_IN = int(os.environ.get("MAX_SIGNING_IN", "200"))
     # eventlet's server: a connection is dropped when its request line has not come within
     # KEEPALIVE_IDLE_SECONDS of opening (or of the previous response), or its headers within
     # REQUEST_HEADER_TIMEOUT_SECONDS after that. WebSockets and long-polls are not affected.

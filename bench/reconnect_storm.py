@@ -128,7 +128,7 @@ def print_result(name: str, clients: int, result: dict) -> None:
     if result["first"] is None:
         print(f"{name}: only {result['ready']} of {clients} ever ready at once; {counts}", flush=True)
         return
-    back = result["back"]
+    back = result["back"] or [float("nan")]
     every = f"{max(back):.2f} s" if not result["left"] and back else f"NOT all: {result['left']} left behind"
     print(
         f"{name}, {result['how']}: {clients} ready in {result['first']:.1f} s; after the signal all back in {every} "
