@@ -14,8 +14,6 @@ from collections.abc import Callable
 
 import socketio
 
-from app.realtime.direct.room_index import IndexedRooms
-
 END_SESSION = "tableside:end_session"
 FEED = "tableside:feed"
 ANY_HOST = "*"
@@ -29,7 +27,7 @@ def _disconnect_room(manager: socketio.Manager, room: str) -> None:
         manager.server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
 
 
-class LocalManager(IndexedRooms, socketio.Manager):
+class LocalManager(socketio.Manager):
     """One process: the feed goes straight to the Broadcaster; ending sessions disconnects here."""
 
     def __init__(self, deliver: Deliver) -> None:
@@ -45,7 +43,7 @@ class LocalManager(IndexedRooms, socketio.Manager):
         _disconnect_room(self, room)
 
 
-class QueueManager(IndexedRooms, socketio.RedisManager):
+class QueueManager(socketio.RedisManager):
     """Several processes on Redis: the feed is read back from Redis by every process, in order."""
 
     def __init__(self, url: str, channel: str, write_only: bool, deliver: Deliver) -> None:

@@ -189,10 +189,8 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
         if pkt is not None:
             wire.write(frame_of(pkt))
 
-    liveness = eio_socket.server.wire_liveness
-
     def send(pkt) -> None:
-        if liveness.still_there(eio_socket):
+        if eio_socket.check_ping_timeout():
             wire.write(frame_of(pkt))
 
     close = eio_socket.close
@@ -204,6 +202,7 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
         wire.hang_up()
         _let_go(eio_socket)
 
+    liveness = eio_socket.server.wire_liveness
     eio_socket.wire = wire
     eio_socket.queue = _WireQueue(wire)
     eio_socket.send = send
