@@ -66,9 +66,12 @@ class Config:
     # Optional release label (e.g. a commit); with the shell's content it versions the service worker.
     RELEASE = os.environ.get("RELEASE", "")
 
-    # Engine.IO liveness: a dead link is noticed within ping interval + timeout (< 5 s).
+    # Engine.IO liveness: a dead link is noticed within ping interval + timeout (< 5 s). The
+    # interval sets the cost of idle sockets (a ping each); the timeout is the slack a busy
+    # process has to send a ping late before its clients give up (issue 15), so the 5 s left
+    # over goes to it: 4.5 s, leaving 0.5 s for timers firing late.
     PING_INTERVAL = float(os.environ.get("PING_INTERVAL", "2"))
-    PING_TIMEOUT = float(os.environ.get("PING_TIMEOUT", "2"))
+    PING_TIMEOUT = float(os.environ.get("PING_TIMEOUT", "2.5"))
     MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
     # Under eventlet, WebSocket-first sockets are written directly (app/realtime/direct/wire.py);
     # 0 gives python-engineio's queue and writer greenthread per socket back.
@@ -90,6 +93,11 @@ class Config:
     # Sessions one client address may hold waiting to authenticate. Behind a proxy every client
     # has the proxy's address unless PROXY_FIX_HOPS is set.
     MAX_UNAUTHENTICATED_PER_ADDRESS = int(os.environ.get("MAX_UNAUTHENTICATED_PER_ADDRESS", "100"))
+    # Sessions signing in at once in one process, from all addresses: past it a handshake is
+    # told to come back later (503 `server_busy`; the client retries after its reconnection
+    # delay) rather than queued behind thousands of others until pings and pool checkouts
+    # time out (issue 15).
+    MAX_SIGNING_IN = int(os.environ.get("MAX_SIGNING_IN", "200"))
     # eventlet's server: a connection is dropped when its request line has not come within
     # KEEPALIVE_IDLE_SECONDS of opening (or of the previous response), or its headers within
     # REQUEST_HEADER_TIMEOUT_SECONDS after that. WebSockets and long-polls are not affected.
@@ -116,6 +124,9 @@ class Config:
     EVENT_LOG_PRUNE_SECONDS = float(os.environ.get("EVENT_LOG_PRUNE_SECONDS", "300"))
     SYNC_MAX_EVENTS = int(os.environ.get("SYNC_MAX_EVENTS", "500"))
     HEAD_INTERVAL_SECONDS = float(os.environ.get("HEAD_INTERVAL_SECONDS", "5"))
+    # How long a socket's account (active, session generation, floors) is trusted without a
+    # fresh read; changes made in this process are seen at once (app/realtime/accounts.py).
+    ACCOUNT_CACHE_SECONDS = float(os.environ.get("ACCOUNT_CACHE_SECONDS", "2"))
     RESERVATION_POLL_SECONDS = float(os.environ.get("RESERVATION_POLL_SECONDS", "5"))
     RUN_WORKER_IN_PROCESS = _flag("RUN_WORKER_IN_PROCESS", False)
 

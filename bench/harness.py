@@ -95,16 +95,24 @@ class Server:
     tokens: list[str] = field(default_factory=list)
     table_id: int = 1
     pids: list[int] = field(default_factory=list)
+    per_user: int = SOCKETS_PER_USER
+    # (command, environment, log) of each process, to start it again on the same port.
+    launches: list[tuple[list[str], dict, Path]] = field(default_factory=list)
 
     def socket_tokens(self, count: int) -> list[str]:
         """One auth token per socket, spread so no user passes the per-user socket cap."""
-        return [self.tokens[n // SOCKETS_PER_USER % len(self.tokens)] for n in range(count)] if self.tokens else []
+        return [self.tokens[n // self.per_user % len(self.tokens)] for n in range(count)] if self.tokens else []
 
     def change(self, index: int, session: requests.Session) -> None:
         """Change the table's status with notes `bench-<index>` (how clients match receipts)."""
         body = {"status": ("occupied", "available")[index % 2], "notes": f"bench-{index}"}
         response = session.patch(f"{self.change_url}/api/tables/{self.table_id}/status", json=body, timeout=30)
         response.raise_for_status()
+
+    def relaunch(self) -> None:
+        """Start every process again with its command, environment and port (after it exited)."""
+        self.processes = [_launch(command, env, log) for command, env, log in self.launches]
+        self.pids = [process.pid for process in self.processes]
 
     def stop(self) -> None:
         for process in self.processes:
@@ -116,6 +124,11 @@ class Server:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _launch(command: list[str], env: dict, log: Path, cwd: Path = ROOT) -> subprocess.Popen:
+    with open(log, "ab") as output:
+        return subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
@@ -142,17 +155,27 @@ def _worker_pid(master: int) -> int:
 
 
 def start_tableside(
-    mode: str = "eventlet", processes: int = 1, redis: bool = False, window_ms: int = 0, sockets: int = 1000
+    mode: str = "eventlet",
+    processes: int = 1,
+    redis: bool = False,
+    window_ms: int = 0,
+    sockets: int = 1000,
+    database: str = BENCH_DATABASE,
+    per_user: int = SOCKETS_PER_USER,
+    **settings: str,
 ) -> Server:
-    """Tableside on PostgreSQL `bench`: `python wsgi.py` (eventlet) or gunicorn's gevent worker."""
+    """Tableside on PostgreSQL `bench` (or `database`): `python wsgi.py` (eventlet) or gunicorn's gevent worker."""
     from tests.support.database import add_staff
-    from tests.support.live_server import base_env, free_port
+    from tests.support.live_server import base_env, free_port, prepare_database
 
-    reset_bench_database()
-    viewers = [f"watcher{n}" for n in range(-(-sockets // SOCKETS_PER_USER))]
-    add_staff(BENCH_DATABASE, viewers, "viewer", "correct-horse-battery")
+    if database == BENCH_DATABASE:
+        reset_bench_database()
+    else:
+        prepare_database(database)
+    viewers = [f"watcher{n}" for n in range(-(-sockets // per_user))]
+    add_staff(database, viewers, "viewer", "correct-horse-battery")
     env = base_env(
-        BENCH_DATABASE,
+        database,
         BENCH_REDIS if redis else None,
         ASYNC_MODE=mode,
         BATCH_WINDOW_MS=str(window_ms),
@@ -164,9 +187,10 @@ def start_tableside(
         # their own addresses: the per-address allowance for sockets still signing in must not
         # turn them away as it would one attacker.
         MAX_UNAUTHENTICATED_PER_ADDRESS="100000",
+        **settings,
     )
     directory = Path(tempfile.mkdtemp(prefix=f"tableside-bench-{mode}-"))
-    urls, started = [], []
+    urls, started, launches = [], [], []
     for number in range(processes):
         port = free_port()
         process_env = {**env, "PORT": str(port), "HOST": "127.0.0.1"}
@@ -176,14 +200,14 @@ def start_tableside(
             command += ["--worker-connections", "20000", "-b", f"127.0.0.1:{port}", "wsgi:app"]
         else:
             command = [sys.executable, "wsgi.py"]
-        with open(log, "ab") as output:
-            process = subprocess.Popen(command, cwd=ROOT, env=process_env, stdout=output, stderr=subprocess.STDOUT)
+        process = _launch(command, process_env, log)
         urls.append(f"http://127.0.0.1:{port}")
         started.append(process)
+        launches.append((command, process_env, log))
         _wait_until_up(urls[-1], process, log)
     pids = [_worker_pid(p.pid) if mode == "gevent" else p.pid for p in started]
     name = f"tableside-{mode}" + (f" x{processes} (Redis)" if processes > 1 else " +Redis" if redis else "")
-    server = Server(name, urls, started, change_url=urls[0], pids=pids)
+    server = Server(name, urls, started, change_url=urls[0], pids=pids, per_user=per_user, launches=launches)
     server.tokens = [_token(urls[0], viewer) for viewer in viewers]
     manager = _token(urls[0], "manager")
     server.headers = {"Authorization": f"Bearer {manager}"}
@@ -215,13 +239,13 @@ def start_node(window_ms: int = 0) -> Server:
     port = free_port()
     log = Path(tempfile.mkdtemp(prefix="tableside-bench-node-")) / "node.log"
     env = {**os.environ, "PORT": str(port), "BATCH_WINDOW_MS": str(window_ms)}
-    with open(log, "ab") as output:
-        process = subprocess.Popen(
-            ["node", "server.js"], cwd=NODE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
+    process = _launch(["node", "server.js"], env, log, cwd=NODE_DIR)
     url = f"http://127.0.0.1:{port}"
     _wait_until_up(url, process, log)
-    return Server("node-socket.io-4.8", [url], [process], change_url=url, pids=[process.pid], tokens=["any"])
+    launch = (["node", str(NODE_DIR / "server.js")], env, log)
+    return Server(
+        "node-socket.io-4.8", [url], [process], change_url=url, pids=[process.pid], tokens=["any"], launches=[launch]
+    )
 
 
 # ---- client processes -------------------------------------------------------------------

@@ -20,17 +20,26 @@ def issue_token(user: User) -> dict:
     return {"token": token, "expiresAt": isoformat(expires)}
 
 
-def user_from_token(token: object) -> User | None:
-    """The active user a valid, unexpired token names; None for anything else."""
+def token_claims(token: object) -> tuple[float, int, object] | None:
+    """(expiry as a UNIX time, user id, session generation) of a valid, unexpired token; None otherwise."""
     if not isinstance(token, str) or not token or len(token) > 4096:
         return None
     try:
         claims = jwt.decode(
             token, current_app.config["SECRET_KEY"], algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
         )
-        user = db.session.get(User, int(claims["sub"]))
+        return float(claims["exp"]), int(claims["sub"]), claims.get("gen")
     except (jwt.PyJWTError, ValueError, TypeError):
         return None
-    if user is None or not user.active or claims.get("gen") != user.session_generation:
+
+
+def user_from_token(token: object) -> User | None:
+    """The active user a valid, unexpired token names; None for anything else."""
+    claims = token_claims(token)
+    if claims is None:
+        return None
+    _, user_id, generation = claims
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or generation != user.session_generation:
         return None
     return user

@@ -5,6 +5,8 @@ then it is waiting, and a waiting session costs the process a file and memory li
 
 - every session, waiting or authenticated, counts against MAX_CONNECTIONS: a handshake beyond
   it is refused with 503 and `{"message": "server_full"}`;
+- at most MAX_SIGNING_IN sessions wait at once: the next handshake is refused with 503 and
+  `{"message": "server_busy"}`, and the client comes back after its reconnection delay;
 - one client address may hold MAX_UNAUTHENTICATED_PER_ADDRESS waiting sessions: the next
   handshake from it is refused with 429 and `{"message": "too_many_unauthenticated"}`;
 - a session still waiting AUTH_DEADLINE_SECONDS after it opened is closed, on either transport.
@@ -47,6 +49,7 @@ class Admission:
         self.authenticated = authenticated
         self.max_sessions = config["MAX_CONNECTIONS"]
         self.max_per_address = config["MAX_UNAUTHENTICATED_PER_ADDRESS"]
+        self.max_signing_in = config["MAX_SIGNING_IN"]
         self.deadline_seconds = config["AUTH_DEADLINE_SECONDS"]
         self.proxy_hops = config["PROXY_FIX_HOPS"]
         # sid -> (deadline, address); one deadline for all, so insertion order is deadline order.
@@ -59,6 +62,8 @@ class Admission:
         """Why a new session from this request may not open (HTTP status, message), or None."""
         if len(self.waiting) + self.authenticated() >= self.max_sessions:
             return "503 Service Unavailable", "server_full"
+        if len(self.waiting) >= self.max_signing_in:
+            return "503 Service Unavailable", "server_busy"
         if self.per_address.get(client_address(environ, self.proxy_hops), 0) >= self.max_per_address:
             return "429 Too Many Requests", "too_many_unauthenticated"
         return None

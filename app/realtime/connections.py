@@ -3,6 +3,7 @@
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
+from app.realtime import accounts
 
 
 @dataclass
@@ -23,6 +25,8 @@ class Connection:
     username: str
     generation: int
     opened_at: float = field(default=0.0)
+    # When it last joined a room: a shared sync answer must come from a read begun after it.
+    joined_at: float = field(default=0.0)
     # When this socket's recent joins, leaves and syncs happened (SOCKET_RATE_LIMIT's window).
     recent: deque = field(default_factory=deque)
 
@@ -47,6 +51,28 @@ def register(connection: Connection, max_per_user: int) -> bool:
         return True
 
 
+def dead_sockets_of(user_id: int, gone: Callable[[str], bool]) -> list[str]:
+    """The user's sockets here whose client has hung up or stopped answering (`gone(sid)`)."""
+    with _lock:
+        theirs = [sid for sid, connection in _connections.items() if connection.user_id == user_id]
+    return [sid for sid in theirs if gone(sid)]
+
+
+def note_join(sid: str) -> float:
+    """Record that the socket joined a room now; when it last joined one."""
+    connection = _connections.get(sid)
+    now = time.monotonic()
+    if connection is not None:
+        connection.joined_at = now
+    return now
+
+
+def last_join(sid: str) -> float:
+    """When the socket last joined a room (now, for a socket this process does not know)."""
+    connection = _connections.get(sid)
+    return connection.joined_at if connection is not None else time.monotonic()
+
+
 def forget(sid: str) -> Connection | None:
     """Drop a closed socket."""
     with _lock:
@@ -58,12 +84,12 @@ def forget(sid: str) -> Connection | None:
         return connection
 
 
-def current_user_of(sid: str) -> User | None:
-    """The socket's user if still active with the same session generation, else None."""
+def current_user_of(sid: str) -> accounts.Account | None:
+    """The socket's account if still active with the same session generation, else None."""
     connection = _connections.get(sid)
     if connection is None:
         return None
-    user = db.session.get(User, connection.user_id)
+    user = accounts.account(connection.user_id)
     if user is None or not user.active or user.session_generation != connection.generation:
         return None
     return user

@@ -10,15 +10,12 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room, leave_room, rooms
 
 from app.auth.sign_in import current_sign_in
-from app.auth.tokens import user_from_token
 from app.errors import RATE_LIMITED
 from app.extensions import db, socketio
-from app.models import Floor
-from app.realtime import connections, metrics
+from app.realtime import accounts, connections, metrics
 from app.realtime.rooms import ALL_TABLES, floor_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
-from app.realtime.sync import floors_of_rooms, sync_response
-from app.services.event_log import latest_event_id
+from app.realtime.sync import floor_exists, floors_of_rooms, room_head, shared_sync_response
 
 log = logging.getLogger("tableside.sockets")
 MAX_SOCKETS_PER_USER = 50
@@ -55,7 +52,22 @@ def _handshake_user(auth: object):
     if current_user.is_authenticated:
         return current_user._get_current_object()
     token = auth.get("token") if isinstance(auth, dict) else None
-    return user_from_token(token)
+    return accounts.account_from_token(token)
+
+
+def _refuse(reason: str):
+    metrics.session_refused(reason)
+    raise ConnectionRefusedError(reason)
+
+
+def _gone(sid: str) -> bool:
+    """Whether the client of this socket has hung up or stopped answering pings."""
+    server = socketio.server
+    eio_socket = server.eio.sockets.get(server.manager.eio_sid_from_sid(sid, "/"))
+    liveness = getattr(server.eio, "wire_liveness", None)
+    if eio_socket is None:
+        return True
+    return liveness.gone(eio_socket) if liveness is not None else eio_socket.closed
 
 
 @socketio.on("connect")
@@ -63,12 +75,16 @@ def on_connect(auth=None):
     """Accept a handshake carrying the session cookie or `auth: {token}`; refuse others."""
     user = _handshake_user(auth)
     if user is None:
-        raise ConnectionRefusedError("unauthorized")
+        _refuse("unauthorized")
     if connections.count() >= current_app.config["MAX_CONNECTIONS"]:
-        raise ConnectionRefusedError("server_full")
+        _refuse("server_full")
     connection = connections.Connection(request.sid, user.id, user.username, user.session_generation, time.monotonic())
     if not connections.register(connection, MAX_SOCKETS_PER_USER):
-        raise ConnectionRefusedError("too_many_connections")
+        # A screen reconnecting before this process noticed its old socket die takes that place.
+        for dead in connections.dead_sockets_of(user.id, _gone):
+            socketio.server.disconnect(dead, namespace="/", ignore_queue=True)
+        if not connections.register(connection, MAX_SOCKETS_PER_USER):
+            _refuse("too_many_connections")
     server = socketio.server
     server.eio.admission.settled(server.manager.eio_sid_from_sid(request.sid, "/"))
     join_room(user_room(user.id))
@@ -89,7 +105,7 @@ def on_disconnect(reason=None):
         server = socketio.server
         server.eio.admission.opened(server.manager.eio_sid_from_sid(request.sid, "/"), request.environ)
     if connection is not None:
-        metrics.connection_closed()
+        metrics.connection_closed(str(reason))
         log.info("socket disconnect", extra={"sid": request.sid, "user": connection.username, "reason": str(reason)})
 
 
@@ -116,15 +132,15 @@ def on_join(user, data):
         if user.is_floor_limited:
             return _refusal("forbidden", "You may only watch the floors you are assigned to.")
         join_room(ALL_TABLES)
-        head = latest_event_id(floors_of_rooms([ALL_TABLES], user))
+        head = room_head(floors_of_rooms([ALL_TABLES], user), connections.note_join(request.sid))
         return {"ok": True, "room": ALL_TABLES, "lastEventId": str(head) if head else None}
     # Floors are numbered 1-999; a larger int would overflow the database's integer column.
-    if not 1 <= floor <= MAX_FLOOR or db.session.get(Floor, floor) is None:
+    if not 1 <= floor <= MAX_FLOOR or not floor_exists(floor):
         return _refusal("not_found", f"Floor {floor} does not exist.")
     if not user.may_see_floor(floor):
         return _refusal("forbidden", f"You do not have access to floor {floor}.")
     join_room(floor_room(floor))
-    head = latest_event_id([floor])
+    head = room_head([floor], connections.note_join(request.sid))
     return {"ok": True, "room": floor_room(floor), "lastEventId": str(head) if head else None}
 
 
@@ -147,7 +163,7 @@ def on_sync(user, data):
     if not isinstance(data, dict) or "lastEventId" not in data:
         return _refusal("bad_request", "Send {lastEventId: string | null}.")
     floors = floors_of_rooms(rooms(), user)
-    response = sync_response(data["lastEventId"], floors)
+    response = shared_sync_response(data["lastEventId"], floors, connections.last_join(request.sid))
     emit("tables:sync_response", response)
     return {"ok": True, **response}
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import socketio
 
+from app.realtime.direct.room_index import IndexedRooms
+
 END_SESSION = "tableside:end_session"
 FEED = "tableside:feed"
 ANY_HOST = "*"
@@ -27,7 +29,7 @@ def _disconnect_room(manager: socketio.Manager, room: str) -> None:
         manager.server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
 
 
-class LocalManager(socketio.Manager):
+class LocalManager(IndexedRooms, socketio.Manager):
     """One process: the feed goes straight to the Broadcaster; ending sessions disconnects here."""
 
     def __init__(self, deliver: Deliver) -> None:
@@ -43,7 +45,7 @@ class LocalManager(socketio.Manager):
         _disconnect_room(self, room)
 
 
-class QueueManager(socketio.RedisManager):
+class QueueManager(IndexedRooms, socketio.RedisManager):
     """Several processes on Redis: the feed is read back from Redis by every process, in order."""
 
     def __init__(self, url: str, channel: str, write_only: bool, deliver: Deliver) -> None:

@@ -12,6 +12,7 @@ _latency_sum = 0.0
 _counters = {"reconnects": 0, "delivery_failures": 0, "backlogs": 0, "slow_cuts": 0, "garbage": 0}
 _connections = 0
 _sessions_refused: dict[str, int] = defaultdict(int)
+_disconnects: dict[str, int] = defaultdict(int)
 # name -> (help, read): values other modules own, read when the metrics are rendered.
 _gauges: dict[str, tuple[str, Callable[[], int]]] = {}
 _read_rooms: Callable[[], dict] = dict
@@ -25,10 +26,12 @@ def connection_opened(reconnect: bool) -> None:
             _counters["reconnects"] += 1
 
 
-def connection_closed() -> None:
+def connection_closed(reason: str) -> None:
+    """Count one closed connection by why it closed (`ping timeout`, `transport close`, ...)."""
     global _connections
     with _lock:
         _connections = max(0, _connections - 1)
+        _disconnects[reason] += 1
 
 
 def event_broadcast(kind: str, latency_seconds: float) -> None:
@@ -135,6 +138,9 @@ def render_metrics() -> str:
             "# HELP tableside_sessions_refused_total Sessions refused or closed before authenticating, by reason.",
             "# TYPE tableside_sessions_refused_total counter",
             *(f'tableside_sessions_refused_total{{reason="{why}"}} {n}' for why, n in _sessions_refused.items()),
+            "# HELP tableside_disconnects_total Connections closed, by reason.",
+            "# TYPE tableside_disconnects_total counter",
+            *(f'tableside_disconnects_total{{reason="{why}"}} {n}' for why, n in _disconnects.items()),
         ]
     for name, (help_text, read) in sorted(_gauges.items()):
         lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", f"{name} {read()}"]

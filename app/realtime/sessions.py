@@ -6,7 +6,7 @@ from flask import Flask
 
 from app import messages
 from app.extensions import db, socketio
-from app.realtime import connections
+from app.realtime import accounts, connections
 from app.realtime.rooms import session_room, user_room
 from app.services.outbox import Ending
 
@@ -16,6 +16,8 @@ SESSION_ENDED = {"code": "session_ended", "message": messages.SESSION_ENDED}
 
 def end_sockets(ending: Ending) -> None:
     """Tell the sockets of a user (or of one sign-in) their session ended, then disconnect them everywhere."""
+    if ending.user_id is not None:
+        accounts.forget(ending.user_id)  # its sockets' next check reads the changed account
     room = user_room(ending.user_id) if ending.user_id is not None else session_room(ending.sign_in)
     if not room:
         return

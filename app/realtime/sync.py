@@ -1,12 +1,48 @@
-"""Answering `tables:sync`: the missed events in order, or a snapshot when they are gone."""
+"""Answering `tables:sync`: the missed events in order, or a snapshot when they are gone.
+
+In a reconnect storm thousands of sockets ask the same question at once (the same floors, the
+same last event id). A sync answer or a room head is shared with a socket only if its read
+began after that socket last joined a room: whatever committed after the read began is
+broadcast to the socket, so nothing falls between the answer and the broadcasts
+(app/realtime/shared_reads.py). Floors that exist are remembered for FLOORS_KEPT_SECONDS (a
+join to a floor deleted meanwhile finds an empty room).
+"""
+
+import time
 
 from flask import current_app
 
+from app.extensions import db
+from app.models import Floor
 from app.realtime.rooms import ALL_TABLES
+from app.realtime.shared_reads import SharedReads
 from app.services.event_log import events_after, latest_event_id
 from app.services.floors import list_floors
 from app.services.sections import sections_on
 from app.services.tables import tables_on
+
+FLOORS_KEPT_SECONDS = 1.0
+_answers = SharedReads()
+_floors = SharedReads()
+_heads = SharedReads()
+
+
+def floor_exists(number: int) -> bool:
+    """Whether floor `number` exists, read at most once every FLOORS_KEPT_SECONDS."""
+    not_before = time.monotonic() - FLOORS_KEPT_SECONDS
+    return _floors.get(number, lambda: db.session.get(Floor, number) is not None, not_before)
+
+
+def room_head(floors: list[int] | None, joined_at: float) -> int | None:
+    """The newest event id on these floors, from a read begun after the socket joined (`joined_at`)."""
+    key = None if floors is None else tuple(floors)
+    return _heads.get(key, lambda: latest_event_id(floors), joined_at)
+
+
+def shared_sync_response(last_event_id: object, floors: list[int] | None, joined_at: float) -> dict:
+    """`sync_response`, or the same answer another socket got from a read begun after `joined_at`."""
+    key = (parse_event_id(last_event_id), None if floors is None else tuple(floors))
+    return _answers.get(key, lambda: sync_response(last_event_id, floors), joined_at)
 
 
 def floors_of_rooms(rooms: list[str], user) -> list[int] | None:

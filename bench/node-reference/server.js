@@ -3,7 +3,8 @@
 // It does only what the benchmark measures: accepts any handshake (the auth token is
 // not checked), lets a client join `floor:N` with an acknowledgement, and on
 // `POST /api/tables/<id>/status` broadcasts a `table:status_changed`-shaped payload to
-// the table's floor room. BATCH_WINDOW_MS > 0 holds changes per room for that long, as
+// the table's floor room; `tables:sync` is answered from memory (nothing missed), and
+// GET /stats counts why sockets closed (reconnect_storm.py). BATCH_WINDOW_MS > 0 holds changes per room for that long, as
 // Tableside does, and sends several as one `tables:batch_update`.
 "use strict";
 
@@ -16,6 +17,7 @@ const floor = 1;
 let eventId = 0;
 const status = new Map();
 const pending = new Map();
+const disconnects = {};
 
 function readJson(request) {
   return new Promise((resolve) => {
@@ -62,6 +64,11 @@ const httpServer = http.createServer(async (request, response) => {
     response.end('{"status":"ok"}');
     return;
   }
+  if (request.method === "GET" && request.url === "/stats") {
+    response.writeHead(200, { "Content-Type": "application/json" });
+    response.end(JSON.stringify({ disconnects }));
+    return;
+  }
   if (!match || (request.method !== "POST" && request.method !== "PATCH")) {
     response.writeHead(404).end();
     return;
@@ -93,7 +100,15 @@ io.on("connection", (socket) => {
   socket.on("tables:join", (data, ack) => {
     const wanted = data && Number.isInteger(data.floor) ? `floor:${data.floor}` : "all_tables";
     socket.join(wanted);
-    if (typeof ack === "function") ack({ ok: true, room: wanted });
+    if (typeof ack === "function") ack({ ok: true, room: wanted, lastEventId: String(eventId) });
+  });
+  socket.on("tables:sync", (data, ack) => {
+    const answer = { recovered: true, lastEventId: String(eventId), events: [], tables: [] };
+    socket.emit("tables:sync_response", answer);
+    if (typeof ack === "function") ack({ ok: true, ...answer });
+  });
+  socket.on("disconnect", (reason) => {
+    disconnects[reason] = (disconnects[reason] || 0) + 1;
   });
 });
 

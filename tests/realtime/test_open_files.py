@@ -29,9 +29,10 @@ def lower_open_file_limit(pid: int, limit: int) -> None:
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (limit, limit))
 
 
-# Silent sessions are closed after 3 s; every one of them comes from this one address.
+# Silent sessions are closed after 3 s; every one of them comes from this one address, and
+# they must reach the file limit, so neither admission limit may turn them away first.
 server = server_in_each_write_mode(
-    AUTH_DEADLINE_SECONDS="3", MAX_UNAUTHENTICATED_PER_ADDRESS="5000", PING_INTERVAL="25"
+    AUTH_DEADLINE_SECONDS="3", MAX_UNAUTHENTICATED_PER_ADDRESS="5000", MAX_SIGNING_IN="5000", PING_INTERVAL="25"
 )
 
 

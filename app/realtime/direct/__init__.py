@@ -46,7 +46,11 @@ python-socketio
 - `manager.rooms` (here; metrics and heads read it through `rooms`),
   `manager.eio_sid_from_sid` (handlers.py);
 - `PubSubManager._publish` and `_handle_emit`, its documented extension points
-  (managers.py).
+  (managers.py);
+- `BaseManager.rooms`, `callbacks`, `pending_connect` and `pending_disconnect`, and its
+  `basic_enter_room`, `basic_leave_room`, `basic_disconnect` and `get_rooms`, replaced with
+  the same effect by an index of each socket's rooms (room_index.py; its own canary is
+  tests/realtime/test_room_index.py).
 
 Nothing else in app/ imports a library's modules below its public surface
 (tests/test_structure.py).

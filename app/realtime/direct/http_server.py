@@ -6,6 +6,12 @@ gives up, and request heads that must arrive in time.
 - `PatientListener` wraps the listening socket for eventlet.wsgi.server, whose loop ends on the
   first accept error it does not expect (EMFILE at the open-file limit, ENOBUFS, ENOMEM, even
   ECONNRESET): here accept errors are logged, waited out, and accepting goes on.
+- `PatientListener` also takes at most ACCEPTS_PER_TURN connections per turn of eventlet's hub.
+  A green accept returns at once while connections wait, so after a restart the server loop
+  took thousands in one go and their handshakes all ran in the same turn: the pinger waited
+  seconds for its turn, clients gave up for want of pings and reconnected into the same queue
+  (issue 15). Paced, the waiting clients wait in the kernel's accept queue, costing nothing,
+  and every turn still pings and reads the sockets already open.
 - `TimedProtocol` drops a connection that does not send its request line within
   KEEPALIVE_IDLE_SECONDS of opening (or of its previous response), or its headers within
   REQUEST_HEADER_TIMEOUT_SECONDS after that: unfinished heads cannot hold the pool's places.
@@ -25,13 +31,14 @@ log = logging.getLogger("tableside.serve")
 # Accept errors are retried after this long, doubling up to the longest while they go on.
 FIRST_BACKOFF_SECONDS = 0.05
 LONGEST_BACKOFF_SECONDS = 1.0
+ACCEPTS_PER_TURN = 8
 
 
 class PortTakenError(RuntimeError):
     """Another process already listens on the address."""
 
 
-def listen(host: str, port: int, backlog: int = 2048):
+def listen(host: str, port: int, backlog: int = 8192):
     """A listening green socket on (host, port) that no other process may share."""
     try:
         return eventlet.listen((host, port), backlog=backlog, reuse_port=False)
@@ -48,8 +55,13 @@ class PatientListener:
         self.sock = sock
         self.closing = False
         self.family = sock.family
+        self.taken_this_turn = 0
 
     def accept(self):
+        self.taken_this_turn += 1
+        if self.taken_this_turn > ACCEPTS_PER_TURN:
+            self.taken_this_turn = 1
+            eventlet.sleep(0)  # the rest of the hub's turn first: pings, reads, handshakes begun
         backoff = FIRST_BACKOFF_SECONDS
         while True:
             try:

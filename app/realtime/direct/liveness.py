@@ -4,9 +4,15 @@ python-engineio sleeps a greenthread per socket between pings and walks every so
 a service task with a sleep per socket; 5,000 sockets made that 5,000 timers a second.
 Here sockets wait in one queue, in the order their pongs came (the interval is the same
 for all), and a sweep once a second closes those whose pong is late.
+
+A pong is late only if it is not waiting unread on the socket. While the process is busy (a
+reconnect storm: thousands of handshakes at once) pongs wait in the kernel until the hub
+gets round to reading them; closing those sockets for a "ping timeout" dropped clients that
+were answering, which reconnected into the same queue (issue 15).
 """
 
 import logging
+import socket
 import time
 from collections import deque
 
@@ -15,6 +21,7 @@ from engineio import packet
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 1.0
 PING = packet.Packet(packet.PING)
+DATA, END, NOTHING = "data", "end", "nothing"
 
 
 class Liveness:
@@ -30,6 +37,24 @@ class Liveness:
             return
         eio_socket.last_ping = None
         self.due.append((time.monotonic() + self.eio.ping_interval, eio_socket))
+
+    def still_there(self, eio_socket) -> bool:
+        """engine.io's `check_ping_timeout`, unless the late pong is already here, waiting to be read."""
+        if self.pong_late(eio_socket) and _waiting(eio_socket) == DATA:
+            return True
+        return eio_socket.check_ping_timeout()
+
+    def pong_late(self, eio_socket) -> bool:
+        """A ping went out longer than the ping timeout ago and its pong has not been read."""
+        last_ping = eio_socket.last_ping
+        return bool(last_ping) and time.time() - last_ping > self.eio.ping_timeout
+
+    def gone(self, eio_socket) -> bool:
+        """The client hung up (its end of stream waits unread) or stopped answering pings."""
+        if eio_socket.closed or eio_socket.closing:
+            return True
+        waiting = _waiting(eio_socket)
+        return waiting == END or (waiting == NOTHING and self.pong_late(eio_socket))
 
     def run(self) -> None:
         swept = time.monotonic()
@@ -58,6 +83,19 @@ class Liveness:
                 sockets.pop(sid, None)
             elif not eio_socket.closing:
                 try:
-                    eio_socket.check_ping_timeout()
+                    self.still_there(eio_socket)
                 except Exception:  # noqa: BLE001 - one socket's close must not stop the others'
                     log.exception("closing a silent socket failed")
+
+
+def _waiting(eio_socket) -> str:
+    """What the client sent that the process has not read yet: DATA, its END of stream, or NOTHING."""
+    wire = eio_socket.__dict__.get("wire")
+    if wire is None:
+        return NOTHING
+    try:
+        return DATA if wire.raw.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) else END
+    except BlockingIOError:
+        return NOTHING
+    except OSError:
+        return END

@@ -189,8 +189,10 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
         if pkt is not None:
             wire.write(frame_of(pkt))
 
+    liveness = eio_socket.server.wire_liveness
+
     def send(pkt) -> None:
-        if eio_socket.check_ping_timeout():
+        if liveness.still_there(eio_socket):
             wire.write(frame_of(pkt))
 
     close = eio_socket.close
@@ -202,7 +204,6 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
         wire.hang_up()
         _let_go(eio_socket)
 
-    liveness = eio_socket.server.wire_liveness
     eio_socket.wire = wire
     eio_socket.queue = _WireQueue(wire)
     eio_socket.send = send

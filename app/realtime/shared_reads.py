@@ -1,0 +1,49 @@
+"""One database read shared by every socket that asks the same question at once.
+
+In a reconnect storm thousands of sockets ask for the same account, floor, room head and sync
+answer within a second. On PostgreSQL a read yields while it waits, so without sharing every
+socket started its own and the pool's connections ran out (checkouts timed out after 10 s).
+Here one read per question runs at a time; a socket takes its answer if the read began after
+the moment the socket names (`not_before`), otherwise it waits for the running read to end and
+then takes, or starts, the next one.
+"""
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+
+MAX_ANSWERS_KEPT = 1000
+
+
+class SharedReads:
+    """Answers by question, each with the time its read began."""
+
+    def __init__(self) -> None:
+        self.kept: dict[Hashable, tuple[float, object]] = {}
+        self.running: dict[Hashable, tuple[float, threading.Event]] = {}
+
+    def get(self, key: Hashable, read: Callable[[], object], not_before: float) -> object:
+        """The answer of a read of `key` begun after `not_before`, reading if there is none."""
+        while True:
+            kept = self.kept.get(key)
+            if kept is not None and kept[0] > not_before:
+                return kept[1]
+            running = self.running.get(key)
+            if running is None:
+                break
+            running[1].wait()
+        began, done = time.monotonic(), threading.Event()
+        self.running[key] = (began, done)
+        try:
+            answer = read()
+            if len(self.kept) >= MAX_ANSWERS_KEPT:
+                self.kept.clear()
+            self.kept[key] = (began, answer)
+            return answer
+        finally:
+            del self.running[key]
+            done.set()
+
+    def forget(self, key: Hashable) -> None:
+        """Read `key` afresh next time."""
+        self.kept.pop(key, None)
