@@ -26,7 +26,6 @@ class Connection:
     generation: int
     opened_at: float = field(default=0.0)
     # When it last joined a room: a shared sync answer must come from a read begun after it.
-    joined_at: float = field(default=0.0)
     # When this socket's recent joins, leaves and syncs happened (SOCKET_RATE_LIMIT's window).
     recent: deque = field(default_factory=deque)
 
@@ -56,21 +55,6 @@ def dead_sockets_of(user_id: int, gone: Callable[[str], bool]) -> list[str]:
     with _lock:
         theirs = [sid for sid, connection in _connections.items() if connection.user_id == user_id]
     return [sid for sid in theirs if gone(sid)]
-
-
-def note_join(sid: str) -> float:
-    """Record that the socket joined a room now; when it last joined one."""
-    connection = _connections.get(sid)
-    now = time.monotonic()
-    if connection is not None:
-        connection.joined_at = now
-    return now
-
-
-def last_join(sid: str) -> float:
-    """When the socket last joined a room (now, for a socket this process does not know)."""
-    connection = _connections.get(sid)
-    return connection.joined_at if connection is not None else time.monotonic()
 
 
 def forget(sid: str) -> Connection | None:

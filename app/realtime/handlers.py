@@ -132,7 +132,7 @@ def on_join(user, data):
         if user.is_floor_limited:
             return _refusal("forbidden", "You may only watch the floors you are assigned to.")
         join_room(ALL_TABLES)
-        head = room_head(floors_of_rooms([ALL_TABLES], user), connections.note_join(request.sid))
+        head = room_head(floors_of_rooms([ALL_TABLES], user))
         return {"ok": True, "room": ALL_TABLES, "lastEventId": str(head) if head else None}
     # Floors are numbered 1-999; a larger int would overflow the database's integer column.
     if not 1 <= floor <= MAX_FLOOR or not floor_exists(floor):
@@ -140,7 +140,7 @@ def on_join(user, data):
     if not user.may_see_floor(floor):
         return _refusal("forbidden", f"You do not have access to floor {floor}.")
     join_room(floor_room(floor))
-    head = room_head([floor], connections.note_join(request.sid))
+    head = room_head([floor])
     return {"ok": True, "room": floor_room(floor), "lastEventId": str(head) if head else None}
 
 
@@ -163,7 +163,7 @@ def on_sync(user, data):
     if not isinstance(data, dict) or "lastEventId" not in data:
         return _refusal("bad_request", "Send {lastEventId: string | null}.")
     floors = floors_of_rooms(rooms(), user)
-    response = shared_sync_response(data["lastEventId"], floors, connections.last_join(request.sid))
+    response = shared_sync_response(data["lastEventId"], floors)
     emit("tables:sync_response", response)
     return {"ok": True, **response}
 

@@ -2,10 +2,11 @@
 
 In a reconnect storm thousands of sockets ask the same question at once (the same floors, the
 same last event id). A sync answer or a room head is shared with a socket only if its read
-began after that socket last joined a room: whatever committed after the read began is
-broadcast to the socket, so nothing falls between the answer and the broadcasts
-(app/realtime/shared_reads.py). Floors that exist are remembered for FLOORS_KEPT_SECONDS (a
-join to a floor deleted meanwhile finds an empty room).
+began after that socket asked: a read begun earlier could miss a change whose broadcast the
+socket also missed, which is the very case sync and the room head exist to catch. Sockets that
+ask while a read runs wait for it and share the next one (app/realtime/shared_reads.py).
+Floors that exist are remembered for FLOORS_KEPT_SECONDS (a join to a floor deleted meanwhile
+finds an empty room).
 """
 
 import time
@@ -33,16 +34,16 @@ def floor_exists(number: int) -> bool:
     return _floors.get(number, lambda: db.session.get(Floor, number) is not None, not_before)
 
 
-def room_head(floors: list[int] | None, joined_at: float) -> int | None:
-    """The newest event id on these floors, from a read begun after the socket joined (`joined_at`)."""
+def room_head(floors: list[int] | None) -> int | None:
+    """The newest event id on these floors, from a read begun after the question was asked."""
     key = None if floors is None else tuple(floors)
-    return _heads.get(key, lambda: latest_event_id(floors), joined_at)
+    return _heads.get(key, lambda: latest_event_id(floors), time.monotonic())
 
 
-def shared_sync_response(last_event_id: object, floors: list[int] | None, joined_at: float) -> dict:
-    """`sync_response`, or the same answer another socket got from a read begun after `joined_at`."""
+def shared_sync_response(last_event_id: object, floors: list[int] | None) -> dict:
+    """`sync_response`, or the same answer another socket got from a read begun after this one asked."""
     key = (parse_event_id(last_event_id), None if floors is None else tuple(floors))
-    return _answers.get(key, lambda: sync_response(last_event_id, floors), joined_at)
+    return _answers.get(key, lambda: sync_response(last_event_id, floors), time.monotonic())
 
 
 def floors_of_rooms(rooms: list[str], user) -> list[int] | None:
