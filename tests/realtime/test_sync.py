@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.services.status import change_status
 from app.worker import prune_once
 from tests.support.database import app_context
 
@@ -154,3 +155,18 @@ def test_pruned_events_are_answered_with_a_snapshot(server, connect, staff):
     manager.set_status(table["tableId"], "reserved")
     fresh = socket.sync(newest)
     assert fresh["recovered"] is True and [event["data"]["newStatus"] for event in fresh["events"]] == ["reserved"]
+
+
+def test_a_sync_just_after_another_screens_still_finds_a_change_whose_broadcast_was_lost(connect, staff, server):
+    """Screens asking the same question share an answer only if it was read after they asked."""
+    manager = staff("manager")
+    table = manager.create_table(floor=1)
+    first, second = connect("viewer"), connect("viewer")
+    last = head_of(first, 1)
+    head_of(second, 1)
+    assert first.sync(last)["events"] == []
+    with app_context(server.database_url):
+        change_status(table["tableId"], "occupied", by="host")  # committed here: nothing is broadcast
+    caught_up = second.sync(last)
+    assert [event["data"]["newStatus"] for event in caught_up["events"]] == ["occupied"]
+    assert head_of(first, 1) == caught_up["lastEventId"]
