@@ -1,12 +1,14 @@
 """Answering `tables:sync`: the missed events in order, or a snapshot when they are gone.
 
 In a reconnect storm thousands of sockets ask the same question at once (the same floors, the
-same last event id). A sync answer or a room head is shared with a socket only if its read
-began after that socket asked: a read begun earlier could miss a change whose broadcast the
-socket also missed, which is the very case sync and the room head exist to catch. Sockets that
-ask while a read runs wait for it and share the next one (app/realtime/shared_reads.py).
-Floors that exist are remembered for FLOORS_KEPT_SECONDS (a join to a floor deleted meanwhile
-finds an empty room).
+same last event id). Each still gets an answer read after it asked, as a read begun earlier
+could miss a change whose broadcast the socket also missed, which is the very case sync and
+the room head exist to catch. But what each socket reads is only the log's mark (newest event
+id and how far retention pruned, one small query): a head or sync answer computed under the
+same mark is the same answer, so it is computed once per mark and shared. Sockets asking while
+a read runs (PostgreSQL yields while it waits) wait for it and share the next one
+(app/realtime/shared_reads.py). Floors that exist are remembered for FLOORS_KEPT_SECONDS (a
+join to a floor deleted meanwhile finds an empty room).
 """
 
 import time
@@ -17,7 +19,7 @@ from app.extensions import db
 from app.models import Floor
 from app.realtime.rooms import ALL_TABLES
 from app.realtime.shared_reads import SharedReads
-from app.services.event_log import events_after, latest_event_id
+from app.services.event_log import events_after, latest_event_id, log_mark
 from app.services.floors import list_floors
 from app.services.sections import sections_on
 from app.services.tables import tables_on
@@ -26,6 +28,8 @@ FLOORS_KEPT_SECONDS = 1.0
 _answers = SharedReads()
 _floors = SharedReads()
 _heads = SharedReads()
+_marks = SharedReads()
+ANY_TIME = float("-inf")
 
 
 def floor_exists(number: int) -> bool:
@@ -34,16 +38,21 @@ def floor_exists(number: int) -> bool:
     return _floors.get(number, lambda: db.session.get(Floor, number) is not None, not_before)
 
 
+def current_mark() -> tuple[int, int]:
+    """The log's mark from a read begun after the question was asked."""
+    return _marks.get("log", log_mark, time.monotonic())
+
+
 def room_head(floors: list[int] | None) -> int | None:
-    """The newest event id on these floors, from a read begun after the question was asked."""
-    key = None if floors is None else tuple(floors)
-    return _heads.get(key, lambda: latest_event_id(floors), time.monotonic())
+    """The newest event id on these floors as of now: computed once per mark of the log."""
+    key = (current_mark(), None if floors is None else tuple(floors))
+    return _heads.get(key, lambda: latest_event_id(floors), ANY_TIME)
 
 
 def shared_sync_response(last_event_id: object, floors: list[int] | None) -> dict:
-    """`sync_response`, or the same answer another socket got from a read begun after this one asked."""
-    key = (parse_event_id(last_event_id), None if floors is None else tuple(floors))
-    return _answers.get(key, lambda: sync_response(last_event_id, floors), time.monotonic())
+    """`sync_response` as of now: computed once per mark of the log and question, then shared."""
+    key = (current_mark(), parse_event_id(last_event_id), None if floors is None else tuple(floors))
+    return _answers.get(key, lambda: sync_response(last_event_id, floors), ANY_TIME)
 
 
 def floors_of_rooms(rooms: list[str], user) -> list[int] | None:

@@ -29,6 +29,15 @@ def latest_event_id(floors: Iterable[int] | None = None) -> int | None:
     return db.session.scalar(query)
 
 
+def log_mark() -> tuple[int, int]:
+    """(newest event id, pruned through), read together: every answer about the log stands
+    while both stay the same, as each change logs an event and retention moves the second."""
+    newest = select(func.max(Event.id)).scalar_subquery()
+    pruned = select(EventLogState.pruned_through).where(EventLogState.id == 1).scalar_subquery()
+    row = db.session.execute(select(newest, pruned)).one()
+    return row[0] or 0, row[1] or 0
+
+
 def events_after(last_id: int, floors: Iterable[int] | None, limit: int) -> list[Event] | None:
     """The logged events after `last_id` for these floors, oldest first.
 
