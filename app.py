@@ -7,7 +7,7 @@ patch_for_server()
 from app import create_app  # noqa: E402
 from app.serve import serve  # noqa: E402
 
-app = create_app()
+app = create_app(serving=__name__ == "__main__")
 
 if __name__ == "__main__":
     serve(app)

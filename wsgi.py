@@ -8,7 +8,7 @@ if __name__ == "__main__":
 from app import create_app  # noqa: E402
 from app.async_mode import patched_by_gevent_worker  # noqa: E402
 
-app = create_app()
+app = create_app(serving=__name__ == "__main__")
 
 if __name__ == "__main__":
     from app.serve import serve

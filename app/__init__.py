@@ -7,12 +7,18 @@ must monkey-patch the standard library, before Flask or anything else is loaded.
 import secrets
 
 
-def create_app(config_class=None):
-    """Build the app: config, extensions, blueprints, error handlers and commands."""
+def create_app(config_class=None, *, serving: bool = False):
+    """Build the app: config, extensions, blueprints, error handlers and commands.
+
+    `serving`: a process that only serves (`python wsgi.py`, `python app.py`) leaves out the
+    `flask db` commands. Flask-Migrate loads Alembic, about a fifth of a second of every start,
+    and after a deploy every screen waits for the new process to listen.
+    """
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from app import assets, cli, errors, logs, security
+    from app.auth.cookie import KeptSignerSessionInterface
     from app.config import BASE_DIR, config_for_environment
     from app.models import limits
 
@@ -24,7 +30,8 @@ def create_app(config_class=None):
     )
     app.config.from_object((config_class or config_for_environment())())
     _ensure_secret_key(app, BASE_DIR)
-    register_extensions(app)
+    app.session_interface = KeptSignerSessionInterface()
+    register_extensions(app, migrations=not serving)
     if app.config["PROXY_FIX_HOPS"]:
         # Outside Socket.IO's middleware (added by register_extensions), so sockets see the
         # browser's address and scheme as pages do, not the proxy's.
@@ -55,14 +62,17 @@ def _ensure_secret_key(app, base_dir) -> None:
     app.config["SECRET_KEY"] = path.read_text().strip()
 
 
-def register_extensions(app) -> None:
-    """Bind the unbound extensions to this app."""
+def register_extensions(app, migrations: bool = True) -> None:
+    """Bind the unbound extensions to this app; Flask-Migrate's `flask db` only with `migrations`."""
     from app.config import BASE_DIR
-    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.extensions import csrf, db, limiter, login_manager
     from app.realtime.setup import init_realtime
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    if migrations:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(BASE_DIR / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = app.config["SESSION_PROTECTION"]

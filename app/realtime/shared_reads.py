@@ -6,6 +6,11 @@ socket started its own and the pool's connections ran out (checkouts timed out a
 Here one read per question runs at a time; a socket takes its answer if the read began after
 the moment the socket names (`not_before`), otherwise it waits for the running read to end and
 then takes, or starts, the next one.
+
+A read that must begin after its asker asked (the log's mark) shares nothing on SQLite, whose
+reads never yield: each asker would read alone. Such a read is `gathered`: its reader first
+yields one turn of the hub, so every socket whose message is already waiting asks too and
+waits for this read, which begins after all of them asked. One read then answers a burst.
 """
 
 import threading
@@ -18,7 +23,8 @@ MAX_ANSWERS_KEPT = 1000
 class SharedReads:
     """Answers by question, each with the time its read began."""
 
-    def __init__(self) -> None:
+    def __init__(self, gathered: bool = False) -> None:
+        self.gathered = gathered
         self.kept: dict[Hashable, tuple[float, object]] = {}
         self.running: dict[Hashable, tuple[float, threading.Event]] = {}
 
@@ -32,9 +38,12 @@ class SharedReads:
             if running is None:
                 break
             running[1].wait()
-        began, done = time.monotonic(), threading.Event()
-        self.running[key] = (began, done)
+        done = threading.Event()
+        self.running[key] = (time.monotonic(), done)
         try:
+            if self.gathered:
+                time.sleep(0)  # green under eventlet and gevent: the sockets already waiting ask now
+            began = time.monotonic()
             answer = read()
             if len(self.kept) >= MAX_ANSWERS_KEPT:
                 self.kept.clear()

@@ -28,7 +28,7 @@ FLOORS_KEPT_SECONDS = 1.0
 _answers = SharedReads()
 _floors = SharedReads()
 _heads = SharedReads()
-_marks = SharedReads()
+_marks = SharedReads(gathered=True)
 ANY_TIME = float("-inf")
 
 

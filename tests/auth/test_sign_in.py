@@ -119,3 +119,14 @@ def test_passwords_are_stored_as_argon2id(app):
 
         stored = find_user("host").password_hash
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_a_rotated_secret_key_keeps_signed_in_staff_only_while_the_old_key_is_a_fallback(app, client):
+    """The kept cookie signer follows SECRET_KEY and SECRET_KEY_FALLBACKS as they change."""
+    assert sign_in(client, "host").status_code == 302
+    assert client.get("/api/tables").status_code == 200
+    old_key = app.secret_key
+    app.config.update(SECRET_KEY="rotated-" + old_key, SECRET_KEY_FALLBACKS=[old_key])
+    assert client.get("/api/tables").status_code == 200
+    app.config.update(SECRET_KEY_FALLBACKS=[])
+    assert client.get("/api/tables").status_code == 401

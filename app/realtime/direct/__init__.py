@@ -116,13 +116,30 @@ def http_protocol(direct: bool, idle_seconds: float, head_seconds: float) -> typ
 
 
 def close_all_sessions(server) -> int:
-    """Close every Engine.IO session of this process without waiting on any; return how many."""
+    """Close every Engine.IO session of a process about to exit, waiting on none; return how many.
+
+    Every client on a direct wire is first sent its close and hung up, a few microseconds each,
+    so that all of them reconnect at once (to another process, or to this one's successor).
+    Their server-side clean-up (the disconnect handlers) is left to each reader as it sees the
+    end, should the process live that long: nothing of it outlives the process. Closing them
+    one by one through engine.io, handlers and all, took 1.4 s for 2,000 sockets, and a deploy
+    that stops a process before starting the next waited for it. Sockets on engine.io's own
+    writer (polling, DIRECT_WEBSOCKET_WRITES=0) are closed through engine.io as before.
+    """
+    from app.realtime.direct.wire import frame_of
+
     eio = server.eio
     sessions = list(eio.sockets.values())
+    closing = frame_of(engineio_packet.Packet(engineio_packet.CLOSE))
     for eio_socket in sessions:
         try:
-            # wait=False: a session nobody polls would otherwise block here on its queue for ever.
-            eio_socket.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
+            wire = eio_socket.__dict__.get("wire")
+            if wire is not None:
+                wire.write(closing)
+                wire.hang_up()
+            else:
+                # wait=False: a session nobody polls would otherwise block here on its queue for ever.
+                eio_socket.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
         except Exception:  # noqa: BLE001 - one socket's failure must not stop the others' closing
             log.exception("closing a socket while draining failed")
     eio.sockets.clear()
