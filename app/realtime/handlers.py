@@ -22,6 +22,12 @@ MAX_SOCKETS_PER_USER = 50
 MAX_FLOOR = 999
 
 
+def reply(event: str, payload: object) -> None:
+    """Send an event to the socket being handled, straight to it: it is in this process, so the
+    message queue, which would hand it to every process through Redis, is not needed."""
+    emit(event, payload, ignore_queue=True)
+
+
 def _refusal(error: str, message: str) -> dict:
     return {"ok": False, "error": error, "message": message}
 
@@ -33,11 +39,11 @@ def socket_handler(handler: Callable) -> Callable:
     def wrapped(data=None):
         # The limit first: it is counted in memory, so a flood never reaches the database.
         if not connections.within_limit(request.sid):
-            emit("tables:error", {"code": "rate_limited", "message": RATE_LIMITED})
+            reply("tables:error", {"code": "rate_limited", "message": RATE_LIMITED})
             return _refusal("rate_limited", RATE_LIMITED)
         user = connections.current_user_of(request.sid)
         if user is None:
-            emit("tables:error", SESSION_ENDED)
+            reply("tables:error", SESSION_ENDED)
             disconnect()
             return _refusal("unauthorized", SESSION_ENDED["message"])
         try:
@@ -93,7 +99,7 @@ def on_connect(auth=None):
         join_room(sign_in)
     metrics.connection_opened(reconnect=isinstance(auth, dict) and auth.get("reconnect") is True)
     log.info("socket connect", extra={"sid": request.sid, "user": user.username, "remote": request.remote_addr})
-    emit("tables:connected", {"socketId": request.sid})
+    reply("tables:connected", {"socketId": request.sid})
 
 
 @socketio.on("disconnect")
@@ -164,7 +170,7 @@ def on_sync(user, data):
         return _refusal("bad_request", "Send {lastEventId: string | null}.")
     floors = floors_of_rooms(rooms(), user)
     response = shared_sync_response(data["lastEventId"], floors)
-    emit("tables:sync_response", response)
+    reply("tables:sync_response", response)
     return {"ok": True, **response}
 
 
@@ -173,5 +179,5 @@ def on_error(error: Exception):
     """A handler that failed answers with an error instead of dropping the connection."""
     db.session.rollback()
     log.exception("socket handler failed: %s", error)
-    emit("tables:error", {"code": "internal_error", "message": "Something went wrong on the server."})
+    reply("tables:error", {"code": "internal_error", "message": "Something went wrong on the server."})
     return _refusal("internal_error", "Something went wrong on the server.")

@@ -11,11 +11,20 @@ A read that must begin after its asker asked (the log's mark) shares nothing on 
 reads never yield: each asker would read alone. Such a read is `gathered`: its reader first
 yields one turn of the hub, so every socket whose message is already waiting asks too and
 waits for this read, which begins after all of them asked. One read then answers a burst.
+
+Every read gives its database connection back the moment it ends. A socket handler keeps its
+session's connection until the handler returns, and handlers wait here on reads that other
+handlers run: with the pool's 20 connections held by handlers waiting, the reads they waited
+for could get none, and every checkout timed out after 10 s (two processes on PostgreSQL,
+4,000 screens: thousands of handlers failed and the storm never settled). Answers are plain
+values, so nothing read is needed after the session closes.
 """
 
 import threading
 import time
 from collections.abc import Callable, Hashable
+
+from app.extensions import db
 
 MAX_ANSWERS_KEPT = 1000
 
@@ -44,7 +53,10 @@ class SharedReads:
             if self.gathered:
                 time.sleep(0)  # green under eventlet and gevent: the sockets already waiting ask now
             began = time.monotonic()
-            answer = read()
+            try:
+                answer = read()
+            finally:
+                db.session.close()
             if len(self.kept) >= MAX_ANSWERS_KEPT:
                 self.kept.clear()
             self.kept[key] = (began, answer)
