@@ -4,6 +4,10 @@
 six accounts of 50, each joining floor 2 and calling `tables:sync` on every connect. The server
 is killed (SIGKILL), a table changes while it is down, and the server starts again on the same
 port. Every screen must come back by itself and receive the change it missed in its sync answer.
+
+On SQLite, and on PostgreSQL with a pool of two connections: there, socket handlers that kept
+their connection while waiting on a read another handler ran emptied the pool, and every
+checkout timed out.
 """
 
 import pytest
@@ -14,7 +18,7 @@ from tests.support.api import StaffApi
 from tests.support.database import add_staff, app_context
 from tests.support.live_server import PASSWORD
 from tests.support.screens import Screens
-from tests.support.servers import start_sqlite_server
+from tests.support.servers import start_postgres_server, start_sqlite_server
 
 pytestmark = pytest.mark.live
 SCREENS = 300
@@ -30,10 +34,13 @@ def change_while_down(database_url: str, table_id: int) -> str:
         return str(latest_event_id([2]))
 
 
-@pytest.fixture
-def storm_server(tmp_path):
+@pytest.fixture(params=["sqlite", "postgres-pool-of-two"])
+def storm_server(request, tmp_path):
     """A server of its own with six viewer accounts, since the test kills it."""
-    server = start_sqlite_server(tmp_path)
+    if request.param == "sqlite":
+        server = start_sqlite_server(tmp_path)
+    else:
+        server = start_postgres_server(tmp_path, DB_POOL_SIZE="2", DB_MAX_OVERFLOW="0")
     add_staff(server.database_url, [f"screen{n}" for n in range(SCREENS // PER_ACCOUNT)], "viewer", PASSWORD)
     yield server
     server.kill()

@@ -20,6 +20,17 @@ def start_sqlite_server(directory, **settings: str) -> LiveServer:
     return server
 
 
+def start_postgres_server(directory, **settings: str) -> LiveServer:
+    """A `python wsgi.py` process on TEST_DATABASE_URL, emptied, with floors 1-3 and the staff."""
+    from tests.support.backing_services import postgres_url
+
+    database_url = postgres_url()
+    prepare_database(database_url)
+    server = LiveServer(live_env(database_url, **settings), directory / "server.log").start()
+    server.database_url = database_url
+    return server
+
+
 def server_in_each_write_mode(**settings: str):
     """A module's `server` fixture: one server with DIRECT_WEBSOCKET_WRITES=1, then one with 0."""
     import pytest
