@@ -14,6 +14,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -32,6 +33,7 @@ BENCH_DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127
 BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 SOCKETS_PER_USER = 45  # under Tableside's 50 sockets per user
 CONNECT_AT_ONCE = 100
+CONNECT_ATTEMPTS = 4
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
@@ -286,6 +288,17 @@ async def _one_socket(session, url: str, token: str, floor: int, receipts: dict,
         raise RuntimeError(f"join refused: {ack}")
 
 
+async def _one_socket_retrying(session, url: str, token: str, floor: int, receipts: dict, opened: list) -> None:
+    """`_one_socket`, tried again after a refusal (`503 server_busy` while many sign in), as clients do."""
+    for attempt in range(CONNECT_ATTEMPTS):
+        try:
+            return await _one_socket(session, url, token, floor, receipts, opened)
+        except Exception:  # noqa: BLE001 - any failed attempt is retried; the last one is counted
+            if attempt == CONNECT_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.25 + random.random())
+
+
 async def _hold(jobs: list[tuple[str, str, int]], ready, stop, results) -> None:
     import aiohttp
 
@@ -297,7 +310,7 @@ async def _hold(jobs: list[tuple[str, str, int]], ready, stop, results) -> None:
         for start in range(0, len(jobs), CONNECT_AT_ONCE):
             batch = jobs[start : start + CONNECT_AT_ONCE]
             outcomes = await asyncio.gather(
-                *(_one_socket(session, url, token, floor, receipts, opened) for url, token, floor in batch),
+                *(_one_socket_retrying(session, url, token, floor, receipts, opened) for url, token, floor in batch),
                 return_exceptions=True,
             )
             failures += sum(isinstance(outcome, BaseException) for outcome in outcomes)
