@@ -25,7 +25,6 @@ class Connection:
     username: str
     generation: int
     opened_at: float = field(default=0.0)
-    # When it last joined a room: a shared sync answer must come from a read begun after it.
     # When this socket's recent joins, leaves and syncs happened (SOCKET_RATE_LIMIT's window).
     recent: deque = field(default_factory=deque)
 

@@ -35,7 +35,7 @@ class SharedReads:
     def __init__(self, gathered: bool = False) -> None:
         self.gathered = gathered
         self.kept: dict[Hashable, tuple[float, object]] = {}
-        self.running: dict[Hashable, tuple[float, threading.Event]] = {}
+        self.running: dict[Hashable, threading.Event] = {}
 
     def get(self, key: Hashable, read: Callable[[], object], not_before: float) -> object:
         """The answer of a read of `key` begun after `not_before`, reading if there is none."""
@@ -46,9 +46,8 @@ class SharedReads:
             running = self.running.get(key)
             if running is None:
                 break
-            running[1].wait()
-        done = threading.Event()
-        self.running[key] = (time.monotonic(), done)
+            running.wait()
+        done = self.running[key] = threading.Event()
         try:
             if self.gathered:
                 time.sleep(0)  # green under eventlet and gevent: the sockets already waiting ask now

@@ -31,7 +31,8 @@ def latest_event_id(floors: Iterable[int] | None = None) -> int | None:
 
 def log_mark() -> tuple[int, int]:
     """(newest event id, pruned through), read together: every answer about the log stands
-    while both stay the same, as each change logs an event and retention moves the second."""
+    while both stay the same, as each change logs an event, ids follow commit order
+    (services/commit_order.py) and retention moves the second."""
     newest = select(func.max(Event.id)).scalar_subquery()
     pruned = select(EventLogState.pruned_through).where(EventLogState.id == 1).scalar_subquery()
     row = db.session.execute(select(newest, pruned)).one()
