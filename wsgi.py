@@ -2,8 +2,10 @@
 
 if __name__ == "__main__":
     from app.async_mode import patch_for_server
+    from app.listening import listen_before_loading
 
-    patch_for_server()
+    # The port first: screens reconnecting after a restart wait in its queue while the app loads.
+    listening = listen_before_loading(patch_for_server())
 
 from app import create_app  # noqa: E402
 from app.async_mode import patched_by_gevent_worker  # noqa: E402
@@ -13,7 +15,7 @@ app = create_app(serving=__name__ == "__main__")
 if __name__ == "__main__":
     from app.serve import serve
 
-    serve(app)
+    serve(app, listening)
 elif patched_by_gevent_worker():
     # `gunicorn -k gevent wsgi:app` imports this module in its worker and serves `app`
     # itself; the worker still needs the jobs, limits and collector settings of serve().

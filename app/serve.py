@@ -6,20 +6,20 @@ lets in-flight requests finish for up to DRAIN_SECONDS, and exits: whatever its 
 it is gone DRAIN_SECONDS after the signal (a few seconds more only if its hub is stuck).
 Should the serving loop end any other way, the process exits with code 1.
 
-The cyclic garbage collector is tamed here too (see `tame_garbage_collector`).
+The cyclic garbage collector is tamed here too (app/collector.py).
 """
 
-import gc
 import logging
 import os
 import resource
 import signal
 import sys
-import time
 
 from flask import Flask
 
+from app.collector import tame_garbage_collector
 from app.extensions import socketio
+from app.listening import listen_or_exit
 from app.logs import configure_logging
 from app.realtime import direct
 from app.realtime.direct import http_server
@@ -38,42 +38,6 @@ def raise_open_file_limit() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def tame_garbage_collector(thaw_seconds: float) -> None:
-    """Make full collections walk only what is new: freeze the survivors after each one.
-
-    A full collection walks every tracked object. With 1,000 sockets open that is about
-    300,000 objects and stalled the whole process for 200-350 ms every few seconds, which
-    whatever broadcast was in flight waited for (bench/README.md). Most of those objects
-    live as long as their socket, so startup objects are frozen, and after every full
-    collection its survivors are frozen too: Python still decides when to collect, but each
-    full collection only walks objects that arrived since the previous one. Cycles left
-    among frozen objects (a closed socket's) are freed every `thaw_seconds` by one
-    collection of everything (about 200 ms per 1,000 open sockets). 0 leaves Python's
-    collector as it is.
-    """
-    if thaw_seconds <= 0:
-        return
-    gc.collect()
-    gc.freeze()
-    gc.callbacks.append(_freeze_survivors)
-    socketio.start_background_task(_thaw_forever, thaw_seconds)
-
-
-def _freeze_survivors(phase: str, info: dict) -> None:
-    if phase == "stop" and info["generation"] == 2:
-        gc.freeze()
-
-
-def _thaw_forever(interval: float) -> None:
-    while True:
-        socketio.sleep(interval)
-        began = time.perf_counter()
-        gc.unfreeze()
-        found = gc.collect()
-        took_ms = round((time.perf_counter() - began) * 1000)
-        log.info("full garbage collection", extra={"collected": found, "frozen": gc.get_freeze_count(), "ms": took_ms})
-
-
 def prepare_process(app: Flask) -> int:
     """Set up a serving process: JSON logs, open-file limit, background jobs, the collector."""
     configure_logging()
@@ -83,26 +47,22 @@ def prepare_process(app: Flask) -> int:
     return files
 
 
-def serve(app: Flask) -> None:
-    """Serve HTTP and Socket.IO until SIGTERM or SIGINT."""
+def serve(app: Flask, sock=None) -> None:
+    """Serve HTTP and Socket.IO until SIGTERM or SIGINT, on `sock` where it is bound already.
+
+    `sock`: the port as `app.listening.listen_before_loading` bound it before the app loaded.
+    """
     configure_logging()
     host, port = app.config["HOST"], app.config["PORT"]
-    # Bound before anything starts, so that a second server on a busy port starts nothing.
-    sock = _listen_or_exit(host, port) if socketio.async_mode == "eventlet" else None
+    if sock is None and socketio.async_mode == "eventlet":
+        # Bound before anything starts, so that a second server on a busy port starts nothing.
+        sock = listen_or_exit(host, port)
     files = prepare_process(app)
     log.info("serving", extra={"url": f"http://{host}:{port}", "async_mode": socketio.async_mode, "open_files": files})
     if sock is None:
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
     else:
         _serve_eventlet(app, sock)
-
-
-def _listen_or_exit(host: str, port: int):
-    try:
-        return http_server.listen(host, port)
-    except http_server.PortTakenError as error:
-        log.error("not serving: %s (is another server running?)", error)
-        raise SystemExit(1) from error
 
 
 def _serve_eventlet(app: Flask, sock) -> None:

@@ -7,13 +7,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 import requests
 import socketio
 
-from tests.support.live_server import ROOT
+from tests.support.live_server import ROOT, free_port
 from tests.support.servers import server_in_each_write_mode, start_sqlite_server
 from tests.support.sockets import USER_AGENT, LiveSocket
 from tests.support.strangers import open_polling_session, polling_sid
@@ -76,6 +77,56 @@ def test_a_second_server_on_a_busy_port_refuses_to_start(server, tmp_path):
     assert second.returncode == 1
     assert "already in use" in log.read_text()
     assert requests.get(f"{server.url}/healthz", timeout=10).status_code == 200
+
+
+# `python wsgi.py` with its loading held up for 3 s where it first imports Flask, announced on stdout.
+SLOW_LOADING_SERVER = """
+import runpy, sys, time
+class HoldUpFlask:
+    def find_spec(self, name, path, target=None):
+        if name == "flask":
+            print("loading flask", flush=True)
+            time.sleep(3)
+            print("flask loaded", flush=True)
+sys.meta_path.insert(0, HoldUpFlask())
+sys.argv = ["wsgi.py"]
+runpy.run_path("wsgi.py", run_name="__main__")
+"""
+
+
+def test_screens_reconnecting_while_a_server_loads_are_held_and_answered_not_refused(server):
+    """The port is bound before the app loads: a connection made meanwhile waits in the queue and is served."""
+    port = free_port()
+    starting = subprocess.Popen(
+        [sys.executable, "-c", SLOW_LOADING_SERVER],
+        cwd=ROOT,
+        env={**server.env, "PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    printed = []
+    threading.Thread(target=lambda: printed.extend(starting.stdout), daemon=True).start()
+    try:
+        link = _first_connection(port, timeout=30)
+        assert "loading flask\n" in printed and "flask loaded\n" not in printed
+        link.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert link.recv(65536).startswith(b"HTTP/1.1 200")
+        link.close()
+    finally:
+        starting.kill()
+        starting.wait()
+
+
+def _first_connection(port: int, timeout: float) -> socket.socket:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=30)
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def test_unfinished_request_heads_do_not_lock_everyone_out(server):

@@ -1,8 +1,6 @@
 """eventlet's HTTP server as Tableside runs it: one owner per port, an accept loop that never
 gives up, and request heads that must arrive in time.
 
-- `listen` binds without SO_REUSEPORT (which eventlet.listen turns on by default): a second
-  server on a busy port would otherwise silently take half of the first one's clients.
 - `PatientListener` wraps the listening socket for eventlet.wsgi.server, whose loop ends on the
   first accept error it does not expect (EMFILE at the open-file limit, ENOBUFS, ENOMEM, even
   ECONNRESET): here accept errors are logged, waited out, and accepting goes on.
@@ -32,20 +30,6 @@ log = logging.getLogger("tableside.serve")
 FIRST_BACKOFF_SECONDS = 0.05
 LONGEST_BACKOFF_SECONDS = 1.0
 ACCEPTS_PER_TURN = 8
-
-
-class PortTakenError(RuntimeError):
-    """Another process already listens on the address."""
-
-
-def listen(host: str, port: int, backlog: int = 8192):
-    """A listening green socket on (host, port) that no other process may share."""
-    try:
-        return eventlet.listen((host, port), backlog=backlog, reuse_port=False)
-    except OSError as error:
-        if error.errno == errno.EADDRINUSE:
-            raise PortTakenError(f"{host}:{port} is already in use by another process") from error
-        raise
 
 
 class PatientListener:
