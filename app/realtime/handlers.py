@@ -1,13 +1,20 @@
-"""Socket.IO handlers: handshake, joining and leaving floor rooms, and sync."""
+"""Socket.IO handlers: handshake, joining and leaving floor rooms, and sync.
+
+The handshake and the disconnect run through Flask-SocketIO, in a request context built from
+the handshake's environ: signing in by cookie reads the session there. The floor events
+(`tables:join`, `tables:leave`, `tables:sync`) need only the socket and its account, so they
+are handed to python-socketio directly (`register_floor_events`) and run in an app context:
+Flask-SocketIO would build a request for each (a werkzeug Request, URL matching, the session),
+a sixth of the server's time when every screen reconnects, joins and syncs at once (issue 15).
+"""
 
 import logging
 import time
 from collections.abc import Callable
-from functools import wraps
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room, leave_room, rooms
+from flask_socketio import ConnectionRefusedError, join_room
 
 from app.auth.sign_in import current_sign_in
 from app.errors import RATE_LIMITED
@@ -22,36 +29,70 @@ MAX_SOCKETS_PER_USER = 50
 MAX_FLOOR = 999
 
 
-def reply(event: str, payload: object) -> None:
-    """Send an event to the socket being handled, straight to it: it is in this process, so the
-    message queue, which would hand it to every process through Redis, is not needed."""
-    emit(event, payload, ignore_queue=True)
+NAMESPACE = "/"
+# Event name -> handler(sid, user, data) of the floor events, registered by `floor_event`.
+FLOOR_EVENTS: dict[str, Callable] = {}
+
+
+def send_to(sid: str, event: str, payload: object) -> None:
+    """Send an event to one socket of this process, straight to it: the message queue, which
+    would hand it to every process through Redis, is not needed."""
+    socketio.server.emit(event, payload, to=sid, namespace=NAMESPACE, ignore_queue=True)
 
 
 def _refusal(error: str, message: str) -> dict:
     return {"ok": False, "error": error, "message": message}
 
 
-def socket_handler(handler: Callable) -> Callable:
-    """Re-check the socket's user and rate limit, and hand the handler the user."""
+def _internal_error(sid: str, error: Exception) -> dict:
+    """A handler that failed answers with an error instead of dropping the connection."""
+    db.session.rollback()
+    log.exception("socket handler failed: %s", error)
+    send_to(sid, "tables:error", {"code": "internal_error", "message": "Something went wrong on the server."})
+    return _refusal("internal_error", "Something went wrong on the server.")
 
-    @wraps(handler)
-    def wrapped(data=None):
+
+def floor_event(name: str) -> Callable:
+    """Register handler(sid, user, data) for the event `name` (see `register_floor_events`)."""
+
+    def register(handler: Callable) -> Callable:
+        FLOOR_EVENTS[name] = handler
+        return handler
+
+    return register
+
+
+def register_floor_events(server, app: Flask) -> None:
+    """Hand the floor events to python-socketio's `server`, each run by `_run_floor_event` in `app`."""
+    for name, handler in FLOOR_EVENTS.items():
+        server.on(name, _floor_event_runner(app, handler), namespace=NAMESPACE)
+
+
+def _floor_event_runner(app: Flask, handler: Callable) -> Callable:
+    def run(sid: str, *args):
+        with app.app_context():
+            return _run_floor_event(handler, sid, args[0] if args else None)
+
+    return run
+
+
+def _run_floor_event(handler: Callable, sid: str, data: object):
+    """Re-check the socket's user and rate limit, then handler(sid, user, data)."""
+    try:
         # The limit first: it is counted in memory, so a flood never reaches the database.
-        if not connections.within_limit(request.sid):
-            reply("tables:error", {"code": "rate_limited", "message": RATE_LIMITED})
+        if not connections.within_limit(sid):
+            send_to(sid, "tables:error", {"code": "rate_limited", "message": RATE_LIMITED})
             return _refusal("rate_limited", RATE_LIMITED)
-        user = connections.current_user_of(request.sid)
+        user = connections.current_user_of(sid)
         if user is None:
-            reply("tables:error", SESSION_ENDED)
-            disconnect()
+            send_to(sid, "tables:error", SESSION_ENDED)
+            socketio.server.disconnect(sid, namespace=NAMESPACE)
             return _refusal("unauthorized", SESSION_ENDED["message"])
-        try:
-            return handler(user, data)
-        finally:
-            db.session.remove()
-
-    return wrapped
+        return handler(sid, user, data)
+    except Exception as error:  # noqa: BLE001 - answered, logged, and the socket stays
+        return _internal_error(sid, error)
+    finally:
+        db.session.remove()
 
 
 def _handshake_user(auth: object):
@@ -99,7 +140,7 @@ def on_connect(auth=None):
         join_room(sign_in)
     metrics.connection_opened(reconnect=isinstance(auth, dict) and auth.get("reconnect") is True)
     log.info("socket connect", extra={"sid": request.sid, "user": user.username, "remote": request.remote_addr})
-    reply("tables:connected", {"socketId": request.sid})
+    send_to(request.sid, "tables:connected", {"socketId": request.sid})
 
 
 @socketio.on("disconnect")
@@ -127,9 +168,8 @@ def _floor_field(data: object, allow_null: bool) -> tuple[int | None, dict | Non
     return floor, None
 
 
-@socketio.on("tables:join")
-@socket_handler
-def on_join(user, data):
+@floor_event("tables:join")
+def on_join(sid: str, user, data):
     """Join `floor:N`, or `all_tables` for floor null, within the user's floor limit."""
     floor, problem = _floor_field(data, allow_null=True)
     if problem:
@@ -137,7 +177,7 @@ def on_join(user, data):
     if floor is None:
         if user.is_floor_limited:
             return _refusal("forbidden", "You may only watch the floors you are assigned to.")
-        join_room(ALL_TABLES)
+        socketio.server.enter_room(sid, ALL_TABLES, namespace=NAMESPACE)
         head = room_head(floors_of_rooms([ALL_TABLES], user))
         return {"ok": True, "room": ALL_TABLES, "lastEventId": str(head) if head else None}
     # Floors are numbered 1-999; a larger int would overflow the database's integer column.
@@ -145,39 +185,34 @@ def on_join(user, data):
         return _refusal("not_found", f"Floor {floor} does not exist.")
     if not user.may_see_floor(floor):
         return _refusal("forbidden", f"You do not have access to floor {floor}.")
-    join_room(floor_room(floor))
+    socketio.server.enter_room(sid, floor_room(floor), namespace=NAMESPACE)
     head = room_head([floor])
     return {"ok": True, "room": floor_room(floor), "lastEventId": str(head) if head else None}
 
 
-@socketio.on("tables:leave")
-@socket_handler
-def on_leave(user, data):
+@floor_event("tables:leave")
+def on_leave(sid: str, user, data):
     """Leave `floor:N` (or `all_tables` for floor null)."""
     floor, problem = _floor_field(data, allow_null=True)
     if problem:
         return problem
     room = ALL_TABLES if floor is None else floor_room(floor)
-    leave_room(room)
+    socketio.server.leave_room(sid, room, namespace=NAMESPACE)
     return {"ok": True, "room": room}
 
 
-@socketio.on("tables:sync")
-@socket_handler
-def on_sync(user, data):
+@floor_event("tables:sync")
+def on_sync(sid: str, user, data):
     """Answer with the missed events of the socket's rooms, or a snapshot of them."""
     if not isinstance(data, dict) or "lastEventId" not in data:
         return _refusal("bad_request", "Send {lastEventId: string | null}.")
-    floors = floors_of_rooms(rooms(), user)
+    floors = floors_of_rooms(socketio.server.rooms(sid, namespace=NAMESPACE), user)
     response = shared_sync_response(data["lastEventId"], floors)
-    reply("tables:sync_response", response)
+    send_to(sid, "tables:sync_response", response)
     return {"ok": True, **response}
 
 
 @socketio.on_error_default
 def on_error(error: Exception):
-    """A handler that failed answers with an error instead of dropping the connection."""
-    db.session.rollback()
-    log.exception("socket handler failed: %s", error)
-    reply("tables:error", {"code": "internal_error", "message": "Something went wrong on the server."})
-    return _refusal("internal_error", "Something went wrong on the server.")
+    """The handshake or the disconnect failed: answered and logged, as a floor event would be."""
+    return _internal_error(request.sid, error)

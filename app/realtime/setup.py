@@ -15,7 +15,7 @@ from app.realtime import (
     admission,
     connections,
     direct,
-    handlers,  # noqa: F401, I001
+    handlers,  # noqa: I001
     metrics,
 )
 from app.realtime.broadcast import Broadcaster
@@ -63,6 +63,7 @@ def init_realtime(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    handlers.register_floor_events(socketio.server, app)
     direct.install(socketio.server, mode, config)
     admission.install(socketio.server.eio, config, connections.count)
     metrics.read_rooms_with(lambda: direct.rooms(socketio.server))

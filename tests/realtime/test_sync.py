@@ -1,5 +1,8 @@
 """TR-006 (server half): a client that missed events catches up with tables:sync."""
 
+import sqlite3
+from contextlib import contextmanager
+
 import pytest
 
 from app.services.status import change_status
@@ -170,3 +173,30 @@ def test_a_sync_just_after_another_screens_still_finds_a_change_whose_broadcast_
     caught_up = second.sync(last)
     assert [event["data"]["newStatus"] for event in caught_up["events"]] == ["occupied"]
     assert head_of(first, 1) == caught_up["lastEventId"]
+
+
+@contextmanager
+def tables_unreadable(database_url: str):
+    """The tables' rows out of the server's reach for a while (as a failing database would be)."""
+    path = database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as database:
+        database.execute("ALTER TABLE tables RENAME TO tables_away")
+    try:
+        yield
+    finally:
+        with sqlite3.connect(path) as database:
+            database.execute("ALTER TABLE tables_away RENAME TO tables")
+
+
+def test_a_sync_that_fails_is_answered_with_an_error_and_the_screen_keeps_its_socket(connect, staff, server):
+    """A sync the server cannot answer gets internal_error (ack and tables:error); the next one succeeds."""
+    table = staff("manager").create_table(floor=3)
+    tablet = connect("viewer")
+    assert tablet.join(3)["ok"] is True
+    with tables_unreadable(server.database_url):
+        ack = tablet.sync(None)
+    assert ack == {"ok": False, "error": "internal_error", "message": "Something went wrong on the server."}
+    assert tablet.wait_for("tables:error")["code"] == "internal_error"
+    assert tablet.connected
+    ack = tablet.sync(None)
+    assert ack["ok"] is True and table["tableId"] in [row["tableId"] for row in ack["tables"]]
