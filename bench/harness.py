@@ -191,6 +191,9 @@ def start_tableside(
         MAX_UNAUTHENTICATED_PER_ADDRESS="100000",
         **settings,
     )
+    # A deployed process loads compiled bytecode; PYTHONDONTWRITEBYTECODE (set on some
+    # machines) would make every start compile the app again, a fifth of a second.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     directory = Path(tempfile.mkdtemp(prefix=f"tableside-bench-{mode}-"))
     urls, started, launches = [], [], []
     for number in range(processes):
