@@ -1,11 +1,10 @@
 """Production entry: `python wsgi.py` serves one process; `flask` and gunicorn find `app` here."""
 
 if __name__ == "__main__":
-    from app.async_mode import patch_for_server
-    from app.listening import listen_before_loading
+    from app.listening import listen_then_patch
 
     # The port first: screens reconnecting after a restart wait in its queue while the app loads.
-    listening = listen_before_loading(patch_for_server())
+    listening = listen_then_patch()
 
 from app import create_app  # noqa: E402
 from app.async_mode import patched_by_gevent_worker  # noqa: E402

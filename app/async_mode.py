@@ -9,10 +9,15 @@ import os
 _patched_mode: str | None = None
 
 
+def configured_mode() -> str:
+    """ASYNC_MODE as configured: eventlet, gevent or threading."""
+    return os.environ.get("ASYNC_MODE", "eventlet")
+
+
 def patch_for_server() -> str:
     """Monkey-patch the standard library for ASYNC_MODE before anything else is imported."""
     global _patched_mode
-    mode = os.environ.get("ASYNC_MODE", "eventlet")
+    mode = configured_mode()
     if mode == "eventlet":
         import warnings
 

@@ -1,18 +1,23 @@
-"""The serving port, bound before the application loads.
+"""The serving port, bound before eventlet and the application load.
 
 After a deploy or a crash every screen reconnects at once. While nothing listens on the port
 each attempt is refused and the client backs off (about 0.25 s, then 0.5, 1 and 2 s), so a
 process that loads for a second before it binds keeps most screens waiting for their third
-or fourth try (issue 15). Bound first, the kernel completes the screens' connections and
-holds them in the accept queue (BACKLOG) while the application loads; the process takes
-them the moment it serves. Binding first also means a second server on a busy port exits
-before it loads anything.
+or fourth try (issue 15). Bound first, with the standard library's socket 0.05 s after the
+process starts, the kernel completes the screens' connections and holds them in the accept
+queue (BACKLOG) while eventlet and the application load; the process takes them the moment
+it serves. Binding first also means a second server on a busy port exits before it loads
+anything.
 
-Only eventlet's own server is bound here; gunicorn binds for its workers.
+Only eventlet's own server is bound here; gunicorn binds for its workers, and the threading
+and gevent modes of `python app.py` bind through Flask-SocketIO.
 """
 
 import errno
 import logging
+import socket
+
+from app.async_mode import configured_mode, patch_for_server
 
 log = logging.getLogger("tableside.serve")
 # Connections the kernel holds for the process (capped by net.core.somaxconn).
@@ -23,23 +28,27 @@ class PortTakenError(RuntimeError):
     """Another process already listens on the address."""
 
 
-def listen(host: str, port: int, backlog: int = BACKLOG):
-    """A listening green socket on (host, port) that no other process may share.
+def listen(host: str, port: int, backlog: int = BACKLOG) -> socket.socket:
+    """A listening socket on (host, port) that no other process may share.
 
-    Without SO_REUSEPORT, which eventlet.listen turns on by default: a second server on a busy
-    port would otherwise silently take half of the first one's clients.
+    SO_REUSEADDR (a restart need not wait for the old connections' TIME_WAIT) but not
+    SO_REUSEPORT: a second server on a busy port would otherwise silently take half of the
+    first one's clients. A plain socket: `green` makes it cooperative once eventlet is loaded.
     """
-    import eventlet
-
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
-        return eventlet.listen((host, port), backlog=backlog, reuse_port=False)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(backlog)
     except OSError as error:
+        sock.close()
         if error.errno == errno.EADDRINUSE:
             raise PortTakenError(f"{host}:{port} is already in use by another process") from error
         raise
+    return sock
 
 
-def listen_or_exit(host: str, port: int):
+def listen_or_exit(host: str, port: int) -> socket.socket:
     """`listen`, or exit with code 1 (logged) when the port is taken."""
     try:
         return listen(host, port)
@@ -48,11 +57,23 @@ def listen_or_exit(host: str, port: int):
         raise SystemExit(1) from error
 
 
-def listen_before_loading(mode: str):
-    """The configured HOST:PORT bound now, under eventlet (the mode patched for); None otherwise."""
-    if mode != "eventlet":
-        return None
-    from app.config import config_for_environment
+def green(sock: socket.socket):
+    """The listening socket as eventlet's server takes it (non-blocking, waits yield)."""
+    from eventlet.greenio import GreenSocket
 
-    config = config_for_environment()
-    return listen_or_exit(config.HOST, config.PORT)
+    return GreenSocket(sock)
+
+
+def listen_then_patch():
+    """Bind the configured HOST:PORT under eventlet, then patch for serving; the green socket or None.
+
+    None under another ASYNC_MODE, which binds where it serves.
+    """
+    sock = None
+    if configured_mode() == "eventlet":
+        from app.config import config_for_environment
+
+        config = config_for_environment()
+        sock = listen_or_exit(config.HOST, config.PORT)
+    patch_for_server()
+    return green(sock) if sock is not None else None
