@@ -57,11 +57,13 @@ def listen_or_exit(host: str, port: int) -> socket.socket:
         raise SystemExit(1) from error
 
 
-def green(sock: socket.socket):
-    """The listening socket as eventlet's server takes it (non-blocking, waits yield)."""
-    from eventlet.greenio import GreenSocket
+def green(sock: socket.socket) -> socket.socket:
+    """The listening socket as eventlet's server takes it (non-blocking, waits yield).
 
-    return GreenSocket(sock)
+    Called once eventlet has patched the socket module: the socket is rebuilt on the same file
+    by the patched class.
+    """
+    return socket.socket(sock.family, sock.type, fileno=sock.detach())
 
 
 def listen_then_patch():
