@@ -19,7 +19,6 @@ from flask import Flask
 
 from app.collector import tame_garbage_collector
 from app.extensions import socketio
-from app.listening import green, listen_or_exit
 from app.logs import configure_logging
 from app.realtime import direct
 from app.realtime.direct import http_server
@@ -47,16 +46,14 @@ def prepare_process(app: Flask) -> int:
     return files
 
 
-def serve(app: Flask, sock=None) -> None:
-    """Serve HTTP and Socket.IO until SIGTERM or SIGINT, on `sock` where it is bound already.
+def serve(app: Flask, sock) -> None:
+    """Serve HTTP and Socket.IO until SIGTERM or SIGINT.
 
-    `sock`: the port as `app.listening.listen_then_patch` bound it before the app loaded.
+    `sock`: under eventlet, the port as `app.listening.listen_then_patch` bound it before the
+    app loaded; None in the other modes, where Flask-SocketIO binds it.
     """
     configure_logging()
     host, port = app.config["HOST"], app.config["PORT"]
-    if sock is None and socketio.async_mode == "eventlet":
-        # Bound before anything starts, so that a second server on a busy port starts nothing.
-        sock = green(listen_or_exit(host, port))
     files = prepare_process(app)
     log.info("serving", extra={"url": f"http://{host}:{port}", "async_mode": socketio.async_mode, "open_files": files})
     if sock is None:
