@@ -19,7 +19,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from app.auth.sign_in import current_sign_in
 from app.errors import RATE_LIMITED
 from app.extensions import db, socketio
-from app.realtime import accounts, connections, metrics
+from app.realtime import accounts, connections, direct, metrics
 from app.realtime.rooms import ALL_TABLES, floor_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
 from app.realtime.sync import floor_exists, floors_of_rooms, room_head, shared_sync_response
@@ -36,8 +36,11 @@ FLOOR_EVENTS: dict[str, Callable] = {}
 
 def send_to(sid: str, event: str, payload: object) -> None:
     """Send an event to one socket of this process, straight to it: the message queue, which
-    would hand it to every process through Redis, is not needed."""
-    socketio.server.emit(event, payload, to=sid, namespace=NAMESPACE, ignore_queue=True)
+    would hand it to every process through Redis, is not needed. Its handler's answer (the
+    acknowledgement) follows it in the same write."""
+    server = socketio.server
+    direct.gather(server, sid)
+    server.emit(event, payload, to=sid, namespace=NAMESPACE, ignore_queue=True)
 
 
 def _refusal(error: str, message: str) -> dict:

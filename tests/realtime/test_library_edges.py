@@ -132,6 +132,10 @@ def _checks():
                 and get_hub().READ == "read"
             ),
         ),
+        (
+            "eventlet hub.schedule_call_global(seconds, cb, *args)",
+            lambda: _parameters(get_hub().schedule_call_global)[:2] == ["seconds", "cb"],
+        ),
         # python-engineio: drivers (checked.py, wire.py, garbage.py)
         (
             "engineio.async_drivers.eventlet.WebSocketWSGI(handler, server), an eventlet WebSocketWSGI",

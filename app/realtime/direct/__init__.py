@@ -6,6 +6,8 @@
   handoff.py, liveness.py);
 - `emit(server, event, payload, to)` sends one event to rooms or sockets of this process,
   framed once and written straight to each wire when the direct path is installed;
+- `gather(server, sid)` has what this process writes to one socket until the hub's turn ends
+  go out in one write (an event and the acknowledgement that follows it);
 - `rooms(server)` the rooms of the default namespace and their members;
 - `http_protocol(direct, idle, head)` eventlet's HTTP connection handler for serve.py,
   and `close_all_sessions(server)` for its drain.
@@ -25,7 +27,8 @@ eventlet
   `_send_closing_frame` (checked.py, handoff.py);
 - `eventlet.greenio.GreenSocket.fd`, the non-blocking socket under a green one (wire.py,
   reading.py);
-- the hub's `add(READ, fileno, cb, tb, mark_as_closed)` and `remove(listener)` (reading.py).
+- the hub's `add(READ, fileno, cb, tb, mark_as_closed)` and `remove(listener)` (reading.py),
+  and `schedule_call_global(seconds, cb)` (wire.py).
 
 python-engineio
 - `engineio.async_drivers.eventlet.WebSocketWSGI` (and `.gevent`'s): subclassed;
@@ -98,6 +101,18 @@ def emit(server, event: str, payload: object, to: str | list[str]) -> None:
     encoded = server.packet_class(socketio_packet.EVENT, namespace=NAMESPACE, data=[event, payload]).encode()
     recipients = (eio_sid for _, eio_sid in server.manager.get_participants(NAMESPACE, to))
     fan_out(server.eio, recipients, engineio_packet.Packet(engineio_packet.MESSAGE, encoded))
+
+
+def gather(server, sid: str) -> None:
+    """Write what goes to this socket until the hub's turn ends in one go, if it is on a wire.
+
+    For a handler about to send its socket an event and then its acknowledgement: two frames,
+    one `send(2)`, one wake-up of the client.
+    """
+    eio_socket = server.eio.sockets.get(server.manager.eio_sid_from_sid(sid, NAMESPACE))
+    wire = eio_socket.__dict__.get("wire") if eio_socket is not None else None
+    if wire is not None:
+        wire.gather()
 
 
 def rooms(server) -> dict:

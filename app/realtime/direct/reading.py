@@ -3,7 +3,7 @@
 A greenthread blocked in `recv` keeps its stack and Python frames for the socket's life:
 several KiB for each of thousands of idle sockets. Instead the socket is registered with
 eventlet's hub; when it becomes readable a short greenthread reads what is there, hands
-each whole message to engine.io, and ends.
+each whole message to engine.io, writes what was answered meanwhile in one go, and ends.
 """
 
 import logging
@@ -60,6 +60,8 @@ class Reading:
         if not data:
             self._end()
             return
+        # What this batch is answered with here (a handshake's replies) goes out together.
+        self.wire.gather()
         try:
             for message in self.frames.feed(data):
                 pkt = engineio_packet(message, self.eio_socket.sid)
@@ -82,6 +84,8 @@ class Reading:
             if self.frames.closed:
                 # The client's close frame, answered with its own code.
                 self._close_with(self.frames.close_code)
+        finally:
+            self.wire.release()
 
     def _close_with(self, code: int) -> None:
         """End the link with a close frame carrying `code`, after what was already sent."""

@@ -11,6 +11,11 @@ Here a socket that connected WebSocket-first gets a `Wire` instead:
   same bytes;
 - `send` writes the frame with one non-blocking `send(2)`; only what the kernel did not
   take waits, in arrival order, for a drainer greenthread that runs while it has bytes;
+- what the server answers a socket's own message is gathered and written together
+  (`gather`): a returning screen's connect, join and sync were answered in five frames,
+  each a `send(2)` that woke the client, and in a reconnect storm those wake-ups cost more
+  than the rest of the answer (issue 15). Gathered frames go out when the reader's batch
+  ends or, at the latest, when the hub's turn ends: an answer waits for nothing else;
 - a reader that stops reading gets at most MAX_SOCKET_BACKLOG_BYTES held for it, then
   its connection is cut: it reconnects and syncs, like any client that lost its link;
 - a broadcast goes through `fan_out`: per socket, a lookup and a write of the one frame;
@@ -28,6 +33,7 @@ import logging
 import socket
 
 from engineio import packet
+from eventlet.hubs import get_hub
 
 from app.realtime import metrics
 from app.realtime.direct.checked import CheckedWebSocketWSGI
@@ -59,8 +65,33 @@ class Wire:
         self.backlog = bytearray()
         self.draining = False
         self.broken = False
+        # While gathering, frames collect here instead of going out one by one.
+        self.gathered: bytearray | None = None
+
+    def gather(self) -> None:
+        """Collect what is written from now on, until `release` or the end of the hub's turn."""
+        if self.gathered is None:
+            self.gathered = bytearray()
+
+    def release(self) -> None:
+        """Write what was gathered, in one `send(2)`, and write directly again."""
+        gathered, self.gathered = self.gathered, None
+        if gathered:
+            self._send(bytes(gathered))
 
     def write(self, frame: bytes) -> None:
+        if self.broken:
+            return
+        if self.gathered is not None:
+            if not self.gathered:
+                # Released when this turn of the hub ends, if nobody releases it sooner: the
+                # greenthread that gathers has written its answer by then, or is waiting.
+                get_hub().schedule_call_global(0, self.release)
+            self.gathered += frame
+            return
+        self._send(frame)
+
+    def _send(self, frame: bytes) -> None:
         if self.broken:
             return
         if self.draining:
@@ -104,6 +135,7 @@ class Wire:
 
     def hang_up(self, code: int = NORMAL_CLOSURE) -> None:
         """End the link: a close frame if the link still works and nothing waits, then close the socket."""
+        self.release()
         if not self.broken and not self.draining:
             self.write(close_frame(code))
         self.broken = True
@@ -115,6 +147,7 @@ class Wire:
         """Give up on this link; its reader sees the end and closes the socket."""
         self.broken = True
         self.backlog.clear()
+        self.gathered = None
         try:
             self.raw.shutdown(2)
         except OSError as error:
@@ -172,6 +205,10 @@ def serve(eio_socket, sock) -> Reading:
     """Serve one WebSocket-first connection: sends over a Wire, reads whenever bytes arrive."""
     server = eio_socket.server
     wire = Wire(sock, server.start_background_task, server.wire_max_backlog)
+    # Every write is a whole answer (gathered) or a broadcast: nothing is left for Nagle's
+    # algorithm to merge, only frames to hold back until the client acknowledges the last
+    # (Node's server sets no-delay too).
+    wire.raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if server.wire_send_buffer:
         wire.raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, server.wire_send_buffer)
     eio_socket.connected = eio_socket.upgraded = True
