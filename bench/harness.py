@@ -180,21 +180,19 @@ def start_tableside(
         prepare_database(database)
     viewers = [f"watcher{n}" for n in range(-(-sockets // per_user))]
     add_staff(database, viewers, "viewer", "correct-horse-battery")
-    env = base_env(
-        database,
-        BENCH_REDIS if redis else None,
-        ASYNC_MODE=mode,
-        BATCH_WINDOW_MS=str(window_ms),
-        STATUS_RATE_LIMIT="1000 per second",
-        LOGIN_RATE_LIMIT="100000 per minute",
-        HEAD_INTERVAL_SECONDS="5",
-        RESERVATION_POLL_SECONDS="5",
+    defaults = {
+        "ASYNC_MODE": mode,
+        "BATCH_WINDOW_MS": str(window_ms),
+        "STATUS_RATE_LIMIT": "1000 per second",
+        "LOGIN_RATE_LIMIT": "100000 per minute",
+        "HEAD_INTERVAL_SECONDS": "5",
+        "RESERVATION_POLL_SECONDS": "5",
         # Every benchmark client comes from 127.0.0.1, standing in for thousands of tablets on
         # their own addresses: the per-address allowance for sockets still signing in must not
         # turn them away as it would one attacker.
-        MAX_UNAUTHENTICATED_PER_ADDRESS="100000",
-        **settings,
-    )
+        "MAX_UNAUTHENTICATED_PER_ADDRESS": "100000",
+    }
+    env = base_env(database, BENCH_REDIS if redis else None, **{**defaults, **settings})
     # A deployed process loads compiled bytecode; PYTHONDONTWRITEBYTECODE (set on some
     # machines) would make every start compile the app again, a fifth of a second.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
