@@ -65,19 +65,19 @@ class Wire:
         self.backlog = bytearray()
         self.draining = False
         self.broken = False
-        # While gathering, frames collect here instead of going out one by one.
-        self.gathered: bytearray | None = None
+        # While gathering, frames collect here instead of going out one by one (b"" until the first).
+        self.gathered: bytes | None = None
 
     def gather(self) -> None:
         """Collect what is written from now on, until `release` or the end of the hub's turn."""
         if self.gathered is None:
-            self.gathered = bytearray()
+            self.gathered = b""
 
     def release(self) -> None:
         """Write what was gathered, in one `send(2)`, and write directly again."""
         gathered, self.gathered = self.gathered, None
         if gathered:
-            self._send(bytes(gathered))
+            self.write(gathered)
 
     def write(self, frame: bytes) -> None:
         if self.broken:
@@ -88,11 +88,6 @@ class Wire:
                 # greenthread that gathers has written its answer by then, or is waiting.
                 get_hub().schedule_call_global(0, self.release)
             self.gathered += frame
-            return
-        self._send(frame)
-
-    def _send(self, frame: bytes) -> None:
-        if self.broken:
             return
         if self.draining:
             self._hold(frame)
