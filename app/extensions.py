@@ -27,6 +27,8 @@ class Base(DeclarativeBase):
         client holding that id (a queued change, a history, a token) would reach the new row.
         PostgreSQL's sequences never go back; this is SQLite's equivalent. A migration that
         creates such a table passes `sqlite_autoincrement=True` to `op.create_table` too.
+        This replaces Flask-SQLAlchemy's own `__table_cls__`, which serves single-table
+        inheritance and models over reflected tables; no model here uses either.
         """
         if hands_out_ids(parts):
             options.setdefault("sqlite_autoincrement", True)
