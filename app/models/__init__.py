@@ -2,7 +2,7 @@
 
 from app.models.event import Event, IdempotencyRecord
 from app.models.event_state import EventLogState
-from app.models.floor import Floor
+from app.models.floor import Floor, RetiredFloor
 from app.models.section import Section
 from app.models.table import TABLE_SHAPES, TABLE_STATUSES, Table
 from app.models.user import ROLES, User
@@ -13,6 +13,7 @@ __all__ = [
     "Floor",
     "IdempotencyRecord",
     "ROLES",
+    "RetiredFloor",
     "Section",
     "TABLE_SHAPES",
     "TABLE_STATUSES",

@@ -3,7 +3,7 @@
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.models import Floor, Section, Table, limits
+from app.models import Floor, RetiredFloor, Section, Table, limits
 from app.models.event import EventType
 from app.models.time import isoformat, utcnow
 from app.services import outbox
@@ -45,14 +45,17 @@ def create_floor(number: object, name: object) -> Floor:
     """Add a floor at the end of the order; a bad number and a bad name are reported together."""
     errors = {}
     low, high = limits.FLOOR_NUMBER
+    taken = None
     if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
         errors["number"] = f"Must be a whole number {low}-{high}."
-    elif db.session.get(Floor, number) is not None:
-        errors["number"] = f"Floor {number} already exists."
+    else:
+        taken = _number_taken(number)
+        if taken:
+            errors["number"] = taken
     if _name_problem(name):
         errors["name"] = _name_problem(name)
-    if errors == {"number": f"Floor {number} already exists."}:
-        raise Conflict(f"Floor {number} already exists.", fields=errors)
+    if taken and errors == {"number": taken}:
+        raise Conflict(taken, fields=errors)
     if errors:
         raise ValidationError("Some fields are not valid.", fields=errors)
     last = db.session.scalar(select(func.max(Floor.sort_order))) or 0
@@ -60,6 +63,17 @@ def create_floor(number: object, name: object) -> Floor:
     db.session.add(floor)
     db.session.commit()
     return floor
+
+
+def _number_taken(number: int) -> str | None:
+    """Why a floor number cannot be given to a new floor: in use, or once used by a floor now deleted."""
+    if db.session.get(Floor, number) is not None:
+        return f"Floor {number} already exists."
+    retired = db.session.get(RetiredFloor, number)
+    if retired is not None:
+        deleted = f"Floor {number} ({retired.name})" if retired.name else f"Floor {number}"
+        return f"{deleted} was deleted, and a floor number is never given to another floor. Choose a new number."
+    return None
 
 
 def clean_floor_changes(data: object) -> dict:
@@ -115,10 +129,11 @@ def reorder_floors(order: list[int]) -> None:
 
 
 def delete_floor(number: int) -> None:
-    """Remove a floor that has no tables."""
+    """Remove a floor that has no tables; its number is retired with it."""
     floor = get_floor(number)
     if db.session.scalar(select(func.count(Table.id)).where(Table.floor == number)):
         raise Conflict(f"Floor {number} still has tables; move or delete them first.")
     db.session.execute(delete(Section).where(Section.floor == number))
+    db.session.add(RetiredFloor(number=number, name=floor.name))
     db.session.delete(floor)
     db.session.commit()

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Floor, Section, Table
+from app.models import Event, Floor, Section, Table
 from app.models.event import EventType
 from app.models.table import DEFAULT_TABLE_SIZE
 from app.models.time import isoformat, utcnow
@@ -31,8 +31,21 @@ def get_table(table_id: int, *, for_update: bool = False) -> Table:
         query = query.with_for_update()
     table = db.session.scalar(query)
     if table is None:
-        raise NotFound(f"Table {table_id} does not exist.")
+        raise NotFound(_why_missing(table_id))
     return table
+
+
+def _why_missing(table_id: int) -> str:
+    """Name a deleted table and who deleted it, so a change held for it is refused in words people know."""
+    deleted = db.session.execute(
+        select(Event.payload, Event.actor)
+        .where(Event.table_id == table_id, Event.type == EventType.TABLE_DELETED.value)
+        .order_by(Event.id.desc())
+        .limit(1)
+    ).first()
+    if deleted is None:
+        return f"Table {table_id} does not exist."
+    return f"Table {deleted.payload.get('tableNumber', table_id)} was deleted by {deleted.actor}."
 
 
 def tables_on(floors: list[int] | None) -> list[Table]:

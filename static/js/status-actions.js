@@ -129,6 +129,8 @@ export class StatusActions extends EventTarget {
         actions: [{ label: "Sign in", primary: true, onClick: () => window.location.reload() }],
       });
       this.report("refused", entry, MESSAGES.sessionEnded);
+    } else if (response.status === 404) {
+      this.gone(entry, data.message);
     } else {
       // A refused field says what is wrong with it (e.g. notes too long), more than "Some fields are not valid."
       const reason = data.fields ? Object.values(data.fields).join(" ") : data.message;
@@ -137,6 +139,28 @@ export class StatusActions extends EventTarget {
       this.report("refused", entry, message);
     }
     return "refused";
+  }
+
+  /**
+   * The table was deleted, perhaps while this change waited offline. Ids are never reused, so the
+   * change can land on no other table: it is dropped, and the notice stays until it is dismissed.
+   */
+  gone(entry, reason) {
+    // The server names who deleted it while its log remembers; the person knows the table by its number.
+    const what = reason?.includes(entry.tableNumber) ? reason : `Table ${entry.tableNumber} no longer exists.`;
+    const dropped = notesOnly(entry)
+      ? "Your notes for it were not saved."
+      : `Your change to ${this.labels[entry.status]} was not made.`;
+    const message = `${what} ${dropped}`;
+    this.queue.removeConflict(entry.tableId);
+    hideNotice(`conflict-${entry.tableId}`);
+    const id = `gone-${entry.tableId}`;
+    showNotice(id, message, {
+      kind: "error",
+      role: "alert",
+      actions: [{ label: "Dismiss", onClick: () => hideNotice(id) }],
+    });
+    this.report("refused", entry, message);
   }
 
   /** Someone changed the table first: show both and let the user choose; nothing is dropped silently. */

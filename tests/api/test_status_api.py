@@ -74,6 +74,20 @@ def test_a_conflict_names_who_made_the_change_not_seen(manager, host, table):
     assert response.get_json()["changedBy"] == "manager"
 
 
+def test_notes_sent_on_a_stale_status_are_409_and_not_saved(app, manager, host, table):
+    """Notes alone, sent with the status the person saw, are refused when someone changed the table meanwhile."""
+    manager.patch(status_url(table), json={"status": "occupied"})
+    before = len(events(app))
+    notes_only = {"status": "available", "expectedStatus": "available", "notes": "Window seat please"}
+    response = host.patch(status_url(table), json=notes_only)
+    assert response.status_code == 409
+    body = response.get_json()
+    assert (body["error"], body["changedBy"]) == ("conflict", "manager")
+    assert (body["table"]["status"], body["table"]["notes"]) == ("occupied", None)
+    assert host.get(f"/api/tables/{table['tableId']}").get_json()["notes"] is None
+    assert len(events(app)) == before
+
+
 def test_matching_expected_status_applies(host, table):
     """expectedStatus equal to the stored status lets the change through."""
     response = host.patch(status_url(table), json={"status": "occupied", "expectedStatus": "available"})

@@ -72,6 +72,8 @@ class FuzzedApi:
             else:
                 for name in CHANGING:
                     db.session.execute(text(f"DELETE FROM {name}"))
+                # AUTOINCREMENT keeps counting past deleted rows; a fresh start counts from 1.
+                db.session.execute(text(f"DELETE FROM sqlite_sequence WHERE name IN {CHANGING}"))
             db.session.commit()
         _add_tables(self.app)
 

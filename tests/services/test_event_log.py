@@ -144,3 +144,16 @@ def test_sync_window_and_retention(db):
     assert event_log.events_after(ids[1], None, 100) is None
     assert [e.id for e in event_log.events_after(ids[2], None, 100)] == ids[3:]
     assert len(tables) == 5
+
+
+def test_event_ids_go_on_after_retention_empties_the_log(db):
+    """A quiet month empties the log: the next change still gets an id after the last one a screen saw,
+    so that screen's sync replays it instead of taking it for an id from the past."""
+    table = new_table()
+    seen = logged()[-1].id
+    assert event_log.prune_event_log(max_age_hours=0, max_rows=0, history_days=0) == 1
+    assert logged() == []
+    change_status(table.id, "occupied", by="host")
+    [event] = logged()
+    assert event.id > seen
+    assert [e.id for e in event_log.events_after(seen, None, 100)] == [event.id]

@@ -73,6 +73,19 @@ def test_delete_only_an_empty_floor(manager, post, make_table):
     assert floor_order(manager) == [1, 2]
 
 
+def test_a_deleted_floors_number_is_not_given_to_a_new_floor(manager, post):
+    """Floor 3 deleted, "add floor 3" is refused with the reason: a number names one floor for ever."""
+    assert post("/floors/3/delete").status_code == 302
+    response = post("/floors", number="3", name="Winter garden")
+    assert response.status_code == 409
+    assert "Floor 3 (Terrace) was deleted, and a floor number is never given to another floor." in response.get_data(
+        as_text=True
+    )
+    assert floor_order(manager) == [1, 2]
+    assert post("/floors", number="4", name="Winter garden").status_code == 302
+    assert floor_order(manager) == [1, 2, 4]
+
+
 def test_floors_page_is_for_managers_of_every_floor(host, viewer, as_staff):
     """Hosts, viewers and floor-limited managers are refused."""
     for staff in (host, viewer, as_staff("floor2manager")):
