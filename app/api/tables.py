@@ -4,6 +4,7 @@ from flask import current_app, request
 from flask_login import current_user
 
 from app.api import bp
+from app.auth import permissions
 from app.auth.permissions import check_floor, role_required, visible_floors
 from app.extensions import limiter
 from app.models import limits
@@ -15,10 +16,8 @@ from app.web import BadRequest, request_json, whole_number_arg
 
 
 def visible_table(table_id: int):
-    """A table on a floor the user may see (404 unknown, 403 outside the user's floors)."""
-    table = table_service.get_table(table_id)
-    check_floor(current_user, table.floor)
-    return table
+    """A table on a floor the signed-in user may see."""
+    return permissions.visible_table(current_user, table_id)
 
 
 def status_limit() -> str:

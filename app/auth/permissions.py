@@ -6,7 +6,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from app.services.errors import Forbidden
+from app.services import tables as table_service
+from app.services.errors import Forbidden, NotFound
 
 
 def role_required(role: str) -> Callable:
@@ -35,3 +36,18 @@ def check_floor(user, floor: int) -> None:
 def visible_floors(user) -> list[int] | None:
     """The floors a user may see: their limit, or None for all."""
     return list(user.allowed_floors) if user.allowed_floors else None
+
+
+def visible_table(user, table_id: int):
+    """A table on a floor `user` may see (404 unknown, 403 outside their floors).
+
+    A deleted table is named, with who deleted it, only to those who may see its floor.
+    """
+    try:
+        table = table_service.get_table(table_id)
+    except table_service.TableGone as gone:
+        if not user.may_see_floor(gone.floor):
+            raise NotFound(table_service.unknown_table(table_id)) from None
+        raise
+    check_floor(user, table.floor)
+    return table

@@ -31,11 +31,19 @@ def get_table(table_id: int, *, for_update: bool = False) -> Table:
         query = query.with_for_update()
     table = db.session.scalar(query)
     if table is None:
-        raise NotFound(_why_missing(table_id))
+        raise _why_missing(table_id)
     return table
 
 
-def _why_missing(table_id: int) -> str:
+class TableGone(NotFound):
+    """A table that was deleted: named with who deleted it, for those who may see its floor."""
+
+    def __init__(self, message: str, floor: int) -> None:
+        super().__init__(message)
+        self.floor = floor
+
+
+def _why_missing(table_id: int) -> NotFound:
     """Name a deleted table and who deleted it, so a change held for it is refused in words people know."""
     deleted = db.session.execute(
         select(Event.payload, Event.actor)
@@ -44,8 +52,14 @@ def _why_missing(table_id: int) -> str:
         .limit(1)
     ).first()
     if deleted is None:
-        return f"Table {table_id} does not exist."
-    return f"Table {deleted.payload.get('tableNumber', table_id)} was deleted by {deleted.actor}."
+        return NotFound(unknown_table(table_id))
+    number = deleted.payload.get("tableNumber", table_id)
+    return TableGone(f"Table {number} was deleted by {deleted.actor}.", deleted.payload["floor"])
+
+
+def unknown_table(table_id: int) -> str:
+    """What anyone is told of a table id that names nothing they may see."""
+    return f"Table {table_id} does not exist."
 
 
 def tables_on(floors: list[int] | None) -> list[Table]:

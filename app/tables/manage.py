@@ -3,7 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.permissions import check_floor, role_required, visible_floors
+from app.auth.permissions import check_floor, role_required, visible_floors, visible_table
 from app.services import floors as floor_service
 from app.services import tables as table_service
 from app.services.errors import Conflict, ValidationError
@@ -29,12 +29,6 @@ def _render_form(table, values: dict, errors: dict, status: int = 200):
     ), status
 
 
-def _visible_table(table_id: int):
-    table = table_service.get_table(table_id)
-    check_floor(current_user, table.floor)
-    return table
-
-
 @bp.route("/tables/new", methods=["GET", "POST"])
 @role_required("manager")
 def new_table():
@@ -57,7 +51,7 @@ def new_table():
 @role_required("manager")
 def edit_table(table_id: int):
     """Edit a table's number, floor, seats, shape, place and notes."""
-    table = _visible_table(table_id)
+    table = visible_table(current_user, table_id)
     if request.method == "GET":
         return _render_form(table, values_of(table), {})
     try:
@@ -75,7 +69,7 @@ def edit_table(table_id: int):
 @role_required("manager")
 def delete_table(table_id: int):
     """Ask before deleting (GET); delete on the confirmation's POST."""
-    table = _visible_table(table_id)
+    table = visible_table(current_user, table_id)
     if request.method == "GET":
         return render_template("tables/confirm_delete.html", nav="plan", table=table)
     number, floor = table.table_number, table.floor

@@ -103,13 +103,13 @@ def test_history_of_the_new_table_is_its_own(restaurant, replaced):
 
 
 def test_a_floor_one_host_cannot_read_the_deleted_floor_three_table(restaurant, replaced):
-    """The deleted table's id reads as gone to a host of floor 1 only: no history, no notes of floor 3."""
+    """The deleted table's id reads as unknown to a host of floor 1 only: no number, no notes, no name of floor 3."""
     deleted, _ = replaced
     host = Staff(restaurant, "floor1host")
     for path in (f"/api/tables/{deleted['tableId']}/history", f"/api/tables/{deleted['tableId']}"):
         answer = host.get(path)
         assert answer.status_code == 404, path
-        assert ALLERGY not in answer.get_data(as_text=True)
+        assert answer.get_json() == {"error": "not_found", "message": f"Table {deleted['tableId']} does not exist."}
 
 
 def test_a_change_held_for_the_deleted_table_is_refused(restaurant, replaced):
