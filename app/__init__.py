@@ -18,9 +18,12 @@ def create_app(config_class=None, *, serving: bool = False):
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from app import assets, cli, errors, logs, security
+    from app.async_mode import green_timeout
     from app.auth.cookie import KeptSignerSessionInterface
     from app.config import BASE_DIR, config_for_environment
+    from app.extensions import socketio
     from app.models import limits
+    from app.request_body import WholeBodies
 
     app = Flask(
         __name__,
@@ -45,6 +48,13 @@ def create_app(config_class=None, *, serving: bool = False):
     security.register(app)
     logs.register(app)
     cli.register(app)
+    # Outermost: nothing of the app, the database least of all, waits on a body still arriving.
+    app.wsgi_app = WholeBodies(
+        app.wsgi_app,
+        app.config["MAX_CONTENT_LENGTH"],
+        app.config["REQUEST_BODY_TIMEOUT_SECONDS"],
+        green_timeout(socketio.async_mode),
+    )
     return app
 
 

@@ -62,3 +62,16 @@ def serving_mode(configured: str) -> str:
         _cooperative_psycopg_for_gevent()
         return configured
     return "threading"
+
+
+def green_timeout(mode: str) -> type | None:
+    """The timeout that can interrupt a green wait in `mode` (as `with Timeout(seconds, False):`); None for threads."""
+    if mode == "eventlet":
+        import eventlet
+
+        return eventlet.Timeout
+    if mode == "gevent":
+        import gevent
+
+        return gevent.Timeout
+    return None

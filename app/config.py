@@ -103,6 +103,9 @@ class Config:
     # REQUEST_HEADER_TIMEOUT_SECONDS after that. WebSockets and long-polls are not affected.
     KEEPALIVE_IDLE_SECONDS = float(os.environ.get("KEEPALIVE_IDLE_SECONDS", "30"))
     REQUEST_HEADER_TIMEOUT_SECONDS = float(os.environ.get("REQUEST_HEADER_TIMEOUT_SECONDS", "10"))
+    # A request's body (at most MAX_CONTENT_LENGTH) is read whole before the app runs, and must
+    # all have come this long after its headers or it is answered 408 (app/request_body.py).
+    REQUEST_BODY_TIMEOUT_SECONDS = float(os.environ.get("REQUEST_BODY_TIMEOUT_SECONDS", "5"))
     # On SIGTERM, how long requests in flight may finish before the process exits regardless.
     DRAIN_SECONDS = float(os.environ.get("DRAIN_SECONDS", "10"))
     # Tests only: POST /debug/gc/freeze runs a full collection and freezes its survivors.

@@ -3,6 +3,7 @@
 Each runs against real `python wsgi.py` processes, in both ways of writing WebSockets.
 """
 
+import json
 import signal
 import socket
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 import requests
 import socketio
 
-from tests.support.live_server import ROOT, free_port
+from tests.support.live_server import PASSWORD, ROOT, free_port
 from tests.support.servers import server_in_each_write_mode, start_sqlite_server
 from tests.support.sockets import USER_AGENT, LiveSocket
 from tests.support.strangers import open_polling_session, polling_sid
@@ -22,8 +23,13 @@ from tests.support.strangers import open_polling_session, polling_sid
 pytestmark = pytest.mark.live
 MODES = pytest.mark.parametrize("direct", ["1", "0"], ids=["direct-writes", "engineio-writes"])
 DRAIN_SECONDS = 5
-# Short deadlines, and a ping interval longer than both: a long-poll waits that long for news.
-TIMEOUTS = {"REQUEST_HEADER_TIMEOUT_SECONDS": "1", "KEEPALIVE_IDLE_SECONDS": "1.5", "PING_INTERVAL": "4"}
+# Short deadlines, and a ping interval longer than all: a long-poll waits that long for news.
+TIMEOUTS = {
+    "REQUEST_HEADER_TIMEOUT_SECONDS": "1",
+    "KEEPALIVE_IDLE_SECONDS": "1.5",
+    "REQUEST_BODY_TIMEOUT_SECONDS": "2",
+    "PING_INTERVAL": "4",
+}
 
 
 @MODES
@@ -154,6 +160,43 @@ def test_an_idle_connection_is_closed(server):
     finally:
         silent.close()
         kept_alive.close()
+
+
+def test_a_body_sent_in_pieces_within_its_deadline_is_served_and_the_connection_kept(server):
+    """A sign-in whose body comes in three pieces over a second is answered, and the connection serves again."""
+    body = json.dumps({"username": "viewer", "password": PASSWORD}).encode()
+    link = link_to(server)
+    try:
+        link.sendall(
+            b"POST /api/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        )
+        for piece in (body[:10], body[10:20], body[20:]):
+            time.sleep(0.4)
+            link.sendall(piece)
+        answer = link.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+        assert b'"token"' in answer
+        link.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert link.recv(65536).startswith(b"HTTP/1.1 200")
+    finally:
+        link.close()
+
+
+def test_a_body_over_the_limit_is_refused_without_waiting_for_it(server):
+    """Announcing 10 MB and sending 10 bytes gets 413 at once, and the connection ends: nobody waits for the rest."""
+    link = link_to(server)
+    try:
+        link.sendall(
+            b"POST /api/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 10000000\r\n\r\n{"usernam'
+        )
+        link.settimeout(5)
+        answer = link.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+        assert hung_up(link)
+    finally:
+        link.close()
 
 
 def test_websockets_and_long_polls_outlive_the_request_deadlines(server):

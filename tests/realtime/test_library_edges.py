@@ -74,6 +74,14 @@ def _checks():
         ("eventlet HttpProtocol.get_environ()", lambda: _parameters(http.get_environ) == ["self"]),
         ("eventlet HttpProtocol.finish()", lambda: _parameters(http.finish) == ["self"]),
         (
+            "eventlet HttpProtocol.close_connection, set before the answer: no reading the rest of the body",
+            lambda: (
+                _source_has(http.handle_one_response, "if self.close_connection == 0 and")
+                and _source_has(http.handle_one_response, "if self.close_connection == 0:\n")
+                and _source_has(http.handle_one_response, "request_input.discard()")
+            ),
+        ),
+        (
             "eventlet HttpProtocol(conn_state, server) keeps self.conn_state, socket at [1]",
             lambda: (
                 _parameters(http.__init__) == ["self", "conn_state", "server"]

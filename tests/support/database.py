@@ -56,10 +56,10 @@ def migrate_and_seed(database_url: str, floors: tuple[int, ...], staff: tuple, p
             create_user(username, password, role, limit or "")
 
 
-def add_staff(database_url: str, usernames: list[str], role: str, password: str) -> None:
-    """Add more staff of one role (e.g. ten hosts for a burst from ten people)."""
+def add_staff(database_url: str, usernames: list[str], role: str, password: str, floors: str = "") -> None:
+    """Add more staff of one role (e.g. ten hosts for a burst from ten people), limited to `floors` if given."""
     from app.services.users import create_user
 
     with app_context(database_url, PASSWORD_HASH_FAST=True):
         for username in usernames:
-            create_user(username, password, role)
+            create_user(username, password, role, floors)

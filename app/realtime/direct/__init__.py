@@ -19,8 +19,9 @@ with the name of what changed:
 
 eventlet
 - `eventlet.wsgi.HttpProtocol`: subclassed; `_read_request_line` and `parse_request`
-  bounded in time, `get_environ` and `finish` overridden, `conn_state[1]` (the
-  connection's socket) replaced when a WebSocket is handed off (http_server.py, handoff.py);
+  bounded in time, `get_environ` and `finish` overridden, `close_connection` set to end a
+  connection with its answer, `conn_state[1]` (the connection's socket) replaced when a
+  WebSocket is handed off (http_server.py, handoff.py);
   the environ keys `eventlet.input`, `eventlet.set_idle`, `eventlet.posthooks`, `headers_raw`;
 - `eventlet.websocket.RFC6455WebSocket`: subclassed; its constructor's arguments, `socket`,
   `environ`, `version`, `protocol`, `_sendlock`, `iterator`, `websocket_closed`,

@@ -13,10 +13,11 @@ MAX_CONNECTIONS itself.
 import io
 
 from app.realtime.direct.http_server import TimedProtocol
+from app.request_body import HANG_UP
 
 RELEASE = "tableside.release"
 # What the HTTP server put in the environ for its own use; Socket.IO keeps the environ per socket.
-SERVER_KEYS = ("eventlet.input", "eventlet.set_idle", "eventlet.posthooks", "headers_raw")
+SERVER_KEYS = ("eventlet.input", "eventlet.set_idle", "eventlet.posthooks", "headers_raw", HANG_UP)
 
 
 class _Released:

@@ -13,10 +13,16 @@ gives up, and request heads that must arrive in time.
 - `TimedProtocol` drops a connection that does not send its request line within
   KEEPALIVE_IDLE_SECONDS of opening (or of its previous response), or its headers within
   REQUEST_HEADER_TIMEOUT_SECONDS after that: unfinished heads cannot hold the pool's places.
+  Bodies have their deadline in app/request_body.py, which reads them before the app runs;
+  it calls the environ's HANG_UP when the connection must end with its answer (a body too
+  slow or too large), so that eventlet neither keeps the connection nor reads the rest of
+  the body, for as long as the client likes, to reuse it.
 
 eventlet internals used (checked at eventlet 0.41.3): `HttpProtocol._read_request_line`, the
-method that waits for and reads a request line, and the fact that `eventlet.wsgi.server`
-calls only `accept`, `getsockname`, `close` and `family` on the listening socket.
+method that waits for and reads a request line; `close_connection`, which when set before the
+answer is written makes it say `Connection: close`, skips reading the rest of an unread body
+and ends the connection after it; and the fact that `eventlet.wsgi.server` calls only
+`accept`, `getsockname`, `close` and `family` on the listening socket.
 """
 
 import errno
@@ -24,6 +30,8 @@ import logging
 
 import eventlet
 import eventlet.wsgi
+
+from app.request_body import HANG_UP
 
 log = logging.getLogger("tableside.serve")
 # Accept errors are retried after this long, doubling up to the longest while they go on.
@@ -85,6 +93,14 @@ class TimedProtocol(eventlet.wsgi.HttpProtocol):
             return super().parse_request()
         self.close_connection = 1
         return False
+
+    def get_environ(self):
+        environ = super().get_environ()
+        environ[HANG_UP] = self._hang_up
+        return environ
+
+    def _hang_up(self) -> None:
+        self.close_connection = 1
 
 
 def with_deadlines(protocol: type[TimedProtocol], idle_seconds: float, head_seconds: float) -> type[TimedProtocol]:
