@@ -259,6 +259,18 @@ def _checks():
             ),
         ),
         ("socketio Server.reason.CLIENT_DISCONNECT", lambda: hasattr(socketio.Server.reason, "CLIENT_DISCONNECT")),
+        (
+            "socketio Server._handle_event starts start_background_task(self._handle_event_internal, self, sid, "
+            "eio_sid, data, namespace, id), which sends the ACK (answers.py)",
+            lambda: (
+                _source_has(
+                    socketio.Server._handle_event, "self.start_background_task(self._handle_event_internal, self, sid,"
+                )
+                and _parameters(socketio.Server._handle_event_internal)
+                == ["self", "server", "sid", "eio_sid", "data", "namespace", "id"]
+                and _source_has(socketio.Server._handle_event_internal, "packet.ACK")
+            ),
+        ),
     ]
 
 

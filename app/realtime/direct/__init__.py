@@ -1,7 +1,8 @@
 """The edge of the socket libraries: every use of their internals, behind four calls.
 
 - `install(server, mode, config)` puts Tableside's WebSocket serving in place on a
-  python-socketio server: garbage refused quietly, frames read by FrameReader, and under
+  python-socketio server: garbage refused quietly, frames read by FrameReader, a link its
+  client breaks closed only after the messages before were answered (answers.py), and under
   eventlet with DIRECT_WEBSOCKET_WRITES the direct path (wire.py, reading.py,
   handoff.py, liveness.py);
 - `emit(server, event, payload, to)` sends one event to rooms or sockets of this process,
@@ -46,6 +47,9 @@ python-engineio
 
 python-socketio
 - `Server._handle_eio_message` (garbage.py), `Server.packet_class` (here, in `emit`);
+- `Server._handle_event`, which starts each event's handler with
+  `self.start_background_task(self._handle_event_internal, self, sid, eio_sid, ...)`, the
+  acknowledgement sent when it returns (answers.py wraps the server's `start_background_task`);
 - `manager.rooms` (here; metrics and heads read it through `rooms`),
   `manager.eio_sid_from_sid` (handlers.py);
 - `PubSubManager._publish` and `_handle_emit`, its documented extension points
@@ -79,6 +83,10 @@ def install(server, mode: str, config) -> None:
     """Serve this python-socketio server's WebSockets Tableside's way, for the async mode."""
     garbage.refuse_garbage(server)
     eio = server.eio
+    if mode == "eventlet":
+        from app.realtime.direct.answers import count_answers
+
+        count_answers(server)
     if mode == "eventlet" and config["DIRECT_WEBSOCKET_WRITES"]:
         from app.realtime.direct import wire
 
