@@ -88,15 +88,18 @@ class Config:
     MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "20000"))
     # An Engine.IO session must complete the Socket.IO connect (be authenticated) within this
     # long or it is closed: a tablet on poor Wi-Fi needs one round trip, an attacker gets no more.
-    # Until then it counts against MAX_CONNECTIONS and against its address's share below.
     AUTH_DEADLINE_SECONDS = float(os.environ.get("AUTH_DEADLINE_SECONDS", "10"))
-    # Sessions one client address may hold waiting to authenticate. Behind a proxy every client
-    # has the proxy's address unless PROXY_FIX_HOPS is set.
-    MAX_UNAUTHENTICATED_PER_ADDRESS = int(os.environ.get("MAX_UNAUTHENTICATED_PER_ADDRESS", "100"))
-    # Sessions signing in at once in one process, from all addresses: past it a handshake is
-    # told to come back later (503 `server_busy`; the client retries after its reconnection
-    # delay) rather than queued behind thousands of others until pings and pool checkouts
-    # time out (issue 15).
+    # Sessions one client address may hold waiting to authenticate without having shown
+    # credentials at the handshake (app/realtime/admission.py): a small share of MAX_SIGNING_IN,
+    # so that a few addresses cannot fill it (issue 23). A handshake carrying the session cookie
+    # or a bearer token is not counted here. Behind a proxy every client has the proxy's address
+    # unless PROXY_FIX_HOPS is set.
+    MAX_UNAUTHENTICATED_PER_ADDRESS = int(os.environ.get("MAX_UNAUTHENTICATED_PER_ADDRESS", "10"))
+    # Sessions signing in at once in one process: past it a handshake is told to come back later
+    # (503 `server_busy`; the client retries after its reconnection delay) rather than queued
+    # behind thousands of others until pings and pool checkouts time out (issue 15). Handshakes
+    # carrying credentials are counted only among themselves, so those without can never keep
+    # a screen out; those without are counted with every waiting session (issue 23).
     MAX_SIGNING_IN = int(os.environ.get("MAX_SIGNING_IN", "200"))
     # eventlet's server: a connection is dropped when its request line has not come within
     # KEEPALIVE_IDLE_SECONDS of opening (or of the previous response), or its headers within

@@ -1,35 +1,46 @@
-"""Who may open an Engine.IO session, and how long it may take to authenticate.
+"""Who may open an Engine.IO session, and how long it may take to sign in.
 
-A session is authenticated when its Socket.IO connect is accepted (events.on_connect). Until
-then it is waiting, and a waiting session costs the process a file and memory like any other:
+A session is signed in when its Socket.IO connect is accepted (handlers.on_connect). Until then
+it waits, and a waiting session costs the process a file and memory like any other. A handshake
+that carries credentials (a signed-in session cookie, or a token in the Authorization header,
+checked by signature alone: app/realtime/credentials.py) is a screen or a client coming back.
+One without may be anyone: a client whose token comes one round trip later in the Socket.IO
+connect's `auth`, or a stranger who will never sign in.
 
-- every session, waiting or authenticated, counts against MAX_CONNECTIONS: a handshake beyond
-  it is refused with 503 and `{"message": "server_full"}`;
-- at most MAX_SIGNING_IN sessions wait at once: the next handshake is refused with 503 and
-  `{"message": "server_busy"}`, and the client comes back after its reconnection delay;
-- one client address may hold MAX_UNAUTHENTICATED_PER_ADDRESS waiting sessions: the next
-  handshake from it is refused with 429 and `{"message": "too_many_unauthenticated"}`;
-- a session still waiting AUTH_DEADLINE_SECONDS after it opened is closed, on either transport.
+- A handshake with credentials is counted only with the signed-in sessions and the other
+  handshakes with credentials: past MAX_CONNECTIONS of those it is refused with 503 and
+  `{"message": "server_full"}`, past MAX_SIGNING_IN of them waiting at once with 503 and
+  `{"message": "server_busy"}` (the client comes back after its reconnection delay).
+  Handshakes without credentials never keep it out, however many and from wherever.
+- A handshake without credentials is counted with everyone and gives way: 503 `server_full`
+  past MAX_CONNECTIONS sessions in all, 503 `server_busy` past MAX_SIGNING_IN waiting of
+  either kind, and 429 `{"message": "too_many_unauthenticated"}` once its address holds
+  MAX_UNAUTHENTICATED_PER_ADDRESS sessions waiting without credentials. That share is small
+  (10 of MAX_SIGNING_IN's 200 by default): two addresses hold a tenth of the places, and
+  filling them takes twenty.
+- A session still waiting AUTH_DEADLINE_SECONDS after it opened is closed, of either kind, on
+  either transport.
 
+So sessions without credentials can take at most MAX_SIGNING_IN places beyond MAX_CONNECTIONS.
 The address is the peer's, or with PROXY_FIX_HOPS the one that many proxies back in
 X-Forwarded-For (as ProxyFix reads it for Flask; Engine.IO sits in front of ProxyFix).
-
-python-engineio internals used (checked at python-engineio 4.15.1): the `handlers` dict, whose
-'connect' and 'disconnect' handlers (python-socketio's) are wrapped, and `sockets`.
 """
 
-import json
 import logging
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable
-from urllib.parse import parse_qs
+from dataclasses import dataclass
 
-from app.realtime import metrics
+from flask import Flask
+
+from app.realtime import credentials, metrics
+from app.realtime.direct import gate
 
 log = logging.getLogger(__name__)
 LONGEST_SLEEP_SECONDS = 1.0
+# Where the handshake's environ (kept by Socket.IO for the session's life) says it carried credentials.
+WITH_CREDENTIALS = "tableside.with_credentials"
 
 
 def client_address(environ: dict, proxy_hops: int) -> str:
@@ -41,10 +52,21 @@ def client_address(environ: dict, proxy_hops: int) -> str:
     return environ.get("REMOTE_ADDR", "")
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A session waiting to sign in: when it must have, from where, and whether it showed credentials."""
+
+    deadline: float
+    address: str
+    with_credentials: bool
+
+
 class Admission:
     """The waiting sessions of one Engine.IO server, oldest first, and the refusals."""
 
-    def __init__(self, eio, config: dict, authenticated: Callable[[], int]) -> None:
+    def __init__(self, app: Flask, eio, authenticated: Callable[[], int]) -> None:
+        config = app.config
+        self.app = app
         self.eio = eio
         self.authenticated = authenticated
         self.max_sessions = config["MAX_CONNECTIONS"]
@@ -52,103 +74,107 @@ class Admission:
         self.max_signing_in = config["MAX_SIGNING_IN"]
         self.deadline_seconds = config["AUTH_DEADLINE_SECONDS"]
         self.proxy_hops = config["PROXY_FIX_HOPS"]
-        # sid -> (deadline, address); one deadline for all, so insertion order is deadline order.
-        self.waiting: OrderedDict[str, tuple[float, str]] = OrderedDict()
-        self.per_address: dict[str, int] = {}
-        # Every Engine.IO socket object not yet freed, open or closed (a leak shows here).
-        self.alive: weakref.WeakSet = weakref.WeakSet()
+        # One deadline for all, so insertion order is deadline order.
+        self.waiting: OrderedDict[str, Waiting] = OrderedDict()
+        self.with_credentials = 0
+        # Sessions waiting without credentials, by address.
+        self.strangers_at: dict[str, int] = {}
+
+    @property
+    def without_credentials(self) -> int:
+        """Sessions waiting that showed no credentials at their handshake."""
+        return len(self.waiting) - self.with_credentials
 
     def refusal(self, environ: dict) -> tuple[str, str] | None:
         """Why a new session from this request may not open (HTTP status, message), or None."""
+        shown = credentials.shows_credentials(self.app, environ)
+        environ[WITH_CREDENTIALS] = shown
+        if shown:
+            if self.with_credentials + self.authenticated() >= self.max_sessions:
+                return "503 Service Unavailable", "server_full"
+            if self.with_credentials >= self.max_signing_in:
+                return "503 Service Unavailable", "server_busy"
+            return None
         if len(self.waiting) + self.authenticated() >= self.max_sessions:
             return "503 Service Unavailable", "server_full"
         if len(self.waiting) >= self.max_signing_in:
             return "503 Service Unavailable", "server_busy"
-        if self.per_address.get(client_address(environ, self.proxy_hops), 0) >= self.max_per_address:
+        if self.strangers_at.get(client_address(environ, self.proxy_hops), 0) >= self.max_per_address:
             return "429 Too Many Requests", "too_many_unauthenticated"
         return None
 
     def opened(self, sid: str, environ: dict) -> None:
         """A session opened: it waits for its Socket.IO connect."""
-        address = client_address(environ, self.proxy_hops)
-        self.waiting[sid] = (time.monotonic() + self.deadline_seconds, address)
-        self.per_address[address] = self.per_address.get(address, 0) + 1
-        eio_socket = self.eio.sockets.get(sid)
-        if eio_socket is not None:
-            self.alive.add(eio_socket)
+        entry = Waiting(
+            time.monotonic() + self.deadline_seconds,
+            client_address(environ, self.proxy_hops),
+            environ.get(WITH_CREDENTIALS, False),
+        )
+        self.settled(sid)  # a session that signs in again is counted once
+        self.waiting[sid] = entry
+        if entry.with_credentials:
+            self.with_credentials += 1
+        else:
+            self.strangers_at[entry.address] = self.strangers_at.get(entry.address, 0) + 1
 
     def settled(self, sid: str) -> None:
-        """The session authenticated or closed: it no longer waits."""
+        """The session signed in or closed: it no longer waits."""
         entry = self.waiting.pop(sid, None)
         if entry is None:
             return
-        address = entry[1]
-        left = self.per_address[address] - 1
+        if entry.with_credentials:
+            self.with_credentials -= 1
+            return
+        left = self.strangers_at[entry.address] - 1
         if left:
-            self.per_address[address] = left
+            self.strangers_at[entry.address] = left
         else:
-            del self.per_address[address]
+            del self.strangers_at[entry.address]
 
     def run(self) -> None:
-        """Close the sessions that did not authenticate in time, for as long as the process runs."""
+        """Close the sessions that did not sign in in time, for as long as the process runs."""
         while True:
             now = time.monotonic()
             while self.waiting:
-                sid, (deadline, address) = next(iter(self.waiting.items()))
-                if deadline > now:
+                sid, entry = next(iter(self.waiting.items()))
+                if entry.deadline > now:
                     break
                 self.settled(sid)
-                self._close_late(sid, address)
-            wait = next(iter(self.waiting.values()))[0] - now if self.waiting else LONGEST_SLEEP_SECONDS
+                self._close_late(sid, entry.address)
+            wait = next(iter(self.waiting.values())).deadline - now if self.waiting else LONGEST_SLEEP_SECONDS
             self.eio.sleep(min(max(wait, 0.05), LONGEST_SLEEP_SECONDS))
 
     def _close_late(self, sid: str, address: str) -> None:
-        eio_socket = self.eio.sockets.pop(sid, None)
-        if eio_socket is None or eio_socket.closed:
-            return
-        log.info("closing a session that did not authenticate in time", extra={"sid": sid, "remote": address})
-        metrics.session_refused("auth_deadline")
         try:
-            eio_socket.close(wait=False, reason=self.eio.reason.SERVER_DISCONNECT)
+            if gate.close_now(self.eio, sid):
+                log.info("closing a session that did not sign in in time", extra={"sid": sid, "remote": address})
+                metrics.session_refused("auth_deadline")
         except Exception:  # noqa: BLE001 - one socket's close must not stop the others'
             log.exception("closing an unauthenticated session failed")
 
 
-def _refuse(start_response, status: str, message: str) -> list[bytes]:
-    body = json.dumps({"message": message}).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-    return [body]
-
-
-def install(eio, config: dict, authenticated: Callable[[], int]) -> Admission:
+def install(app: Flask, eio, authenticated: Callable[[], int]) -> Admission:
     """Check every new session of this Engine.IO server against the limits, and track it."""
-    admission = Admission(eio, config, authenticated)
-    handle_request = eio.handle_request
-    on_connect = eio.handlers["connect"]
-    on_disconnect = eio.handlers["disconnect"]
+    admission = Admission(app, eio, authenticated)
 
-    def admit_then_handle(environ, start_response):
-        if environ.get("REQUEST_METHOD") == "GET" and "sid" not in parse_qs(environ.get("QUERY_STRING", "")):
-            refusal = admission.refusal(environ)
-            if refusal is not None:
-                metrics.session_refused(refusal[1])
-                log.info("refusing a session", extra={"reason": refusal[1], "remote": environ.get("REMOTE_ADDR")})
-                return _refuse(start_response, *refusal)
-        return handle_request(environ, start_response)
+    def refusal(environ: dict) -> tuple[str, str] | None:
+        refused = admission.refusal(environ)
+        if refused is not None:
+            metrics.session_refused(refused[1])
+            log.info("refusing a session", extra={"reason": refused[1], "remote": environ.get("REMOTE_ADDR")})
+        return refused
 
-    def opened(sid, environ):
-        admission.opened(sid, environ)
-        return on_connect(sid, environ)
-
-    def closed(sid, reason=None):
-        admission.settled(sid)
-        return on_disconnect(sid, reason)
-
+    gate.guard(eio, refusal, admission.opened, admission.settled)
     eio.admission = admission
-    eio.handle_request = admit_then_handle
-    eio.on("connect", opened)
-    eio.on("disconnect", closed)
-    waiting, alive = admission.waiting, admission.alive
-    metrics.register_gauge("tableside_sessions_unauthenticated", "Sessions waiting to authenticate.", waiting.__len__)
-    metrics.register_gauge("tableside_engineio_sockets_alive", "Engine.IO sockets not yet freed.", alive.__len__)
+    metrics.register_gauge(
+        "tableside_sessions_unauthenticated", "Sessions waiting to authenticate.", admission.waiting.__len__
+    )
+    metrics.register_gauge(
+        "tableside_sessions_waiting_without_credentials",
+        "Sessions waiting to authenticate whose handshake carried no credentials.",
+        lambda: admission.without_credentials,
+    )
+    metrics.register_gauge(
+        "tableside_engineio_sockets_alive", "Engine.IO sockets not yet freed.", lambda: gate.sockets_alive(eio)
+    )
     return admission

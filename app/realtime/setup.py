@@ -65,7 +65,7 @@ def init_realtime(app: Flask) -> None:
     )
     handlers.register_floor_events(socketio.server, app)
     direct.install(socketio.server, mode, config)
-    admission.install(socketio.server.eio, config, connections.count)
+    admission.install(app, socketio.server.eio, connections.count)
     metrics.read_rooms_with(lambda: direct.rooms(socketio.server))
     outbox.register_publisher(publish_change)
 

@@ -13,7 +13,7 @@ import requests
 from tests.support.raw_socket import RawSocket
 from tests.support.servers import server_in_each_write_mode
 from tests.support.sockets import USER_AGENT
-from tests.support.strangers import Strangers, metric, open_polling_session, polling_sid
+from tests.support.strangers import Strangers, metric, open_polling_session, polling_sid, wait_until_no_sessions
 
 pytestmark = pytest.mark.live
 DEADLINE = 2
@@ -44,18 +44,6 @@ def strangers(server):
     yield crowd
     for opened in crowds:
         opened.close()
-
-
-def quiet(server) -> None:
-    """Wait until the server holds no session of an earlier test."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if not metric(server.url, "tableside_sessions_unauthenticated") and not metric(
-            server.url, "tableside_ws_connections"
-        ):
-            return
-        time.sleep(0.2)
-    raise AssertionError("sessions of an earlier test are still open")
 
 
 def test_a_websocket_session_that_never_signs_in_is_closed_after_the_deadline(server, strangers):
@@ -100,7 +88,7 @@ def test_one_address_may_hold_only_a_few_sessions_waiting_to_sign_in(server, str
 
 def test_sessions_waiting_to_sign_in_count_against_max_connections(server, connect, strangers):
     """Two signed-in sockets and six silent sessions fill MAX_CONNECTIONS=8: the next is refused with 503."""
-    quiet(server)
+    wait_until_no_sessions(server.url)
     held = [connect("viewer"), connect("host")]
     silent = [strangers(3, "203.0.113.1"), strangers(3, "203.0.113.2")]
     refused = open_polling_session(server.url, "203.0.113.3")

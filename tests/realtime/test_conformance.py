@@ -6,11 +6,16 @@ segment and one frame byte by byte; reserved bits and opcodes; fragments with co
 between them; pings and pongs; UTF-8 across fragment boundaries; the closing handshake
 (section 7.4). The probe is Engine.IO's upgrade packet: `5` (padded to any size) is answered
 `6`. A client breaking the rules gets a close frame with the RFC's code, then the connection
-ends; a valid close is answered with its own code.
+ends; a valid close is answered with its own code. A Socket.IO event sent before the bad
+frame or the close (its handler runs on a greenthread of its own) is answered first: its
+reply and its acknowledgement, then the close.
 """
+
+import json
 
 import pytest
 
+from tests.support.api import StaffApi
 from tests.support.raw_socket import FrameLink, client_frame, close_payload
 
 pytestmark = pytest.mark.live
@@ -111,6 +116,48 @@ def test_a_socket_io_connect_before_a_bad_frame_is_answered_before_the_close(lin
     answer = link.texts(1)[0]
     assert answer.startswith("44"), answer  # no token: the connect is refused, but it was handled
     assert link.closing().close_code == 1002
+
+
+def signed_in(link: FrameLink, url: str) -> FrameLink:
+    """The link after a viewer's Socket.IO connect, its `40` and `tables:connected` read."""
+    link.send(client_frame(b"40" + json.dumps({"token": StaffApi(url, "viewer").token}).encode()))
+    # The handler's `tables:connected` goes out ahead of the connect's own answer.
+    greeting, connected = link.texts(2)
+    assert greeting.startswith('42["tables:connected"') and connected.startswith("40"), (greeting, connected)
+    return link
+
+
+@pytest.mark.parametrize(
+    ("bad_frame", "code"),
+    [
+        (bytes((0xC1,)) + client_frame(b"5")[1:], 1002),
+        (client_frame(b"5", opcode=0x3), 1002),
+        (client_frame(b"5", opcode=0xB), 1002),
+        (client_frame(b"no packet"), 1008),
+    ],
+    ids=["reserved-bit", "reserved-opcode", "reserved-control-opcode", "no-engine-io-packet"],
+)
+def test_an_event_before_a_bad_frame_gets_its_reply_and_acknowledgement_before_the_close(
+    link, each_mode_server, bad_frame, code
+):
+    """`tables:sync` with ack 7, then a bad frame in the same segment: the sync's reply and ack, then the close."""
+    signed_in(link, each_mode_server.url)
+    sync = b"427" + json.dumps(["tables:sync", {"lastEventId": None}]).encode()
+    link.send(client_frame(sync), bad_frame)
+    reply, ack = link.texts(2)
+    assert reply.startswith('42["tables:sync_response"'), reply
+    assert ack.startswith("437[") and json.loads(ack[3:])[0]["ok"] is True, ack
+    assert link.closing().close_code == code
+
+
+def test_an_event_before_a_close_gets_its_acknowledgement_before_the_answering_close(link, each_mode_server):
+    """`tables:join` with ack 3, then the client's close in the same segment: the ack, then the close answered."""
+    signed_in(link, each_mode_server.url)
+    join = b"423" + json.dumps(["tables:join", {"floor": 1}]).encode()
+    link.send(client_frame(join), client_frame(close_payload(4000), opcode=CLOSE))
+    (ack,) = link.texts(1)
+    assert ack.startswith("433[") and json.loads(ack[3:])[0]["ok"] is True, ack
+    assert link.closing().close_code == 4000
 
 
 # Fragments, control frames, pings and UTF-8.

@@ -167,7 +167,7 @@ def _checks():
             "simple_websocket Server keeps environ, connected, sock, and close(reason)",
             lambda: _simple_websocket_edges(),
         ),
-        # python-engineio: the server (wire.py, liveness.py, admission.py, the drain)
+        # python-engineio: the server (wire.py, liveness.py, gate.py, the drain)
         (
             "engineio Server._async['websocket'], start_service_task, sockets, handlers",
             lambda: (
@@ -267,6 +267,18 @@ def _checks():
             ),
         ),
         ("socketio Server.reason.CLIENT_DISCONNECT", lambda: hasattr(socketio.Server.reason, "CLIENT_DISCONNECT")),
+        (
+            "socketio Server._handle_event starts start_background_task(self._handle_event_internal, self, sid, "
+            "eio_sid, data, namespace, id), which sends the ACK (answers.py)",
+            lambda: (
+                _source_has(
+                    socketio.Server._handle_event, "self.start_background_task(self._handle_event_internal, self, sid,"
+                )
+                and _parameters(socketio.Server._handle_event_internal)
+                == ["self", "server", "sid", "eio_sid", "data", "namespace", "id"]
+                and _source_has(socketio.Server._handle_event_internal, "packet.ACK")
+            ),
+        ),
     ]
 
 
@@ -320,10 +332,10 @@ def test_eventlet_still_reads_request_lines_in_the_method_timed_protocol_bounds(
 
 
 def test_engineio_connect_and_disconnect_handlers_pass_through_admission(app):
-    """Admission wraps python-socketio's Engine.IO handlers and request entry point."""
+    """Admission's gate wraps python-socketio's Engine.IO handlers and request entry point."""
     eio = shared_socketio.server.eio
-    assert eio.handlers["connect"].__name__ == "opened"
-    assert eio.handlers["disconnect"].__name__ == "closed"
+    assert eio.handlers["connect"].__name__ == "session_opened"
+    assert eio.handlers["disconnect"].__name__ == "session_closed"
     assert eio.handle_request.__name__ == "admit_then_handle"
 
 

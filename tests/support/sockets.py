@@ -28,25 +28,38 @@ class LiveSocket:
         origin: str | None = None,
         receive_buffer: int | None = None,
         transports: tuple[str, ...] = ("websocket",),
+        bearer: str | None = None,
+        reconnection: bool = False,
     ):
+        """`token` goes in the Socket.IO connect's `auth`, `bearer` in the handshake's Authorization header.
+
+        With `reconnection` the client comes back by itself after losing its link, on
+        python-socketio's own backoff (about 1 s, then 2, 4, 5 s), as a screen does.
+        """
         self.url = url
         self.transports = list(transports)
         self.auth = {"token": token} if token else None
-        self.headers = {"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})}
+        self.headers = {
+            "User-Agent": USER_AGENT,
+            **({"Cookie": cookie} if cookie else {}),
+            **({"Authorization": f"Bearer {bearer}"} if bearer else {}),
+        }
         # Without an origin the client sends the server's own, as a page served by it would.
         options = {"origin": origin} if origin else {}
         if receive_buffer:
             # A small kernel buffer makes a client that stops reading back up into the server.
             options["sockopt"] = ((socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer),)
-        self.sio = socketio.Client(reconnection=False, websocket_extra_options=options)
+        self.sio = socketio.Client(reconnection=reconnection, websocket_extra_options=options)
         self.frames: list[tuple[str, object, float]] = []
         self.connect_error: object = None
         self.disconnected = threading.Event()
         self.disconnected_at: float | None = None
+        self.connected_at: list[float] = []  # when each connect (the first, then each reconnect) was accepted
         self._changed = threading.Condition()
         # Called in the client's receiving thread the moment a frame arrives, before it is stored.
         self.on_frame: Callable[[str, object], None] | None = None
         self.sio.on("*", self._record)
+        self.sio.on("connect", self._opened)
         self.sio.on("connect_error", self._refused)
         self.sio.on("disconnect", self._closed)
 
@@ -55,6 +68,11 @@ class LiveSocket:
             self.on_frame(event, data)
         with self._changed:
             self.frames.append((event, data, time.monotonic()))
+            self._changed.notify_all()
+
+    def _opened(self) -> None:
+        with self._changed:
+            self.connected_at.append(time.monotonic())
             self._changed.notify_all()
 
     def _refused(self, data: object) -> None:
@@ -78,6 +96,24 @@ class LiveSocket:
     @property
     def connected(self) -> bool:
         return self.sio.connected
+
+    def lose_link(self) -> float:
+        """Cut the WebSocket under the client, as a dropped Wi-Fi link does; when it was cut."""
+        self.sio.eio.ws.sock.shutdown(socket.SHUT_RDWR)
+        return time.monotonic()
+
+    def connects_after(self, moment: float, timeout: float) -> float | None:
+        """Seconds from `moment` to the client's next accepted connect, waiting up to `timeout`; None if none came."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                later = [at for at in self.connected_at if at > moment]
+                if later:
+                    return later[0] - moment
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._changed.wait(left)
 
     def call(self, event: str, data: object = None, timeout: float = 5) -> object:
         """Emit and wait for the server's acknowledgement."""

@@ -41,13 +41,17 @@ class Strangers:
         self.selector = selectors.DefaultSelector()
         self.received: dict[socket.socket, bytes] = {}
         self.answered = 0  # sessions the server opened (101 and the open packet)
+        self.refused = 0  # handshakes the server answered with anything else (a 429 or 503)
         self.closed = 0  # sessions the server has closed since
         self.most_held = 0  # the most sessions open at one moment
 
-    def open(self, count: int, forwarded_for: str | None = None) -> None:
-        """Connect `count` sockets and send each its request (the kernel queues what the server has not accepted)."""
+    def open(self, count: int, forwarded_for: str | None = None, source: str | None = None) -> None:
+        """Connect `count` sockets (from the local address `source`, if given) and send each its request.
+
+        The kernel queues what the server has not accepted yet.
+        """
         for _ in range(count):
-            link = socket.create_connection(self.address, timeout=10)
+            link = socket.create_connection(self.address, timeout=10, source_address=(source, 0) if source else None)
             link.sendall(websocket_request(self.url, forwarded_for))
             link.setblocking(False)
             self.received[link] = b""
@@ -79,6 +83,8 @@ class Strangers:
             self.received[link] = before + chunk
             if _opened(self.received[link]) and not _opened(before):
                 self.answered += 1
+            elif _refused(self.received[link]) and not _refused(before):
+                self.refused += 1
             return
         self.selector.unregister(link)
         del self.received[link]
@@ -98,6 +104,10 @@ def _opened(data: bytes) -> bool:
     return head.startswith(b"HTTP/1.1 101") and b'"sid"' in rest
 
 
+def _refused(data: bytes) -> bool:
+    return b"\r\n\r\n" in data and not data.startswith(b"HTTP/1.1 101")
+
+
 def open_polling_session(url: str, forwarded_for: str | None = None) -> requests.Response:
     """The first request of a long-polling Engine.IO session (the open packet, or a refusal)."""
     headers = {"User-Agent": USER_AGENT, **({"X-Forwarded-For": forwarded_for} if forwarded_for else {})}
@@ -108,6 +118,16 @@ def polling_sid(response: requests.Response) -> str:
     """The session id in a polling session's open packet."""
     assert response.status_code == 200 and response.text.startswith("0"), response.text
     return json.loads(response.text[1:].split("\x1e")[0])["sid"]
+
+
+def wait_until_no_sessions(url: str, timeout: float = 20) -> None:
+    """Wait until the server holds no session, signed in or waiting to, of an earlier test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not metric(url, "tableside_sessions_unauthenticated") and not metric(url, "tableside_ws_connections"):
+            return
+        time.sleep(0.2)
+    raise AssertionError("sessions of an earlier test are still open")
 
 
 def metric(url: str, name: str) -> float:

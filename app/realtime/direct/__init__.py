@@ -1,7 +1,8 @@
-"""The edge of the socket libraries: every use of their internals, behind four calls.
+"""The edge of the socket libraries: every use of their internals, behind a few calls.
 
 - `install(server, mode, config)` puts Tableside's WebSocket serving in place on a
-  python-socketio server: garbage refused quietly, frames read by FrameReader, and under
+  python-socketio server: garbage refused quietly, frames read by FrameReader, a link its
+  client breaks closed only after the events before were answered (answers.py), and under
   eventlet with DIRECT_WEBSOCKET_WRITES the direct path (wire.py, reading.py,
   handoff.py, liveness.py);
 - `emit(server, event, payload, to)` sends one event to rooms or sockets of this process,
@@ -10,7 +11,8 @@
   go out in one write (an event and the acknowledgement that follows it);
 - `rooms(server)` the rooms of the default namespace and their members;
 - `http_protocol(direct, idle, head)` eventlet's HTTP connection handler for serve.py,
-  and `close_all_sessions(server)` for its drain.
+  and `close_all_sessions(server)` for its drain;
+- and, in gate.py, what app/realtime/admission.py puts before every new Engine.IO session.
 
 Library internals used, checked at eventlet 0.41.3, python-engineio 4.15.1,
 python-socketio 5.18.1 and Flask-SocketIO 5.7.0 (requirements.txt); each has a canary in
@@ -40,13 +42,17 @@ python-engineio
   (garbage.py; simple-websocket 1.1.0, python-engineio's dependency, not pinned);
 - `Server._async` (the driver table whose `websocket` entry is replaced),
   `start_service_task`, `sockets`, `handlers`, `handle_request`, `reason` (checked.py,
-  wire.py, liveness.py, admission.py, serve's drain);
+  wire.py, liveness.py, gate.py, which app/realtime/admission.py uses, serve's drain);
 - each `socket.Socket`'s `send`, `close(wait, abort, reason)`, `queue` (get_nowait,
   task_done, empty), `schedule_ping`, `last_ping`, `check_ping_timeout`, `receive`,
-  `connected`, `upgraded`, `closing`, `closed`, `server` (wire.py, liveness.py, reading.py).
+  `connected`, `upgraded`, `closing`, `closed`, `server` (wire.py, liveness.py, reading.py,
+  gate.py).
 
 python-socketio
 - `Server._handle_eio_message` (garbage.py), `Server.packet_class` (here, in `emit`);
+- `Server._handle_event`, which starts each event's handler with
+  `self.start_background_task(self._handle_event_internal, self, sid, eio_sid, ...)`, the
+  acknowledgement sent when it returns (answers.py wraps the server's `start_background_task`);
 - `manager.rooms` (here; metrics and heads read it through `rooms`),
   `manager.eio_sid_from_sid` (handlers.py);
 - `PubSubManager._publish` and `_handle_emit`, its documented extension points
@@ -80,6 +86,10 @@ def install(server, mode: str, config) -> None:
     """Serve this python-socketio server's WebSockets Tableside's way, for the async mode."""
     garbage.refuse_garbage(server)
     eio = server.eio
+    if mode == "eventlet":
+        from app.realtime.direct.answers import count_answers
+
+        count_answers(server)
     if mode == "eventlet" and config["DIRECT_WEBSOCKET_WRITES"]:
         from app.realtime.direct import wire
 

@@ -14,6 +14,7 @@ import logging
 from engineio.async_drivers.eventlet import WebSocketWSGI
 from eventlet.websocket import RFC6455WebSocket
 
+from app.realtime.direct.answers import UNANSWERED
 from app.realtime.direct.frames import POLICY_VIOLATION, FrameReader, ProtocolError
 from app.realtime.direct.garbage import engineio_packet
 from app.realtime.direct.reading import READ_SIZE
@@ -34,13 +35,14 @@ def _sender(sock, lock):
 class CheckedWebSocket(RFC6455WebSocket):
     """One WebSocket whose incoming frames go through FrameReader; it answers with `answer` when it closes."""
 
-    def __init__(self, ws: RFC6455WebSocket, limit: int) -> None:
+    def __init__(self, ws: RFC6455WebSocket, limit: int, sid: str) -> None:
         super().__init__(ws.socket, ws.environ, ws.version, protocol=ws.protocol, max_frame_length=limit)
         # eventlet's frame iterators (never used here) hold their WebSocket: reference cycles.
         ws.iterator = self.iterator = None
         self.frames = FrameReader(limit, _sender(self.socket, self._sendlock))
         self.arrived = iter(())
         self.answer: tuple[int, str] | None = None
+        self.sid = sid
 
     def wait(self) -> str | bytes | None:
         """The next message, or None once the link is over (the close frame then waits for `close`)."""
@@ -49,21 +51,26 @@ class CheckedWebSocket(RFC6455WebSocket):
                 message = next(self.arrived, None)
             except ProtocolError as error:
                 log.info("a socket broke the WebSocket protocol: %s", error)
-                self.answer = (error.code, "")
+                self._end_with(error.code)
                 break
             if message is not None:
                 if engineio_packet(message, self.environ.get("REMOTE_ADDR")) is None:
-                    self.answer = (POLICY_VIOLATION, "")
+                    self._end_with(POLICY_VIOLATION)
                     break
                 return message
             if self.frames.closed:
-                self.answer = (self.frames.close_code, "")
+                self._end_with(self.frames.close_code)
                 break
             data = self.socket.recv(READ_SIZE)
             if not data:
                 break
             self.arrived = self.frames.feed(data)
         return None
+
+    def _end_with(self, code: int) -> None:
+        """Close with `code` once what the client sent before is answered (engine.io's writer sends the close last)."""
+        UNANSWERED.settle(self.sid)
+        self.answer = (code, "")
 
     def _send_closing_frame(self, ignore_send_errors=False, close_data=None) -> None:
         # python-engineio's writer closes the socket once the packets before the end are sent.
@@ -76,6 +83,8 @@ class CheckedWebSocketWSGI(WebSocketWSGI):
     def __init__(self, handler, server) -> None:
         super().__init__(handler, server)
         self.support_legacy_versions = False
+        # engine.io makes one endpoint per socket, handing it the socket's bound `_websocket_handler`.
+        self.sid = handler.__self__.sid
 
     def __call__(self, environ, start_response):
         # Extensions are never agreed, so a reserved bit set in a frame is always an error.
@@ -83,7 +92,7 @@ class CheckedWebSocketWSGI(WebSocketWSGI):
         return super().__call__(environ, start_response)
 
     def _handle_hybi_request(self, environ) -> CheckedWebSocket:
-        return CheckedWebSocket(super()._handle_hybi_request(environ), self.max_frame_length)
+        return CheckedWebSocket(super()._handle_hybi_request(environ), self.max_frame_length, self.sid)
 
 
 def install(eio) -> None:

@@ -13,6 +13,7 @@ from engineio import exceptions
 from eventlet.event import Event
 from eventlet.hubs import get_hub
 
+from app.realtime.direct.answers import UNANSWERED
 from app.realtime.direct.frames import POLICY_VIOLATION, ProtocolError
 from app.realtime.direct.garbage import engineio_packet
 
@@ -88,7 +89,8 @@ class Reading:
             self.wire.release()
 
     def _close_with(self, code: int) -> None:
-        """End the link with a close frame carrying `code`, after what was already sent."""
+        """End the link with a close frame carrying `code`, after the answers to what the client sent before."""
+        UNANSWERED.settle(self.eio_socket.sid)
         self.stop()
         self.wire.hang_up(code)
         self._end()
