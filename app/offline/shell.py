@@ -50,9 +50,13 @@ def shell_version() -> str:
 
 
 def shell_urls() -> list[str]:
-    """The URLs the worker fetches when it installs."""
+    """The URLs the worker fetches when it installs: the static files and the web app manifest."""
     static_folder = Path(current_app.static_folder)
-    return [url_for("static", filename=name) for name in shell_files(static_folder)]
+    # The manifest too: a page reloaded offline links it, and without it the page has no icons
+    # and cannot be installed.
+    return [url_for("static", filename=name) for name in shell_files(static_folder)] + [
+        url_for("offline.web_app_manifest")
+    ]
 
 
 def manifest() -> dict:

@@ -32,6 +32,9 @@ export function startingTables(state) {
 
 /** Write the store's tables after every change it applies (debounced, and at once when the page goes). */
 export function keepLastSeen({ store, state, view }) {
+  // This person's page, after it has read its own copy: whatever another person left on the device
+  // (e.g. written by their tab still open after they signed out) goes now.
+  forgetLastSeen({ except: state.me.username });
   let timer = null;
   const save = () => {
     clearTimeout(timer);
@@ -55,7 +58,15 @@ export function keepLastSeen({ store, state, view }) {
   save();
 }
 
-/** Remove every person's copy (a signed-out page: the tablet may be handed to someone else). */
-export function forgetLastSeen() {
-  for (const key of Object.keys(localStorage)) if (key.startsWith(PREFIX)) localStorage.removeItem(key);
+/** Remove every person's copy (a signed-out page: the tablet may be handed to someone else), or
+ * every copy but the signed-in person's (`except`, a username). */
+export function forgetLastSeen({ except = null } = {}) {
+  const own = except === null ? null : `${PREFIX}${except}:`;
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith(PREFIX) && !(own && key.startsWith(own))) localStorage.removeItem(key);
+    }
+  } catch {
+    // Storage refused: then nothing was kept either.
+  }
 }

@@ -31,7 +31,11 @@ export function createStatusRow(table, selectable) {
   const since = document.createElement("time");
   const sinceCell = cell();
   sinceCell.append(since);
-  row.append(first, cell("", "floor"), cell("", "section"), cell(), cell(), sinceCell, cell("row__notes", "notes"));
+  const notes = document.createElement("span");
+  notes.className = "row__notes";
+  const notesCell = cell("", "notes");
+  notesCell.append(notes);
+  row.append(first, cell("", "floor"), cell("", "section"), cell(), cell(), sinceCell, notesCell);
   return row;
 }
 
@@ -75,5 +79,5 @@ export function updateRow(row, table, labels, floorNames, selected) {
   time.dateTime = table.statusChangedAt ?? "";
   time.dataset.since = table.statusChangedAt ?? "";
   time.textContent = relativeTime(table.statusChangedAt);
-  cells[offset + 6].textContent = table.notes ?? "";
+  cells[offset + 6].querySelector(".row__notes").textContent = table.notes ?? "";
 }

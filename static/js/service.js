@@ -15,6 +15,7 @@ const wholeMinutes = (from, to) => Math.max(0, Math.floor((to - from) / 60000));
 export function timerText(table, now = Date.now()) {
   if (table.status === "occupied" && table.statusChangedAt) {
     const minutes = wholeMinutes(Date.parse(table.statusChangedAt), now);
+    // "Longer than the turn" in the whole minutes shown: 30:59 of a 30-minute turn reads "30 min", not overdue.
     const overdue = minutes > turnMinutes(table.floor);
     return { text: overdue ? `${minutes} min · Overdue` : `${minutes} min`, overdue };
   }

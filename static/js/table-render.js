@@ -131,7 +131,9 @@ export function relativeTime(iso, now = Date.now()) {
   if (minutes < 1) return "just now";
   if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.floor(minutes / 60);
-  return hours < 24 ? `${hours} h ${minutes % 60} min ago` : new Date(iso).toLocaleString();
+  if (hours < 24) return `${hours} h ${minutes % 60} min ago`;
+  // A day or more: the day and the time it began, short enough for a phone's list (no seconds or year).
+  return new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
 /** Update the counts per status from the tables given. */

@@ -1,11 +1,13 @@
 // Tableside's service worker (rendered by app/offline/routes.py). It keeps the application shell
-// and the signed-in person's floor plan and list pages, so a reload without network still shows the
-// floor; the page itself brings back the tables as last seen (static/js/last-seen.js).
-// Online, pages always come from the network. API calls, the socket and sign-in are never touched.
+// (static files and the web app manifest) and the signed-in person's floor plan and list pages, so a
+// reload without network still shows the floor, installable; the page itself brings back the tables
+// as last seen (static/js/last-seen.js). Online, pages always come from the network. API calls, the
+// socket and sign-in are never touched.
 
 const VERSION = {{ version|tojson }};
 const SHELL = {{ shell|tojson }};
 const STATIC_PREFIX = {{ url_for("static", filename="")|tojson }};
+const MANIFEST = {{ url_for("offline.web_app_manifest")|tojson }};
 const SHELL_CACHE = `tableside-shell-${VERSION}`;
 const PAGES_PREFIX = "tableside-pages:";
 const USER_HEADER = "X-Tableside-User";
@@ -13,7 +15,8 @@ const KEPT_AT_HEADER = "X-Tableside-Kept-At";
 const KEEP_AGAIN_AFTER_MS = 10 * 60 * 1000;
 // Answers that mean the page is no longer this person's (a server error keeps the copy).
 const GONE = [401, 403, 404, 410];
-const NEVER_KEPT = ["/api/", "/socket.io", "/login", "/logout", "/sw.js", "/healthz", "/metrics"];
+// Paths the worker never answers, nor anything under them: their answers are live, or a session's.
+const NEVER_KEPT = ["/api", "/socket.io", "/login", "/logout", "/sw.js", "/healthz", "/metrics"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -48,10 +51,29 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin || NEVER_KEPT.some((prefix) => url.pathname.startsWith(prefix))) return;
+  if (url.origin !== self.location.origin || neverKept(url)) return;
   if (request.mode === "navigate" && lookupKey(url)) event.respondWith(page(event, url));
-  else if (url.pathname.startsWith(STATIC_PREFIX)) event.respondWith(staticFile(event, url));
+  else if (url.pathname.startsWith(STATIC_PREFIX) || url.pathname === MANIFEST) event.respondWith(shellFile(event, url));
 });
+
+/** True for a path at or under one of NEVER_KEPT, however it is written: the server decodes
+ * escapes before routing and may merge slashes, so `/%61pi/x` and `//api//x` are the API too. */
+function neverKept(url) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(url.pathname);
+  } catch {
+    return true; // a malformed escape: nothing of ours, so nothing to keep
+  }
+  // Empty and dot segments go, including those the decoding revealed (`/static/%2e%2e/api`).
+  const segments = [];
+  for (const segment of decoded.split("/")) {
+    if (segment === "..") segments.pop();
+    else if (segment !== "." && segment !== "") segments.push(segment);
+  }
+  const path = `/${segments.join("/")}`;
+  return NEVER_KEPT.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
 
 /** The key a page is kept under when its URL is exactly one of the kept pages, else null. */
 function keptKey(url) {
@@ -178,7 +200,8 @@ function isVersioned(url) {
   return url.searchParams.has("v") || /\.[0-9a-f]{8,}\.[a-z0-9]+$/i.test(url.pathname);
 }
 
-async function staticFile(event, url) {
+/** A shell file: a versioned one from the cache, any other from the network, or the kept copy offline. */
+async function shellFile(event, url) {
   const cache = await caches.open(SHELL_CACHE);
   if (isVersioned(url)) {
     const kept = await cache.match(event.request);

@@ -258,25 +258,74 @@ def test_the_next_person_on_the_same_tablet_finds_nothing_of_the_last(open_page,
     page.context.set_offline(False)
 
 
-def test_manifest_is_valid_and_the_floor_plan_is_installable(browser, live, tmp_path):
-    """Chromium reads the manifest without errors and reports no installability error for the floor plan."""
-    # A profile on disk: Playwright's ordinary contexts are incognito, where nothing installs.
+@pytest.fixture
+def profile_page(browser, live, tmp_path):
+    """The host's floor plan in a browser profile on disk (ordinary contexts are incognito: nothing installs)."""
     context = browser.browser_type.launch_persistent_context(
         tmp_path / "profile", executable_path=chromium_path(), args=CHROMIUM_ARGS, viewport=TABLET
     )
-    try:
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        sign_in(page, live.url, "host")
-        wait_until_worker_controls(page)
-        cdp = context.new_cdp_session(page)
-        manifest = cdp.send("Page.getAppManifest")
-        assert manifest["url"] == f"{live.url}/manifest.webmanifest"
-        assert manifest["errors"] == []
-        assert json.loads(manifest["data"])["name"] == "Tableside"
-        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
-    finally:
-        context.close()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, live.url, "host")
+    yield page
+    context.close()
+
+
+def read_manifest(page, url: str) -> dict:
+    """The web app manifest Chromium has for the page (CDP), checked to be Tableside's and free of errors."""
+    manifest = page.context.new_cdp_session(page).send("Page.getAppManifest")
+    assert manifest["url"] == f"{url}/manifest.webmanifest"
+    assert manifest["errors"] == []
+    data = json.loads(manifest["data"] or "{}")
+    assert data.get("name") == "Tableside", manifest
+    return data
+
+
+def installability_errors(page) -> list:
+    return page.context.new_cdp_session(page).send("Page.getInstallabilityErrors")["installabilityErrors"]
+
+
+def test_manifest_is_valid_and_the_floor_plan_is_installable(profile_page, live):
+    """Chromium reads the manifest without errors and reports no installability error for the floor plan."""
+    wait_until_worker_controls(profile_page)
+    read_manifest(profile_page, live.url)
+    assert installability_errors(profile_page) == []
+
+
+def test_a_floor_plan_reloaded_offline_has_its_manifest_and_icons_and_installs_when_back(profile_page, live):
+    """Reloaded without network, the page gets its manifest and icons from the worker; back online it installs."""
+    page = profile_page
+    wait_until_worker_controls(page)
+    manifest_answers = []
+    page.on(
+        "response",
+        lambda response: (
+            response.url == f"{live.url}/manifest.webmanifest"
+            and manifest_answers.append((response.status, response.from_service_worker))
+        ),
+    )
+
+    page.context.set_offline(True)
+    page.reload()
+    assert page.evaluate("() => document.documentElement.dataset.offlineCopy") == "true"
+    wait_for_state(page, "disconnected", timeout=3_000)
+    manifest = read_manifest(page, live.url)
+    # Chromium's own fetch of the linked manifest, not only the page's, was answered by the worker.
+    assert manifest_answers and set(manifest_answers) == {(200, True)}, manifest_answers
+    for icon in manifest["icons"]:
+        fetched = page.evaluate(
+            """async (src) => { const response = await fetch(src);
+              return [response.status, response.headers.get("Content-Type"), (await response.blob()).size]; }""",
+            icon["src"],
+        )
+        assert fetched[0] == 200 and fetched[1] == icon["type"] and fetched[2] > 0, (icon, fetched)
+    assert installability_errors(page) == []
+
+    page.context.set_offline(False)
+    wait_for_state(page, "live", timeout=RECONNECT_TIMEOUT_MS)
+    assert page.evaluate("() => document.documentElement.dataset.offlineCopy") == "true", "the same page came back"
+    read_manifest(page, live.url)
+    assert installability_errors(page) == []
 
 
 def test_a_new_release_is_offered_as_a_reload_never_mixed_in_silently(open_page, live):

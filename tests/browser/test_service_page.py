@@ -137,6 +137,37 @@ def test_a_table_turns_overdue_past_its_floors_turn_time_on_plan_cards_and_list(
         set_turn(live, 1, 90)
 
 
+def test_overdue_begins_only_once_a_whole_minute_past_the_turn_on_plan_and_list(open_page, live):
+    """A 30-minute turn: seated exactly 30:00 or 30:59 is "30 min", not overdue; at 31:00 it is, on plan and list."""
+    seated = seat(live, "T-04", covers=2)
+    set_turn(live, 1, 30)
+    # The seated time is counted in whole minutes, as the timer shows it: "longer than the turn"
+    # means a minute shown past it, so the words and the number never disagree.
+    sides = (
+        (timedelta(minutes=30), "30 min", None),
+        (timedelta(minutes=30, seconds=59, milliseconds=999), "30 min", None),
+        (timedelta(minutes=31), "31 min · Overdue", "true"),
+    )
+    seated_at = datetime.fromisoformat(seated["statusChangedAt"].replace("Z", "+00:00"))
+    try:
+        host = open_page("host")
+        for view, shown in (
+            ("plan", tile(host, seated["tableId"])),
+            ("list", host.locator(f'#table-list tr[data-table-id="{seated["tableId"]}"]')),
+        ):
+            if view == "list":
+                host.goto(f"{live.url}/tables?view=list")
+                wait_for_state(host, "live")
+            for after, words, overdue in sides:
+                host.clock.set_fixed_time(seated_at + after)
+                # The ticker's next beat, at once: the page comes back into view (it ticks there and then).
+                host.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+                said = (shown.locator("[data-timer]").inner_text(), shown.get_attribute("data-overdue"))
+                assert said == (words, overdue), f"{view}, seated {after}"
+    finally:
+        set_turn(live, 1, 90)
+
+
 def test_the_dialog_names_both_hosts_who_changed_a_table(open_page, live, second_host):
     """Nadia seats T-08 for five, the host frees it: the dialog's history names both, newest first."""
     earlier = live.table("T-08")

@@ -18,7 +18,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def test_service_worker_is_served_from_the_root_fresh_each_time_with_the_shell_to_keep(client):
-    """/sw.js is JavaScript, never cached by HTTP, versioned, and lists scripts, styles, Socket.IO and icons."""
+    """/sw.js is JavaScript, never cached by HTTP, versioned, and lists scripts, styles, Socket.IO, icons, manifest."""
     response = client.get("/sw.js")
     body = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -36,14 +36,16 @@ def test_service_worker_is_served_from_the_root_fresh_each_time_with_the_shell_t
         # Under its content-hashed name (app/assets.py), as the pages ask for it.
         stem, ending = url.rsplit(".", 1)
         assert re.search(rf'"{re.escape(stem)}\.[0-9a-f]{{12}}\.{ending}"', body), url
-    assert ".map" not in re.search(r"const SHELL = (\[.*?\]);", body).group(1)
+    shell = re.search(r"const SHELL = (\[.*?\]);", body).group(1)
+    assert ".map" not in shell
+    assert '"/manifest.webmanifest"' in shell, "a page reloaded offline needs its manifest"
 
 
 def test_the_worker_never_keeps_api_socket_or_sign_in_responses(client):
     """The worker leaves the API, the socket, sign-in and sign-out to the network."""
     body = client.get("/sw.js").get_data(as_text=True)
     never = re.search(r"const NEVER_KEPT = (\[.*?\]);", body).group(1)
-    for prefix in ("/api/", "/socket.io", "/login", "/logout"):
+    for prefix in ("/api", "/socket.io", "/login", "/logout"):
         assert f'"{prefix}"' in never
 
 
