@@ -21,6 +21,7 @@ def create_app(config_class=None, *, serving: bool = False):
     from app.auth.cookie import KeptSignerSessionInterface
     from app.config import BASE_DIR, config_for_environment
     from app.models import limits
+    from app.request_body import CheckedJSONProvider, ClientRequest
 
     app = Flask(
         __name__,
@@ -28,6 +29,9 @@ def create_app(config_class=None, *, serving: bool = False):
         static_folder=str(BASE_DIR / "static"),
         instance_path=str(BASE_DIR / "instance"),
     )
+    # Every JSON body is decoded with the same depth limit and text checks.
+    app.json = CheckedJSONProvider(app)
+    app.request_class = ClientRequest
     app.config.from_object((config_class or config_for_environment())())
     _ensure_secret_key(app, BASE_DIR)
     app.session_interface = KeptSignerSessionInterface()
