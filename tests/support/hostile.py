@@ -4,6 +4,7 @@ raw bodies for the tests that send them as a client would.
 """
 
 import json
+import re
 from datetime import datetime
 
 from hypothesis import strategies as st
@@ -12,6 +13,7 @@ from app.models import limits
 
 # A NUL (PostgreSQL refuses it in text) and lone surrogates (no UTF-8 for them at all).
 UNSTORABLE_CHARACTERS = ("\x00", "\ud800", "\udbff", "\udc00", "\udfff")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # Moments at the ends of Python's calendar: the offset pushes them past it once in UTC.
 CALENDAR_EDGES = (
     "0001-01-01T00:00:00+14:00",
@@ -64,6 +66,35 @@ def nested_text(depth: int, inner: str = "1") -> str:
     return "[" * depth + inner + "]" * depth
 
 
+def holds_unstorable(value: object) -> bool:
+    """True when any text (or key) in a decoded JSON value holds a NUL or a lone surrogate."""
+    if isinstance(value, str):
+        return UNSTORABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any(holds_unstorable(key) or holds_unstorable(child) for key, child in value.items())
+    return isinstance(value, list) and any(holds_unstorable(child) for child in value)
+
+
 def raw_json(value: object) -> str:
     """JSON text as a client writes it: lone surrogates and NUL as \\u escapes."""
     return json.dumps(value, ensure_ascii=True)
+
+
+def hostile_values() -> st.SearchStrategy[object]:
+    """One value of a class that once made the server fail: unstorable text, a calendar edge, deep nesting."""
+    return unstorable_text() | edge_date_times() | st.integers(limits.JSON_DEPTH - 2, 200).map(nested_value)
+
+
+def spoiled_bodies(body: object) -> st.SearchStrategy[object]:
+    """Three times in four the body as drawn; otherwise one field spoiled, or the whole body 5,000 deep (raw bytes)."""
+    if not isinstance(body, dict) or not body:
+        return st.just(body)
+    spoilt = [
+        st.builds(lambda key, value: {**body, key: value}, st.sampled_from(sorted(body)), hostile_values()),
+        st.just(nested_text(VERY_DEEP).encode()),
+    ]
+    if "reservedUntil" in body:
+        spoilt.append(edge_date_times().map(lambda moment: {**body, "reservedUntil": moment}))
+    return st.sampled_from([False, False, False, True]).flatmap(
+        lambda spoil: st.one_of(spoilt) if spoil else st.just(body)
+    )
