@@ -10,6 +10,7 @@ cookie, which Flask also decodes through the provider, is our own signed JSON an
 """
 
 import json
+from collections import deque
 
 from flask import Request
 from flask.json.provider import DefaultJSONProvider
@@ -33,30 +34,28 @@ class RefusedJson(ValueError):
         self.fields = fields or {}
 
 
-def _path(parent: str, key: object) -> str:
-    name = UNSTORABLE.sub("\ufffd", key) if isinstance(key, str) else str(key)
-    return f"{parent}.{name}" if parent else name
+def _dotted(path: tuple, key: object) -> str:
+    """A JSON path as the API names fields (tables.0.notes), unstorable characters replaced."""
+    return ".".join(UNSTORABLE.sub("\ufffd", step) if isinstance(step, str) else str(step) for step in (*path, key))
 
 
 def unstorable_fields(value: object) -> dict[str, str]:
     """Each JSON path whose text (or key) cannot be stored, up to REPORTED_FIELDS; refuses deep nesting."""
+    if isinstance(value, str):
+        return {"body": UNSTORABLE_TEXT} if unstorable(value) else {}
     found: dict[str, str] = {}
-    waiting: list[tuple[object, str, int]] = [(value, "", 1)]
+    # Containers only, with the keys that lead to them: text is checked where it is met, and a
+    # path is spelled out only for a field that is refused.
+    waiting = deque([(value, ())]) if isinstance(value, dict | list) else deque()
     while waiting and len(found) < REPORTED_FIELDS:
-        item, path, depth = waiting.pop()
-        if isinstance(item, str):
-            if unstorable(item):
-                found[path or "body"] = UNSTORABLE_TEXT
-            continue
-        if not isinstance(item, dict | list):
-            continue
-        if depth > limits.JSON_DEPTH:
+        container, path = waiting.popleft()
+        if len(path) >= limits.JSON_DEPTH:
             raise RefusedJson(TOO_DEEP)
-        children = list(item.items() if isinstance(item, dict) else enumerate(item))
-        for key, child in reversed(children):  # reversed: the stack then yields them in document order
-            if isinstance(key, str) and unstorable(key):
-                found[_path(path, key)] = UNSTORABLE_TEXT
-            waiting.append((child, _path(path, key), depth + 1))
+        for key, child in container.items() if isinstance(container, dict) else enumerate(container):
+            if isinstance(key, str) and unstorable(key) or isinstance(child, str) and unstorable(child):
+                found[_dotted(path, key)] = UNSTORABLE_TEXT
+            elif isinstance(child, dict | list):
+                waiting.append((child, (*path, key)))
     return found
 
 
