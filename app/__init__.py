@@ -24,6 +24,7 @@ def create_app(config_class=None, *, serving: bool = False):
     from app.extensions import socketio
     from app.models import limits
     from app.request_body import WholeBodies
+    from app.request_json import CheckedJSONProvider, ClientRequest
 
     app = Flask(
         __name__,
@@ -31,6 +32,9 @@ def create_app(config_class=None, *, serving: bool = False):
         static_folder=str(BASE_DIR / "static"),
         instance_path=str(BASE_DIR / "instance"),
     )
+    # Every JSON body is decoded with the same depth limit and text checks.
+    app.json = CheckedJSONProvider(app)
+    app.request_class = ClientRequest
     app.config.from_object((config_class or config_for_environment())())
     _ensure_secret_key(app, BASE_DIR)
     app.session_interface = KeptSignerSessionInterface()

@@ -66,6 +66,25 @@ def app(tmp_path, migrated_template):
         _db.engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def either_app(request):
+    """The app with floors 1-3 and the standard staff: on SQLite, then on PostgreSQL at TEST_DATABASE_URL."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("app")
+        return
+    from tests.support.backing_services import postgres_url
+    from tests.support.database import app_for
+    from tests.support.live_server import prepare_database
+
+    url = postgres_url()
+    prepare_database(url)
+    application = app_for(url, PASSWORD_HASH_FAST=True)
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
 @pytest.fixture
 def db(app):
     """The database session inside an app context."""

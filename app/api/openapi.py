@@ -49,7 +49,12 @@ TABLE_FIELDS = {
     "height": _range("number", limits.TABLE_SIZE),
     "rotation": _range("number", limits.ROTATION),
     "notes": {"type": "string", "maxLength": limits.NOTES_LENGTH, "nullable": True},
-    "reservedUntil": {"type": "string", "format": "date-time", "nullable": True},
+    "reservedUntil": {
+        "type": "string",
+        "format": "date-time",
+        "nullable": True,
+        "description": f"Between the years {limits.DATE_YEARS[0]} and {limits.DATE_YEARS[1]}, once in UTC.",
+    },
 }
 COVERS = _range("integer", limits.COVERS, nullable=True)
 ASSIGNEE = {
@@ -212,7 +217,15 @@ SERVICE_PATHS = {
 
 SPEC = {
     "openapi": "3.0.3",
-    "info": {"title": "Tableside API", "version": "1.0.0", "description": "Live floor plans for restaurants."},
+    "info": {
+        "title": "Tableside API",
+        "version": "1.0.0",
+        "description": (
+            "Live floor plans for restaurants. Every JSON body: nested at most"
+            f" {limits.JSON_DEPTH} levels deep (400 otherwise); text holding a NUL or a lone surrogate is"
+            " refused with 422, naming each field by its JSON path (e.g. tables.0.notes)."
+        ),
+    },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         "schemas": {
@@ -281,7 +294,7 @@ SPEC = {
                         "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
                     }
                 ),
-                "responses": _responses("200", {"type": "object"}, 400, 401, 429),
+                "responses": _responses("200", {"type": "object"}, 400, 401, 422, 429),
             }
         },
         "/api/floors": {

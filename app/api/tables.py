@@ -11,7 +11,7 @@ from app.models import limits
 from app.services import status as status_service
 from app.services import tables as table_service
 from app.services.errors import Forbidden
-from app.services.validation import clean_status_change
+from app.services.validation import UNSTORABLE_TEXT, clean_status_change, unstorable
 from app.web import BadRequest, request_json, whole_number_arg
 
 
@@ -105,6 +105,8 @@ def change_status(table_id: int):
     if key:
         if len(key) > limits.IDEMPOTENCY_KEY_LENGTH:
             raise BadRequest(f"Idempotency-Key is longer than {limits.IDEMPOTENCY_KEY_LENGTH} characters.")
+        if unstorable(key):  # a header may carry a NUL, and the key is stored
+            raise BadRequest("Idempotency-Key cannot be saved.", fields={"Idempotency-Key": UNSTORABLE_TEXT})
         idempotency = status_service.IdempotencyKey.for_request(current_user.id, key, table_id, body)
     options = {k: change[k] for k in ("notes", "reserved_until", "covers") if k in change}
     try:

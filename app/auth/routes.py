@@ -11,9 +11,11 @@ from app.auth.tokens import issue_token
 from app.extensions import db, limiter
 from app.services.errors import Unauthorized
 from app.services.users import end_sign_in_sockets, find_user
+from app.services.validation import unstorable
 from app.web import request_json
 
 BAD_CREDENTIALS = "Invalid username or password."
+UNSTORABLE_CREDENTIALS = "The username or password holds a character no account can have (a NUL or a lone surrogate)."
 
 
 def _login_limit() -> str:
@@ -56,15 +58,18 @@ def login():
     """Show the sign-in form and sign a member of staff in."""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(request.args.get("next")))
-    error = None
-    if request.method == "POST":
-        user = check_credentials(request.form.get("username"), request.form.get("password"))
+    error, status = None, 200
+    username, password = request.form.get("username", ""), request.form.get("password", "")
+    if request.method == "POST" and (unstorable(username) or unstorable(password)):
+        # Refused as the token endpoint refuses it (422), before a query could carry it.
+        error, status = UNSTORABLE_CREDENTIALS, 422
+    elif request.method == "POST":
+        user = check_credentials(username, password)
         if user is not None:
             login_user(user, remember=bool(request.form.get("remember")))
             begin_sign_in()
             return redirect(safe_next(request.args.get("next") or request.form.get("next")))
-        error = BAD_CREDENTIALS
-    status = 401 if error else 200
+        error, status = BAD_CREDENTIALS, 401
     return render_template(
         "auth/login.html", error=error, username=request.form.get("username", ""), next=request.args.get("next", "")
     ), status

@@ -18,6 +18,13 @@ PLAN_POSITION = (0, 10000)
 TABLE_SIZE = (20, 1000)
 ROTATION = (-360, 360)
 
+# Years a date and time sent by a client (a reservation hold's end) may fall in, in UTC:
+# nothing a restaurant books is older, and the ends of Python's range overflow.
+DATE_YEARS = (1970, 9999)
+
+# How deep a JSON body may nest: the API's own bodies need three levels.
+JSON_DEPTH = 32
+
 # Lengths of text, in characters.
 TABLE_NUMBER_LENGTH = 20
 TABLE_NUMBER_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9 _-]{{0,{TABLE_NUMBER_LENGTH - 1}}}$"

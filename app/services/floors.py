@@ -8,7 +8,7 @@ from app.models.event import EventType
 from app.models.time import isoformat, utcnow
 from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
-from app.services.validation import strict_whole_number
+from app.services.validation import strict_whole_number, text_problem
 
 
 def list_floors(allowed: list[int] | None = None) -> list[tuple[Floor, int]]:
@@ -38,7 +38,7 @@ def _clean_name(name: object) -> str:
 def _name_problem(name: object) -> str | None:
     if not isinstance(name, str) or not name.strip():
         return "A floor needs a name."
-    return f"At most {limits.NAME_LENGTH} characters." if len(name.strip()) > limits.NAME_LENGTH else None
+    return text_problem(name, limits.NAME_LENGTH)
 
 
 def create_floor(number: object, name: object) -> Floor:

@@ -11,7 +11,7 @@ from app.models.section import assignee_of
 from app.models.time import isoformat, utcnow
 from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
-from app.services.validation import strict_whole_number
+from app.services.validation import strict_whole_number, text_problem
 
 COLOUR = re.compile(limits.COLOUR_PATTERN)
 # Handed out in turn to sections made without a colour (e.g. typed on a table form).
@@ -40,8 +40,9 @@ def get_section(section_id: int, *, for_update: bool = False) -> Section:
 def _clean_name(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("A section needs a name.")
-    if len(value.strip()) > limits.NAME_LENGTH:
-        raise ValueError(f"At most {limits.NAME_LENGTH} characters.")
+    problem = text_problem(value, limits.NAME_LENGTH)
+    if problem:
+        raise ValueError(problem)
     return value.strip()
 
 

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import ROLES, Floor, User
 from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
+from app.services.validation import UNSTORABLE_TEXT, unstorable
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,80}$")
 MIN_PASSWORD = 8
@@ -15,7 +16,9 @@ TAKEN = "Already taken."
 
 
 def find_user(username: str) -> User | None:
-    """The account with this username, if any."""
+    """The account with this username, if any (none for text no username can hold)."""
+    if unstorable(username):
+        return None  # PostgreSQL refuses a NUL even in a query's parameter
     return db.session.scalar(select(User).where(User.username == username))
 
 
@@ -56,7 +59,8 @@ def parse_floors(value: object) -> list[int]:
 def _password_problem(password: object) -> str | None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         return f"At least {MIN_PASSWORD} characters."
-    return None
+    # Kept out so that the same password also works at the token endpoint, which refuses it.
+    return UNSTORABLE_TEXT if unstorable(password) else None
 
 
 def _role_problem(role: object) -> str | None:
