@@ -73,11 +73,9 @@ def load_average() -> str:
 # ---- servers ------------------------------------------------------------------------------
 
 
-def reset_bench_database() -> None:
-    """Empty database `bench` and Redis db 7, then migrate and add floors and staff."""
+def empty_bench_stores() -> None:
+    """Drop everything in database `bench` and flush Redis db 7 (or BENCH_DATABASE_URL, BENCH_REDIS_URL)."""
     import redis
-
-    from tests.support.live_server import prepare_database
 
     subprocess.run(
         ["psql", "-q", "-d", BENCH_DATABASE, "-c", "DROP SCHEMA public CASCADE"],
@@ -86,6 +84,13 @@ def reset_bench_database() -> None:
     )
     subprocess.run(["psql", "-q", "-d", BENCH_DATABASE, "-c", "CREATE SCHEMA public"], check=True)
     redis.Redis.from_url(BENCH_REDIS).flushdb()
+
+
+def reset_bench_database() -> None:
+    """Empty database `bench` and Redis db 7, then migrate and add floors and staff."""
+    from tests.support.live_server import prepare_database
+
+    empty_bench_stores()
     prepare_database(BENCH_DATABASE)
 
 
@@ -117,7 +122,7 @@ class Server:
 
     def relaunch(self) -> None:
         """Start every process again with its command, environment and port (after it exited)."""
-        self.processes = [_launch(command, env, log) for command, env, log in self.launches]
+        self.processes = [launch(command, env, log) for command, env, log in self.launches]
         self.pids = [process.pid for process in self.processes]
 
     def stop(self) -> None:
@@ -132,12 +137,14 @@ class Server:
                 process.wait()
 
 
-def _launch(command: list[str], env: dict, log: Path, cwd: Path = ROOT) -> subprocess.Popen:
+def launch(command: list[str], env: dict, log: Path, cwd: Path = ROOT) -> subprocess.Popen:
+    """Start one server process in `cwd`, its output appended to `log`."""
     with open(log, "ab") as output:
         return subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    """Return once `url`/healthz answers; raise with the log's tail if the process exits or never does."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -207,16 +214,16 @@ def start_tableside(
             command += ["--worker-connections", "20000", "-b", f"127.0.0.1:{port}", "wsgi:app"]
         else:
             command = [SERVER_PYTHON, "wsgi.py"]
-        process = _launch(command, process_env, log)
+        process = launch(command, process_env, log)
         urls.append(f"http://127.0.0.1:{port}")
         started.append(process)
         launches.append((command, process_env, log))
-        _wait_until_up(urls[-1], process, log)
+        wait_until_up(urls[-1], process, log)
     pids = [_worker_pid(p.pid) if mode == "gevent" else p.pid for p in started]
     name = f"tableside-{mode}" + (f" x{processes} (Redis)" if processes > 1 else " +Redis" if redis else "")
     server = Server(name, urls, started, change_url=urls[0], pids=pids, per_user=per_user, launches=launches)
-    server.tokens = [_token(urls[0], viewer) for viewer in viewers]
-    manager = _token(urls[0], "manager")
+    server.tokens = [sign_in(urls[0], viewer) for viewer in viewers]
+    manager = sign_in(urls[0], "manager")
     server.headers = {"Authorization": f"Bearer {manager}"}
     response = requests.post(
         f"{urls[0]}/api/tables",
@@ -229,7 +236,8 @@ def start_tableside(
     return server
 
 
-def _token(url: str, username: str) -> str:
+def sign_in(url: str, username: str) -> str:
+    """A bearer token for one of the benchmark's staff (all share one password)."""
     response = requests.post(
         f"{url}/api/auth/token", json={"username": username, "password": "correct-horse-battery"}, timeout=30
     )
@@ -246,12 +254,12 @@ def start_node(window_ms: int = 0) -> Server:
     port = free_port()
     log = Path(tempfile.mkdtemp(prefix="tableside-bench-node-")) / "node.log"
     env = {**os.environ, "PORT": str(port), "BATCH_WINDOW_MS": str(window_ms)}
-    process = _launch(["node", "server.js"], env, log, cwd=NODE_DIR)
+    process = launch(["node", "server.js"], env, log, cwd=NODE_DIR)
     url = f"http://127.0.0.1:{port}"
-    _wait_until_up(url, process, log)
-    launch = (["node", str(NODE_DIR / "server.js")], env, log)
+    wait_until_up(url, process, log)
+    again = (["node", str(NODE_DIR / "server.js")], env, log)
     return Server(
-        "node-socket.io-4.8", [url], [process], change_url=url, pids=[process.pid], tokens=["any"], launches=[launch]
+        "node-socket.io-4.8", [url], [process], change_url=url, pids=[process.pid], tokens=["any"], launches=[again]
     )
 
 
