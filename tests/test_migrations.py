@@ -10,7 +10,8 @@ from tests.support.backing_services import postgres_url
 from tests.support.live_server import base_env, flask_cli
 
 TABLES = {
-    "users", "floors", "tables", "sections", "events", "event_log_state", "idempotency_records", "alembic_version"
+    "users", "floors", "tables", "sections", "events", "event_log_state", "idempotency_records", "sign_ins",
+    "alembic_version",
 }  # fmt: skip
 
 

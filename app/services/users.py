@@ -147,10 +147,3 @@ def _end_sessions(change: outbox.Change, user: User) -> None:
     """Sign the user out everywhere: their sign-ins now, their sockets once the change commits."""
     user.end_sessions()
     change.end_sockets(outbox.Ending(user_id=user.id))
-
-
-def end_sign_in_sockets(sign_in: str | None) -> None:
-    """Close the sockets opened under one browser sign-in, in every process (a logout)."""
-    if sign_in:
-        with outbox.change() as change:
-            change.end_sockets(outbox.Ending(sign_in=sign_in))
