@@ -24,6 +24,21 @@ def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.active.desc(), User.username)))
 
 
+def staff_sharing(floors: list[int] | None) -> list[tuple[User, list[int]]]:
+    """Active staff who work one of these floors (None: any), by name, each with which of them ([] for all).
+
+    A floor-limited manager learns nothing of the staff, or the floors, they may not see.
+    """
+    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
+    found = []
+    for user in people:
+        theirs = user.allowed_floors or []
+        shown = theirs if floors is None or not theirs else [floor for floor in theirs if floor in floors]
+        if shown or not theirs:
+            found.append((user, shown))
+    return found
+
+
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
