@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from tests.support.live_server import PASSWORD
-from tests.support.servers import start_sqlite_server
+from tests.support.servers import start_server
 from tests.support.sockets import USER_AGENT, LiveSocket, refused_handshake
 
 pytestmark = pytest.mark.live
@@ -22,9 +22,12 @@ pytestmark = pytest.mark.live
 GRACE_SECONDS = 3
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    live = start_sqlite_server(tmp_path_factory.mktemp("sign-out"), SIGN_IN_RENEWAL_GRACE_SECONDS=str(GRACE_SECONDS))
+@pytest.fixture(scope="module", params=["sqlite", "postgres-redis"])
+def server(request, tmp_path_factory):
+    """A server on SQLite alone, then one on PostgreSQL with Redis, as in production."""
+    live = start_server(
+        request.param, tmp_path_factory.mktemp("sign-out"), SIGN_IN_RENEWAL_GRACE_SECONDS=str(GRACE_SECONDS)
+    )
     yield live
     live.stop()
 

@@ -10,16 +10,18 @@ import pytest
 import requests
 
 from tests.support.live_server import PASSWORD
-from tests.support.servers import start_sqlite_server
+from tests.support.servers import start_server
 
 pytestmark = pytest.mark.live
 RESTAURANT = "192.0.2.10"
 BACKOFF_AFTER = 3
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    live = start_sqlite_server(
+@pytest.fixture(scope="module", params=["sqlite", "postgres-redis"])
+def server(request, tmp_path_factory):
+    """A server counting in its own memory, then one on PostgreSQL counting in Redis, as in production."""
+    live = start_server(
+        request.param,
         tmp_path_factory.mktemp("guessing"),
         PROXY_FIX_HOPS="1",
         LOGIN_RATE_LIMIT="8 per minute",

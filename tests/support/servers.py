@@ -32,6 +32,15 @@ def start_postgres_server(directory, **settings: str) -> LiveServer:
     return server
 
 
+def start_server(backing: str, directory, **settings: str) -> LiveServer:
+    """`start_sqlite_server` for "sqlite"; for "postgres-redis", PostgreSQL with Redis as its queue and limit store."""
+    if backing == "sqlite":
+        return start_sqlite_server(directory, **settings)
+    from tests.support.backing_services import redis_url
+
+    return start_postgres_server(directory, REDIS_URL=redis_url(), **settings)
+
+
 def server_in_each_write_mode(**settings: str):
     """A module's `server` fixture: one server with DIRECT_WEBSOCKET_WRITES=1, then one with 0."""
     import pytest
