@@ -2,10 +2,10 @@
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.models import ROLES, Floor, User
+from app.models import ROLES, Floor, SignIn, User
 from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
 
@@ -161,4 +161,5 @@ def deactivate(user: User) -> User:
 def _end_sessions(change: outbox.Change, user: User) -> None:
     """Sign the user out everywhere: their sign-ins now, their sockets once the change commits."""
     user.end_sessions()
+    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
     change.end_sockets(outbox.Ending(user_id=user.id))
