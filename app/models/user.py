@@ -50,6 +50,9 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """Session identity: the id, the generation (a bump ends every session) and the sign-in (a sign-out ends it)."""
         key = self.signed_in_with
+        if key is None:
+            # Only a sign-in (app.auth.sign_in) has an identity; use `id` to name the user.
+            raise RuntimeError(f"user {self.id} has no sign-in in this request")
         return f"{self.id}:{self.session_generation}:{key.id}:{key.secret}"
 
     def set_password(self, password: str) -> None:
