@@ -120,7 +120,16 @@ class Config:
     TOKEN_LIFETIME_SECONDS = int(os.environ.get("TOKEN_LIFETIME_SECONDS", "3600"))
     STATUS_RATE_LIMIT = os.environ.get("STATUS_RATE_LIMIT", "5 per second")
     SOCKET_RATE_LIMIT = os.environ.get("SOCKET_RATE_LIMIT", "20 per 10 seconds")
+    # Failed sign-ins: per address, and per account from devices it never signed in on
+    # (app/auth/guessing.py). A device or address that signed in before waits only for its own.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_BACKOFF_AFTER = int(os.environ.get("LOGIN_BACKOFF_AFTER", "5"))
+    LOGIN_BACKOFF_SECONDS = float(os.environ.get("LOGIN_BACKOFF_SECONDS", "1"))
+    LOGIN_BACKOFF_MAX_SECONDS = float(os.environ.get("LOGIN_BACKOFF_MAX_SECONDS", "300"))
+    KNOWN_DEVICE_DAYS = int(os.environ.get("KNOWN_DEVICE_DAYS", "90"))
+    # A remember cookie's secret, once renewed, is still taken this long (requests that crossed
+    # the renewal); after that only a copy would carry it, and the sign-in is ended.
+    SIGN_IN_RENEWAL_GRACE_SECONDS = float(os.environ.get("SIGN_IN_RENEWAL_GRACE_SECONDS", "30"))
     # Sync's replay window: a client further behind gets a snapshot instead of events.
     EVENT_LOG_MAX_AGE_HOURS = int(os.environ.get("EVENT_LOG_MAX_AGE_HOURS", "24"))
     EVENT_LOG_MAX_ROWS = int(os.environ.get("EVENT_LOG_MAX_ROWS", "10000"))
@@ -179,6 +188,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     BATCH_WINDOW_MS = 50
     LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_BACKOFF_AFTER = 1000
     PASSWORD_HASH_FAST = True
 
 

@@ -1,6 +1,8 @@
-"""Security headers on every response: no inline scripts, no framing, no sniffing."""
+"""Security headers on every response: no inline scripts, no framing, no sniffing, and no
+signed-in page kept by a cache."""
 
 from flask import Flask, Response
+from flask_login import current_user
 
 # Styles may be set inline (table positions); scripts may not, except those named by their
 # hash (the page's import map, app.assets). 'self' covers the same-origin WebSocket in
@@ -28,6 +30,9 @@ def register(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if response.mimetype == "text/html" and current_user.is_authenticated:
+            # A shared tablet's back button, or a proxy, must not show the next person this one's pages.
+            response.headers.setdefault("Cache-Control", "no-store")
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

@@ -1,15 +1,13 @@
 """Sections of a floor and their assignees over JSON: managers write, everyone of the floor reads."""
 
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.api import bp
 from app.auth.permissions import check_floor, role_required, visible_floors
-from app.extensions import db
-from app.models import User
 from app.models.section import assignee_of
 from app.services import floors as floor_service
 from app.services import sections as section_service
+from app.services.users import staff_sharing
 from app.web import request_json
 
 
@@ -78,6 +76,6 @@ def assign_section(section_id: int):
 @bp.get("/staff")
 @role_required("manager")
 def list_staff():
-    """Active staff a manager may put on a section: id, name, initials, role and floors."""
-    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
-    return [{**assignee_of(user), "role": user.role, "floors": user.allowed_floors or []} for user in people]
+    """Active staff sharing a floor with the manager, to put on a section: id, name, initials, role and floors."""
+    people = staff_sharing(visible_floors(current_user))
+    return [{**assignee_of(user), "role": user.role, "floors": floors} for user, floors in people]

@@ -26,7 +26,7 @@ def status_limit() -> str:
 
 def status_limit_key() -> str:
     """Status changes are counted per user, across every process and entry point."""
-    return f"status-change:user:{current_user.get_id().split(':')[0]}" if current_user.is_authenticated else "anon"
+    return f"status-change:user:{current_user.id}" if current_user.is_authenticated else "anon"
 
 
 def is_critical_request() -> bool:

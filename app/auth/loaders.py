@@ -1,9 +1,10 @@
-"""How Flask-Login finds the user: the session cookie, or a bearer token instead of it."""
+"""How Flask-Login finds the user: the session (or remember) cookie's sign-in, or a bearer token instead of it."""
 
 from flask import request
 
+from app.auth.sign_in import load_signed_in_user
 from app.auth.tokens import user_from_token
-from app.extensions import db, login_manager
+from app.extensions import login_manager
 from app.models import User
 
 
@@ -15,27 +16,16 @@ def bearer_token() -> str | None:
     return None
 
 
-def user_from_session_id(user_id: str) -> User | None:
-    """The active user a session identity "id:generation" names, if still current."""
-    try:
-        raw_id, generation = user_id.split(":")
-        user = db.session.get(User, int(raw_id))
-    except (ValueError, AttributeError):
-        return None
-    if user is None or not user.active or user.session_generation != int(generation):
-        return None
-    return user
-
-
 @login_manager.user_loader
-def load_session_user(user_id: str) -> User | None:
+def load_session_user(identity: str) -> User | None:
     """A request carrying a bearer token is authenticated by that token alone."""
     if "Authorization" in request.headers:
         return None
-    return user_from_session_id(user_id)
+    return load_signed_in_user(identity)
 
 
 @login_manager.request_loader
 def load_bearer_user(_request) -> User | None:
+    """The user of an `Authorization: Bearer` token, when the request has one."""
     token = bearer_token()
     return user_from_token(token) if token is not None else None

@@ -2,15 +2,16 @@
 
 from urllib.parse import urljoin, urlsplit
 
-from flask import current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from app.auth import bp
-from app.auth.sign_in import begin_sign_in, end_sign_in
+from app.auth import bp, guessing
+from app.auth.sign_in import sign_in, sign_out
 from app.auth.tokens import issue_token
-from app.extensions import db, limiter
+from app.extensions import db
+from app.messages import RATE_LIMITED
 from app.services.errors import Unauthorized
-from app.services.users import end_sign_in_sockets, find_user
+from app.services.users import find_user
 from app.services.validation import unstorable
 from app.web import request_json
 
@@ -18,27 +19,19 @@ BAD_CREDENTIALS = "Invalid username or password."
 UNSTORABLE_CREDENTIALS = "The username or password holds a character no account can have (a NUL or a lone surrogate)."
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _username_key() -> str:
-    """Rate-limit key for guessing one account's password from many addresses."""
-    body = request.get_json(silent=True) if request.is_json else request.form
-    name = body.get("username") if isinstance(body, dict) or hasattr(body, "get") else None
-    return f"login-user:{str(name)[:80].lower()}"
-
-
 def safe_next(target: str | None) -> str:
-    """Follow `next` only to a path on this site."""
+    """Follow `next` only to a path on this site, as a browser would read it once normalised."""
     fallback = url_for("tables.floor_plan")
-    if not target or target.startswith(("//", "\\")) or "\\" in target:
+    # Browsers drop tabs and newlines from a URL and read "\\" as "/": either could turn a path into "//host".
+    if not target or any(char == "\\" or not char.isprintable() or char.isspace() for char in target):
         return fallback
     parts = urlsplit(urljoin(request.host_url, target))
     host = urlsplit(request.host_url)
     if parts.scheme != host.scheme or parts.netloc != host.netloc:
         return fallback
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    # Dot segments resolved, "/.//evil.example" is "//evil.example": a path never starts with two slashes.
+    path = "/" + parts.path.lstrip("/")
+    return path + (f"?{parts.query}" if parts.query else "")
 
 
 def check_credentials(username: object, password: object):
@@ -52,27 +45,33 @@ def check_credentials(username: object, password: object):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key)
 def login():
     """Show the sign-in form and sign a member of staff in."""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(request.args.get("next")))
-    error, status = None, 200
+    error, status, headers = None, 200, {}
     username, password = request.form.get("username", ""), request.form.get("password", "")
     if request.method == "POST" and (unstorable(username) or unstorable(password)):
         # Refused as the token endpoint refuses it (422), before a query could carry it.
         error, status = UNSTORABLE_CREDENTIALS, 422
     elif request.method == "POST":
-        user = check_credentials(username, password)
+        attempt = guessing.attempt_for(username)
+        wait = guessing.seconds_to_wait(attempt)
+        user = None if wait else check_credentials(username, password)
         if user is not None:
-            login_user(user, remember=bool(request.form.get("remember")))
-            begin_sign_in()
-            return redirect(safe_next(request.args.get("next") or request.form.get("next")))
-        error, status = BAD_CREDENTIALS, 401
-    return render_template(
+            sign_in(user, remember=bool(request.form.get("remember")))
+            response = redirect(safe_next(request.args.get("next") or request.form.get("next")))
+            guessing.succeeded(attempt, response)
+            return response
+        if wait:
+            error, status, headers = f"{RATE_LIMITED} Try again in {wait} s.", 429, {"Retry-After": str(wait)}
+        else:
+            guessing.failed(attempt)
+            error, status = BAD_CREDENTIALS, 401
+    page = render_template(
         "auth/login.html", error=error, username=request.form.get("username", ""), next=request.args.get("next", "")
-    ), status
+    )
+    return page, status, headers
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -81,8 +80,7 @@ def logout():
     """Sign out (POST); GET shows the button, so a link from elsewhere cannot sign anyone out."""
     if request.method == "GET":
         return render_template("auth/logout.html")
-    logout_user()
-    end_sign_in_sockets(end_sign_in())
+    sign_out()
     response = redirect(url_for("auth.login"))
     # The next person on this tablet must not find this one's kept pages, tables or queue.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
@@ -90,16 +88,21 @@ def logout():
 
 
 @bp.post("/api/auth/token")
-@limiter.limit(_login_limit)
-@limiter.limit(_login_limit, key_func=_username_key)
 def token():
     """Exchange a username and password for a short-lived JWT."""
     body = request_json()
+    attempt = guessing.attempt_for(body.get("username"))
+    wait = guessing.seconds_to_wait(attempt)
+    if wait:
+        return jsonify(error="rate_limited", message=RATE_LIMITED), 429, {"Retry-After": str(wait)}
     user = check_credentials(body.get("username"), body.get("password"))
     if user is None:
+        guessing.failed(attempt)
         raise Unauthorized(BAD_CREDENTIALS)
     db.session.commit()
-    return issue_token(user)
+    response = jsonify(issue_token(user))
+    guessing.succeeded(attempt, response)
+    return response
 
 
 @bp.get("/api/auth/csrf")

@@ -44,8 +44,12 @@ def healthz():
 
 @bp.get("/metrics")
 def metrics():
-    """Prometheus text; needs `Authorization: Bearer METRICS_TOKEN` when that is set."""
+    """Prometheus text; needs `Authorization: Bearer METRICS_TOKEN` when that is set, and in production it must be."""
     expected = current_app.config["METRICS_TOKEN"]
+    if not expected and current_app.config["ENV_NAME"] == "production":
+        # Who is on which floor and how busy the service is are nobody else's business; a missing
+        # setting closes the door rather than keeping the floor from opening.
+        abort(403, description="Metrics are closed: set METRICS_TOKEN and scrape with it as a bearer token.")
     if expected:
         given = request.headers.get("Authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):

@@ -4,6 +4,7 @@ from app.models.event import Event, IdempotencyRecord
 from app.models.event_state import EventLogState
 from app.models.floor import Floor, RetiredFloor
 from app.models.section import Section
+from app.models.sign_in import SignIn
 from app.models.table import TABLE_SHAPES, TABLE_STATUSES, Table
 from app.models.user import ROLES, User
 
@@ -15,6 +16,7 @@ __all__ = [
     "ROLES",
     "RetiredFloor",
     "Section",
+    "SignIn",
     "TABLE_SHAPES",
     "TABLE_STATUSES",
     "Table",

@@ -43,9 +43,17 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return bool(self.active)
 
+    # The sign-in (app.auth.sign_in) this object was signed in or loaded with, for this request
+    # only; not a column.
+    signed_in_with = None
+
     def get_id(self) -> str:
-        """Session identity: the id plus the generation, so a bump ends old sessions."""
-        return f"{self.id}:{self.session_generation}"
+        """Session identity: the id, the generation (a bump ends every session) and the sign-in (a sign-out ends it)."""
+        key = self.signed_in_with
+        if key is None:
+            # Only a sign-in (app.auth.sign_in) has an identity; use `id` to name the user.
+            raise RuntimeError(f"user {self.id} has no sign-in in this request")
+        return f"{self.id}:{self.session_generation}:{key.id}:{key.secret}"
 
     def set_password(self, password: str) -> None:
         """Store an argon2id hash of the password."""

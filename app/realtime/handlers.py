@@ -16,7 +16,7 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
-from app.auth.sign_in import current_sign_in
+from app.auth.sign_in import signed_in_with, without_setting_cookies
 from app.errors import RATE_LIMITED
 from app.extensions import db, socketio
 from app.realtime import accounts, connections, direct, metrics
@@ -99,6 +99,7 @@ def _run_floor_event(handler: Callable, sid: str, data: object):
 
 
 def _handshake_user(auth: object):
+    without_setting_cookies()
     if current_user.is_authenticated:
         return current_user._get_current_object()
     token = auth.get("token") if isinstance(auth, dict) else None
@@ -138,9 +139,9 @@ def on_connect(auth=None):
     server = socketio.server
     server.eio.admission.settled(server.manager.eio_sid_from_sid(request.sid, "/"))
     join_room(user_room(user.id))
-    sign_in = session_room(current_sign_in()) if current_user.is_authenticated else None
-    if sign_in:
-        join_room(sign_in)
+    sign_in = signed_in_with()
+    if sign_in is not None:
+        join_room(session_room(sign_in.id))
     metrics.connection_opened(reconnect=isinstance(auth, dict) and auth.get("reconnect") is True)
     log.info("socket connect", extra={"sid": request.sid, "user": user.username, "remote": request.remote_addr})
     send_to(request.sid, "tables:connected", {"socketId": request.sid})

@@ -13,9 +13,9 @@ def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 
 
-def session_room(sign_in: str | None) -> str | None:
-    """Every socket opened under one sign-in (one browser session)."""
-    return f"session:{sign_in}" if sign_in else None
+def session_room(sign_in: int | None) -> str | None:
+    """Every socket opened under one sign-in (one browser's, by its id in app/services/sign_ins.py)."""
+    return f"session:{sign_in}" if sign_in is not None else None
 
 
 def rooms_for_floors(floors: list[int]) -> list[str]:

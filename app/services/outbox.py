@@ -32,7 +32,7 @@ class Ending:
     """Sockets to close once the change is committed: all of one user's, or one sign-in's."""
 
     user_id: int | None = None
-    sign_in: str | None = None
+    sign_in: int | None = None
 
 
 @dataclass

@@ -2,10 +2,10 @@
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.models import ROLES, Floor, User
+from app.models import ROLES, Floor, SignIn, User
 from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
 from app.services.validation import UNSTORABLE_TEXT, unstorable
@@ -25,6 +25,21 @@ def find_user(username: str) -> User | None:
 def list_users() -> list[User]:
     """Every account, active ones first, then by username."""
     return list(db.session.scalars(select(User).order_by(User.active.desc(), User.username)))
+
+
+def staff_sharing(floors: list[int] | None) -> list[tuple[User, list[int]]]:
+    """Active staff who work one of these floors (None: any), by name, each with which of them ([] for all).
+
+    A floor-limited manager learns nothing of the staff, or the floors, they may not see.
+    """
+    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
+    found = []
+    for user in people:
+        theirs = user.allowed_floors or []
+        shown = theirs if floors is None or not theirs else [floor for floor in theirs if floor in floors]
+        if shown or not theirs:
+            found.append((user, shown))
+    return found
 
 
 def get_user(user_id: int) -> User:
@@ -150,11 +165,5 @@ def deactivate(user: User) -> User:
 def _end_sessions(change: outbox.Change, user: User) -> None:
     """Sign the user out everywhere: their sign-ins now, their sockets once the change commits."""
     user.end_sessions()
+    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
     change.end_sockets(outbox.Ending(user_id=user.id))
-
-
-def end_sign_in_sockets(sign_in: str | None) -> None:
-    """Close the sockets opened under one browser sign-in, in every process (a logout)."""
-    if sign_in:
-        with outbox.change() as change:
-            change.end_sockets(outbox.Ending(sign_in=sign_in))

@@ -127,6 +127,15 @@ def test_sixth_change_in_a_second_is_rate_limited(app, host, make_table):
     assert stored == ["occupied"] * 5 + ["available"], "the refused sixth change was not applied"
 
 
+def test_changes_by_token_and_by_cookie_share_one_limit_per_user(client, host, bearer, make_table):
+    """A host's token and their signed-in page count against the same five a second."""
+    tables = [make_table(floor=1) for _ in range(6)]
+    headers = bearer("host")
+    codes = [client.patch(status_url(t), json={"status": "occupied"}, headers=headers).status_code for t in tables[:4]]
+    codes += [host.patch(status_url(t), json={"status": "occupied"}).status_code for t in tables[4:]]
+    assert codes == [200] * 5 + [429]
+
+
 def test_manager_critical_change_bypasses_the_limit(manager, make_table):
     """A manager's critical:true changes are never rate limited."""
     tables = [make_table(floor=1) for _ in range(8)]

@@ -130,3 +130,25 @@ def test_a_rotated_secret_key_keeps_signed_in_staff_only_while_the_old_key_is_a_
     assert client.get("/api/tables").status_code == 200
     app.config.update(SECRET_KEY_FALLBACKS=[])
     assert client.get("/api/tables").status_code == 401
+
+
+def test_signing_out_everywhere_forgets_every_sign_in(app, as_staff):
+    """A password reset ends each of the person's sign-ins (their rows go too); a colleague's stays."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import SignIn
+    from app.services.users import find_user, reset_password
+
+    tablet, phone, colleague = as_staff("host"), as_staff("host"), as_staff("viewer")
+    with app.app_context():
+        host_id = find_user("host").id
+
+        def rows(user_id: int) -> int:
+            return db.session.scalar(select(func.count()).select_from(SignIn).where(SignIn.user_id == user_id))
+
+        assert rows(host_id) == 2
+        reset_password(find_user("host"), "a-brand-new-password")
+        assert rows(host_id) == 0 and rows(find_user("viewer").id) == 1
+    assert tablet.get("/api/tables").status_code == 401 and phone.get("/api/tables").status_code == 401
+    assert colleague.get("/api/tables").status_code == 200

@@ -133,8 +133,9 @@ def test_documented_config_carries_a_hosts_page_live_and_a_change_reaches_it(sit
     tile_showing(tablet, table["tableId"], "occupied").wait_for()
     assert handshake_status(place.proxy) == 200
     # PROXY_FIX_HOPS=1: the logs name the browser (127.0.0.1), not nginx's own address (127.0.0.2).
+    # (The page the sign-in led to may have opened its socket before the test moved on: one or two.)
     assert [line["remote"] for line in logged(place.server, "request", method="POST", path="/login")] == ["127.0.0.1"]
-    assert [line["remote"] for line in logged(place.server, "socket connect", user="host")] == ["127.0.0.1"]
+    assert {line["remote"] for line in logged(place.server, "socket connect", user="host")} == {"127.0.0.1"}
 
 
 def test_common_host_line_refuses_sign_in_and_every_socket(site, tablet):

@@ -80,3 +80,27 @@ def test_a_staff_list_longer_than_the_roster_max_is_read_account_by_account(db, 
 
 def test_no_such_account_is_none(db, fresh_accounts):
     assert accounts.account(987654) is None
+
+
+def test_a_handshake_by_session_cookie_reads_the_database_once(app, as_staff):
+    """The sign-in is read with its user in one query: keeping sign-ins costs a handshake no extra read."""
+    from app.extensions import db as database
+    from app.extensions import socketio
+
+    browser = as_staff("host")
+    with app.app_context():
+        engine = database.engine
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        socket = socketio.test_client(app, flask_test_client=browser.client)
+        assert socket.is_connected()
+        assert socket.get_received()[0]["name"] == "tables:connected"
+        socket.disconnect()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(seen) == 1 and "sign_ins" in seen[0], seen

@@ -23,6 +23,7 @@ class StaffApi:
         response = requests.post(f"{url}/api/auth/token", json={"username": username, "password": password}, timeout=10)
         response.raise_for_status()
         self.token = response.json()["token"]
+        self.token_expires_at = response.json()["expiresAt"]
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"Bearer {self.token}"
 

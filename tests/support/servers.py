@@ -2,8 +2,9 @@
 
 from tests.support.live_server import LiveServer, base_env, prepare_database
 
-# Every test signs in from 127.0.0.1; the sign-in limit (10 a minute) is not what these prove.
-TEST_SETTINGS = {"LOGIN_RATE_LIMIT": "1000 per minute"}
+# Every test signs in from 127.0.0.1; the sign-in limits (10 failures a minute, waits after 5
+# in a row) are not what these prove.
+TEST_SETTINGS = {"LOGIN_RATE_LIMIT": "1000 per minute", "LOGIN_BACKOFF_AFTER": "1000"}
 
 
 def live_env(database_url: str, redis_url: str | None = None, **settings: str) -> dict:
@@ -29,6 +30,15 @@ def start_postgres_server(directory, **settings: str) -> LiveServer:
     server = LiveServer(live_env(database_url, **settings), directory / "server.log").start()
     server.database_url = database_url
     return server
+
+
+def start_server(backing: str, directory, **settings: str) -> LiveServer:
+    """`start_sqlite_server` for "sqlite"; for "postgres-redis", PostgreSQL with Redis as its queue and limit store."""
+    if backing == "sqlite":
+        return start_sqlite_server(directory, **settings)
+    from tests.support.backing_services import redis_url
+
+    return start_postgres_server(directory, REDIS_URL=redis_url(), **settings)
 
 
 def server_in_each_write_mode(**settings: str):
