@@ -2,6 +2,7 @@
 
 from flask import request
 
+from app.auth.cookie import carries_bearer_token
 from app.auth.sign_in import load_signed_in_user
 from app.auth.tokens import user_from_token
 from app.extensions import login_manager
@@ -10,9 +11,8 @@ from app.models import User
 
 def bearer_token() -> str | None:
     """The token of an `Authorization: Bearer` header, if the request has one."""
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        return header[7:].strip()
+    if carries_bearer_token(request):
+        return request.headers["Authorization"][7:].strip()
     return None
 
 
