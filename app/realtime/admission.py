@@ -148,7 +148,5 @@ def install(eio, config: dict, authenticated: Callable[[], int]) -> Admission:
     eio.handle_request = admit_then_handle
     eio.on("connect", opened)
     eio.on("disconnect", closed)
-    waiting, alive = admission.waiting, admission.alive
-    metrics.register_gauge("tableside_sessions_unauthenticated", "Sessions waiting to authenticate.", waiting.__len__)
-    metrics.register_gauge("tableside_engineio_sockets_alive", "Engine.IO sockets not yet freed.", alive.__len__)
+    metrics.read_sessions_with(waiting=admission.waiting.__len__, alive=admission.alive.__len__)
     return admission

@@ -108,12 +108,3 @@ def polling_sid(response: requests.Response) -> str:
     """The session id in a polling session's open packet."""
     assert response.status_code == 200 and response.text.startswith("0"), response.text
     return json.loads(response.text[1:].split("\x1e")[0])["sid"]
-
-
-def metric(url: str, name: str) -> float:
-    """One line of the server's /metrics, by its full name (labels included)."""
-    text = requests.get(f"{url}/metrics", timeout=10).text
-    for line in text.splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[-1])
-    return 0.0
