@@ -16,7 +16,6 @@ disconnects by reason and of refusals).
 """
 
 import argparse
-import re
 import signal
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -41,7 +41,7 @@ from tests.support.screens import Screens  # noqa: E402
 
 SOCKETS_PER_ACCOUNT = 50  # Tableside's cap per account and process, as a venue's 50 screens per login
 SCREENS_PER_RUNNER = 1250
-COUNTED = re.compile(r'tableside_(disconnects|sessions_refused)_total\{reason="([^"]+)"\} (\d+)')
+COUNTED = {"tableside_disconnects_total": "disconnect", "tableside_sessions_refused_total": "refused"}
 GROUPS = (("connectErrors", "connect_error"), ("disconnects", "disconnect"), ("refusedJoins", "refused"))
 SIGNALS = {"kill": signal.SIGKILL, "term": signal.SIGTERM}
 
@@ -68,10 +68,10 @@ def server_counts(server: Server) -> Counter:
         except requests.RequestException as error:
             counts[f"unreadable: {type(error).__name__}"] += 1
             continue
-        for kind, reason, n in re.findall(
-            r'tableside_(disconnects|sessions_refused)_total\{reason="([^"]+)"\} (\d+)', text
-        ):
-            counts[f"{'disconnect' if kind == 'disconnects' else 'refused'}: {reason}"] += int(n)
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name in COUNTED:
+                    counts[f"{COUNTED[sample.name]}: {sample.labels['reason']}"] += int(sample.value)
     return counts
 
 

@@ -1,6 +1,10 @@
 """Operator endpoints and the security headers every response carries."""
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.conftest import app_on_copy
+from tests.support.metrics import read_metrics
 
 
 def test_healthz_reports_database_and_queue(client):
@@ -21,6 +25,45 @@ def test_metrics_are_prometheus_text(client):
         "tableside_room_members",
     ):
         assert f"# TYPE {name.removesuffix('_bucket')}" in body
+
+
+def test_metrics_are_the_tableside_families_alone_with_their_buckets(client):
+    """/metrics parses as Prometheus text: the operators' families, no library extras, today's latency buckets."""
+    families = {
+        family.name: family for family in text_string_to_metric_families(client.get("/metrics").get_data(as_text=True))
+    }
+    assert set(families) == {
+        "tableside_ws_connections",
+        "tableside_event_broadcast_latency_seconds",
+        "tableside_reconnects",
+        "tableside_events",
+        "tableside_event_delivery_failures",
+        "tableside_socket_backlogs",
+        "tableside_slow_sockets_cut",
+        "tableside_garbage_packets",
+        "tableside_sessions_refused",
+        "tableside_disconnects",
+        "tableside_engineio_sockets_alive",
+        "tableside_sessions_unauthenticated",
+        "tableside_room_members",
+    }
+    latency = families["tableside_event_broadcast_latency_seconds"]
+    assert latency.type == "histogram"
+    buckets = [sample.labels["le"] for sample in latency.samples if sample.name.endswith("_bucket")]
+    assert buckets == ["0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "+Inf"]
+    assert not [sample.name for family in families.values() for sample in family.samples if "_created" in sample.name]
+
+
+def test_an_app_set_up_later_counts_from_zero(make_table, client, migrated_template, tmp_path):
+    """Each app set up in a process starts a registry of its own: a later one shows none of an earlier one's events."""
+    make_table(floor=1)
+    earlier = read_metrics(client.get("/metrics").get_data(as_text=True))
+    assert earlier['tableside_events_total{type="table:created"}'] == 1
+    (tmp_path / "later").mkdir()
+    later = app_on_copy(tmp_path / "later", migrated_template)
+    scraped = read_metrics(later.test_client().get("/metrics").get_data(as_text=True))
+    assert scraped["tableside_event_broadcast_latency_seconds_count"] == 0
+    assert [name for name in scraped if name.startswith("tableside_events_total")] == []
 
 
 def test_metrics_need_the_token_when_one_is_set(app, client):

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.health import bp
-from app.realtime.metrics import render_metrics
+from app.realtime.metrics import CONTENT_TYPE, exposition
 
 
 def _database_ok() -> bool:
@@ -54,7 +54,7 @@ def metrics():
         given = request.headers.get("Authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
             abort(401)
-    return Response(render_metrics(), mimetype="text/plain; version=0.0.4")
+    return Response(exposition(), content_type=CONTENT_TYPE)
 
 
 @bp.post("/debug/gc/<step>")

@@ -166,15 +166,9 @@ def install(app: Flask, eio, authenticated: Callable[[], int]) -> Admission:
 
     gate.guard(eio, refusal, admission.opened, admission.settled)
     eio.admission = admission
-    metrics.register_gauge(
-        "tableside_sessions_unauthenticated", "Sessions waiting to authenticate.", admission.waiting.__len__
-    )
-    metrics.register_gauge(
-        "tableside_sessions_waiting_without_credentials",
-        "Sessions waiting to authenticate whose handshake carried no credentials.",
-        lambda: admission.without_credentials,
-    )
-    metrics.register_gauge(
-        "tableside_engineio_sockets_alive", "Engine.IO sockets not yet freed.", lambda: gate.sockets_alive(eio)
+    metrics.read_sessions_with(
+        waiting=admission.waiting.__len__,
+        without_credentials=lambda: admission.without_credentials,
+        alive=lambda: gate.sockets_alive(eio),
     )
     return admission

@@ -1,152 +1,161 @@
-"""Process-local counters and histograms, rendered as Prometheus text."""
+"""This process's counters and histograms, kept by prometheus_client in a registry of its own.
 
-import threading
-from collections import defaultdict
+Every metric is declared once, in `Metrics`, and counted through the functions below it: to
+add one, declare it there and give it a function. The registry is made by the app's realtime
+setup (`start`), not prometheus_client's global one: tests build several apps in one process,
+and each starts from zero, while the process's counting goes to the newest app's registry
+(as its Socket.IO server, broadcaster and outbox publisher are the newest app's).
+"""
+
 from collections.abc import Callable
+from functools import cache, partial
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+
+# The `_created` series (a timestamp per counter and label) were never written here; no
+# dashboard reads them, and they would double the lines of every labelled counter.
+disable_created_metrics()
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
-_lock = threading.Lock()
-_events_total: dict[str, int] = defaultdict(int)
-_latency_counts = [0] * (len(LATENCY_BUCKETS) + 1)
-_latency_sum = 0.0
-_counters = {"reconnects": 0, "delivery_failures": 0, "backlogs": 0, "slow_cuts": 0, "garbage": 0}
-_connections = 0
-_sessions_refused: dict[str, int] = defaultdict(int)
-_disconnects: dict[str, int] = defaultdict(int)
-# name -> (help, read): values other modules own, read when the metrics are rendered.
-_gauges: dict[str, tuple[str, Callable[[], int]]] = {}
-_read_rooms: Callable[[], dict] = dict
+# Prometheus text 0.0.4, whatever the scraper accepts: the format /metrics has always served.
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 
 
-def connection_opened(reconnect: bool) -> None:
-    global _connections
-    with _lock:
-        _connections += 1
-        if reconnect:
-            _counters["reconnects"] += 1
+class RoomMembers:
+    """`tableside_room_members`: sockets in each floor room and in all_tables, counted when scraped."""
+
+    def __init__(self) -> None:
+        self.read_rooms: Callable[[], dict] = dict
+
+    def collect(self):
+        """The gauge family, one sample per room."""
+        family = GaugeMetricFamily("tableside_room_members", "Sockets in each room in this process.", labels=["room"])
+        watched = {
+            room: len(members)
+            for room, members in self.read_rooms().items()
+            if isinstance(room, str) and (room.startswith("floor:") or room == "all_tables")
+        }
+        for room in sorted(watched):
+            family.add_metric([room], watched[room])
+        yield family
 
 
-def connection_closed(reason: str) -> None:
-    """Count one closed connection by why it closed (`ping timeout`, `transport close`, ...)."""
-    global _connections
-    with _lock:
-        _connections = max(0, _connections - 1)
-        _disconnects[reason] += 1
+class Metrics:
+    """Every metric of the process, in the order /metrics lists them."""
+
+    def __init__(self) -> None:
+        self.registry = registry = CollectorRegistry()
+        counter, gauge = partial(Counter, registry=registry), partial(Gauge, registry=registry)
+        self.connections = gauge("tableside_ws_connections", "Open Socket.IO connections in this process.")
+        self.broadcast_latency = Histogram(
+            "tableside_event_broadcast_latency_seconds",
+            "Time from commit to emit.",
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.reconnects = counter("tableside_reconnects", "Connections that were reconnections.")
+        self.events = counter("tableside_events", "Events broadcast, by type.", ["type"])
+        self.delivery_failures = counter("tableside_event_delivery_failures", "Broadcasts that raised an error.")
+        self.backlogs = counter(
+            "tableside_socket_backlogs", "Writes a socket could not take at once (held, then drained)."
+        )
+        self.slow_cuts = counter("tableside_slow_sockets_cut", "Sockets disconnected for falling too far behind.")
+        self.garbage = counter(
+            "tableside_garbage_packets", "Connections closed for sending what is no Socket.IO packet."
+        )
+        self.sessions_refused = counter(
+            "tableside_sessions_refused", "Sessions refused or closed before authenticating, by reason.", ["reason"]
+        )
+        self.disconnects = counter("tableside_disconnects", "Connections closed, by reason.", ["reason"])
+        self.engineio_sockets_alive = gauge("tableside_engineio_sockets_alive", "Engine.IO sockets not yet freed.")
+        self.sessions_unauthenticated = gauge("tableside_sessions_unauthenticated", "Sessions waiting to authenticate.")
+        self.sessions_without_credentials = gauge(
+            "tableside_sessions_waiting_without_credentials",
+            "Sessions waiting to authenticate whose handshake carried no credentials.",
+        )
+        self.room_members = RoomMembers()
+        registry.register(self.room_members)
+        # `labels()` checks its values and takes a lock on every call (about 3 us); a broadcast and a
+        # disconnect need only the child for their label, found once and then looked up.
+        self.events_of = cache(self.events.labels)
+        self.sessions_refused_for = cache(self.sessions_refused.labels)
+        self.disconnects_for = cache(self.disconnects.labels)
 
 
-def event_broadcast(kind: str, latency_seconds: float) -> None:
-    """Count one broadcast and how long it took from commit to emit."""
-    global _latency_sum
-    with _lock:
-        _events_total[kind] += 1
-        _latency_sum += latency_seconds
-        for index, bound in enumerate(LATENCY_BUCKETS):
-            if latency_seconds <= bound:
-                _latency_counts[index] += 1
-                break
-        else:
-            _latency_counts[-1] += 1
+_current = Metrics()
 
 
-def delivery_failed() -> None:
-    with _lock:
-        _counters["delivery_failures"] += 1
+def start() -> Metrics:
+    """A new registry for the app being set up; what the process counts from now on goes there."""
+    global _current
+    _current = Metrics()
+    return _current
 
 
-def socket_backlogged() -> None:
-    """A direct write the kernel did not take whole: the rest waits for the socket's drainer."""
-    with _lock:
-        _counters["backlogs"] += 1
+def exposition() -> bytes:
+    """The metrics of this process in Prometheus text format (CONTENT_TYPE)."""
+    return generate_latest(_current.registry)
 
 
-def slow_socket_cut() -> None:
-    """A socket that fell too far behind was disconnected (its client reconnects and syncs)."""
-    with _lock:
-        _counters["slow_cuts"] += 1
-
-
-def garbage_packet() -> None:
-    """A client sent a message that is no Engine.IO or Socket.IO packet; its connection was closed."""
-    with _lock:
-        _counters["garbage"] += 1
-
-
-def session_refused(reason: str) -> None:
-    """A session refused at its handshake, or closed for not authenticating in time."""
-    with _lock:
-        _sessions_refused[reason] += 1
-
-
-def register_gauge(name: str, help_text: str, read: Callable[[], int]) -> None:
-    """Render `read()` as gauge `name` with the other metrics."""
-    _gauges[name] = (help_text, read)
+def read_connections_with(count: Callable[[], int]) -> None:
+    """Report `count()` as the open Socket.IO connections (the realtime setup's own tally)."""
+    _current.connections.set_function(count)
 
 
 def read_rooms_with(read: Callable[[], dict]) -> None:
     """Count room members from `read()`: the rooms of this process's server (set at start-up)."""
-    global _read_rooms
-    _read_rooms = read
+    _current.room_members.read_rooms = read
 
 
-def _room_members() -> dict[str, int]:
-    return {
-        room: len(members)
-        for room, members in _read_rooms().items()
-        if isinstance(room, str) and (room.startswith("floor:") or room == "all_tables")
-    }
+def read_sessions_with(
+    waiting: Callable[[], int], without_credentials: Callable[[], int], alive: Callable[[], int]
+) -> None:
+    """Report the sessions waiting to authenticate (and those of them without credentials) and the
+    Engine.IO sockets not yet freed."""
+    _current.sessions_unauthenticated.set_function(waiting)
+    _current.sessions_without_credentials.set_function(without_credentials)
+    _current.engineio_sockets_alive.set_function(alive)
 
 
-def render_metrics() -> str:
-    """The metrics of this process in Prometheus text format."""
-    lines = [
-        "# HELP tableside_ws_connections Open Socket.IO connections in this process.",
-        "# TYPE tableside_ws_connections gauge",
-        f"tableside_ws_connections {_connections}",
-        "# HELP tableside_event_broadcast_latency_seconds Time from commit to emit.",
-        "# TYPE tableside_event_broadcast_latency_seconds histogram",
-    ]
-    cumulative = 0
-    with _lock:
-        for bound, count in zip(LATENCY_BUCKETS, _latency_counts, strict=False):
-            cumulative += count
-            lines.append(f'tableside_event_broadcast_latency_seconds_bucket{{le="{bound}"}} {cumulative}')
-        cumulative += _latency_counts[-1]
-        lines.append(f'tableside_event_broadcast_latency_seconds_bucket{{le="+Inf"}} {cumulative}')
-        lines.append(f"tableside_event_broadcast_latency_seconds_sum {_latency_sum:.6f}")
-        lines.append(f"tableside_event_broadcast_latency_seconds_count {cumulative}")
-        lines += [
-            "# HELP tableside_reconnects_total Connections that were reconnections.",
-            "# TYPE tableside_reconnects_total counter",
-            f"tableside_reconnects_total {_counters['reconnects']}",
-            "# HELP tableside_events_total Events broadcast, by type.",
-            "# TYPE tableside_events_total counter",
-            *(f'tableside_events_total{{type="{kind}"}} {count}' for kind, count in sorted(_events_total.items())),
-            "# HELP tableside_event_delivery_failures_total Broadcasts that raised an error.",
-            "# TYPE tableside_event_delivery_failures_total counter",
-            f"tableside_event_delivery_failures_total {_counters['delivery_failures']}",
-            "# HELP tableside_socket_backlogs_total Writes a socket could not take at once (held, then drained).",
-            "# TYPE tableside_socket_backlogs_total counter",
-            f"tableside_socket_backlogs_total {_counters['backlogs']}",
-            "# HELP tableside_slow_sockets_cut_total Sockets disconnected for falling too far behind.",
-            "# TYPE tableside_slow_sockets_cut_total counter",
-            f"tableside_slow_sockets_cut_total {_counters['slow_cuts']}",
-            "# HELP tableside_garbage_packets_total Connections closed for sending what is no Socket.IO packet.",
-            "# TYPE tableside_garbage_packets_total counter",
-            f"tableside_garbage_packets_total {_counters['garbage']}",
-        ]
-        lines += [
-            "# HELP tableside_sessions_refused_total Sessions refused or closed before authenticating, by reason.",
-            "# TYPE tableside_sessions_refused_total counter",
-            *(f'tableside_sessions_refused_total{{reason="{why}"}} {n}' for why, n in _sessions_refused.items()),
-            "# HELP tableside_disconnects_total Connections closed, by reason.",
-            "# TYPE tableside_disconnects_total counter",
-            *(f'tableside_disconnects_total{{reason="{why}"}} {n}' for why, n in _disconnects.items()),
-        ]
-    for name, (help_text, read) in sorted(_gauges.items()):
-        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", f"{name} {read()}"]
-    lines += [
-        "# HELP tableside_room_members Sockets in each room in this process.",
-        "# TYPE tableside_room_members gauge",
-        *(f'tableside_room_members{{room="{room}"}} {count}' for room, count in sorted(_room_members().items())),
-    ]
-    return "\n".join(lines) + "\n"
+def connection_opened(reconnect: bool) -> None:
+    """Count an accepted connection that says it is a reconnection (the open ones are read, not counted)."""
+    if reconnect:
+        _current.reconnects.inc()
+
+
+def connection_closed(reason: str) -> None:
+    """Count one closed connection by why it closed (`ping timeout`, `transport close`, ...)."""
+    _current.disconnects_for(reason).inc()
+
+
+def event_broadcast(kind: str, latency_seconds: float) -> None:
+    """Count one broadcast and how long it took from commit to emit."""
+    _current.events_of(kind).inc()
+    _current.broadcast_latency.observe(latency_seconds)
+
+
+def delivery_failed() -> None:
+    """A publish or an emit raised: its clients catch up by sync."""
+    _current.delivery_failures.inc()
+
+
+def socket_backlogged() -> None:
+    """A direct write the kernel did not take whole: the rest waits for the socket's drainer."""
+    _current.backlogs.inc()
+
+
+def slow_socket_cut() -> None:
+    """A socket that fell too far behind was disconnected (its client reconnects and syncs)."""
+    _current.slow_cuts.inc()
+
+
+def garbage_packet() -> None:
+    """A client sent a message that is no Engine.IO or Socket.IO packet; its connection was closed."""
+    _current.garbage.inc()
+
+
+def session_refused(reason: str) -> None:
+    """A session refused at its handshake, or closed for not authenticating in time."""
+    _current.sessions_refused_for(reason).inc()

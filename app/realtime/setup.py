@@ -38,6 +38,7 @@ def queue_channel(config) -> str:
 def init_realtime(app: Flask) -> None:
     """Bind the shared `socketio` with the queue, origins, liveness and size limits; publish changes."""
     global _broadcaster
+    metrics.start()
     config = app.config
     mode = serving_mode(config["ASYNC_MODE"])
     serving = mode != "threading" or config.get("TESTING")
@@ -67,6 +68,7 @@ def init_realtime(app: Flask) -> None:
     direct.install(socketio.server, mode, config)
     admission.install(app, socketio.server.eio, connections.count)
     metrics.read_rooms_with(lambda: direct.rooms(socketio.server))
+    metrics.read_connections_with(connections.count)
     outbox.register_publisher(publish_change)
 
 

@@ -10,10 +10,11 @@ import time
 import pytest
 import requests
 
+from tests.support.metrics import metric
 from tests.support.raw_socket import RawSocket
 from tests.support.servers import server_in_each_write_mode
 from tests.support.sockets import USER_AGENT
-from tests.support.strangers import Strangers, metric, open_polling_session, polling_sid, wait_until_no_sessions
+from tests.support.strangers import Strangers, open_polling_session, polling_sid, wait_until_no_sessions
 
 pytestmark = pytest.mark.live
 DEADLINE = 2

@@ -4,11 +4,9 @@ Against real servers under eventlet with direct writes on and off, and under gev
 connection ends, the log has one info line for it and no traceback, and `/metrics` counts it.
 """
 
-import re
-
 import pytest
-import requests
 
+from tests.support.metrics import scrape
 from tests.support.raw_socket import FrameLink, client_frame
 from tests.support.servers import start_sqlite_server
 
@@ -42,8 +40,7 @@ def gevent_server(tmp_path_factory):
 
 
 def garbage_count(url: str) -> int:
-    text = requests.get(f"{url}/metrics", timeout=10).text
-    return int(re.search(r"^tableside_garbage_packets_total (\d+)$", text, re.MULTILINE).group(1))
+    return int(scrape(url)["tableside_garbage_packets_total"])
 
 
 def ends(link: FrameLink) -> list:

@@ -11,8 +11,8 @@ import time
 import pytest
 import requests
 
+from tests.support.metrics import metric
 from tests.support.servers import server_in_each_write_mode, start_sqlite_server
-from tests.support.strangers import metric
 
 pytestmark = pytest.mark.live
 SOCKETS = 20

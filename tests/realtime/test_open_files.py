@@ -12,9 +12,10 @@ import subprocess
 import pytest
 import requests
 
+from tests.support.metrics import metric
 from tests.support.servers import server_in_each_write_mode
 from tests.support.sockets import LiveSocket
-from tests.support.strangers import Strangers, metric
+from tests.support.strangers import Strangers
 
 pytestmark = pytest.mark.live
 FILE_LIMIT = 600

@@ -7,8 +7,8 @@ ends so that a flood of a few hundred changes backs up into the server.
 """
 
 import pytest
-import requests
 
+from tests.support.metrics import scrape
 from tests.support.raw_socket import RawSocket
 from tests.support.sockets import eventually, table_event_ids
 
@@ -36,8 +36,7 @@ def flood(person, table_id: int, changes: int) -> None:
 
 
 def counter(server, name: str) -> int:
-    body = requests.get(f"{server.url}/metrics", timeout=5).text
-    return int(next(line.split()[1] for line in body.splitlines() if line.startswith(name + " ")))
+    return int(scrape(server.url)[name])
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ from app.extensions import db, socketio
 from app.models import Event, Table
 from app.models.event import EventType
 from app.models.time import utcnow
-from app.realtime.metrics import render_metrics
+from app.realtime.metrics import exposition
 from app.services import event_log, outbox
 from app.services.errors import Conflict, ValidationError
 from app.services.status import change_status, release_expired_holds
 from app.services.tables import create_table, delete_table, save_layout, update_table
+from tests.support.metrics import read_metrics
 
 
 def logged() -> list[Event]:
@@ -112,8 +113,7 @@ def test_a_failing_publish_leaves_the_change_committed_and_counted(db, monkeypat
 
 
 def _delivery_failures() -> int:
-    line = next(line for line in render_metrics().splitlines() if line.startswith("tableside_event_delivery_failures"))
-    return int(line.split()[-1])
+    return int(read_metrics(exposition().decode())["tableside_event_delivery_failures_total"])
 
 
 def test_expired_holds_are_released_by_system(db):

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from tests.support.metrics import metric
 from tests.support.sockets import USER_AGENT
 
 
@@ -128,12 +129,3 @@ def wait_until_no_sessions(url: str, timeout: float = 20) -> None:
             return
         time.sleep(0.2)
     raise AssertionError("sessions of an earlier test are still open")
-
-
-def metric(url: str, name: str) -> float:
-    """One line of the server's /metrics, by its full name (labels included)."""
-    text = requests.get(f"{url}/metrics", timeout=10).text
-    for line in text.splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[-1])
-    return 0.0
