@@ -45,6 +45,7 @@ def test_metrics_are_the_tableside_families_alone_with_their_buckets(client):
         "tableside_disconnects",
         "tableside_engineio_sockets_alive",
         "tableside_sessions_unauthenticated",
+        "tableside_sessions_waiting_without_credentials",
         "tableside_room_members",
     }
     latency = families["tableside_event_broadcast_latency_seconds"]
