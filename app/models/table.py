@@ -6,11 +6,11 @@ from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Inte
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.limits import TABLE_SHAPES, TABLE_STATUSES
 from app.models.section import Section, assignee_of
 from app.models.time import isoformat, utcnow
 
-TABLE_STATUSES = ("available", "occupied", "reserved", "maintenance")
-TABLE_SHAPES = ("rect", "round")
+__all__ = ["TABLE_SHAPES", "TABLE_STATUSES", "Table"]
 # Width and height of a table added without them, in plan units.
 DEFAULT_TABLE_SIZE = 80
 

@@ -1,10 +1,12 @@
 """Checking table fields from any source (JSON or form) against the contract's rules."""
 
 import re
-from datetime import UTC, datetime
 
 from app.models import TABLE_SHAPES, TABLE_STATUSES, limits
 from app.services.errors import ValidationError
+from app.shapes.fields import DATE_TIME_PROBLEM, UNSTORABLE, UNSTORABLE_TEXT, parse_datetime, text_problem, unstorable
+
+__all__ = ["UNSTORABLE", "UNSTORABLE_TEXT", "text_problem", "unstorable"]
 
 TABLE_NUMBER = re.compile(limits.TABLE_NUMBER_PATTERN)
 # JSON name -> (model attribute, kind, bounds)
@@ -26,27 +28,6 @@ TABLE_FIELDS: dict[str, tuple[str, str, tuple | None]] = {
 }
 REQUIRED_ON_CREATE = ("tableNumber", "floor", "capacity")
 COVERS_RANGE = limits.COVERS
-# PostgreSQL cannot store a NUL in text, and a lone surrogate (JSON's "\ud800" decodes to one)
-# is not UTF-8 at all: no database, page or JSON answer could carry either.
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-UNSTORABLE_TEXT = "Contains a character that cannot be saved (a NUL or a lone surrogate)."
-DATE_TIME_PROBLEM = (
-    f"Must be an ISO 8601 date and time between the years {limits.DATE_YEARS[0]} and {limits.DATE_YEARS[1]}."
-)
-
-
-def unstorable(text: str) -> bool:
-    """True for text no database can keep: it holds a NUL or a lone surrogate."""
-    return UNSTORABLE.search(text) is not None
-
-
-def text_problem(value: object, longest: int) -> str | None:
-    """What is wrong with text a person sent (not text, too long, unstorable), or None."""
-    if not isinstance(value, str):
-        return "Must be text."
-    if len(value.strip()) > longest:
-        return f"At most {longest} characters."
-    return UNSTORABLE_TEXT if unstorable(value) else None
 
 
 def _int(value: object) -> int:
@@ -82,26 +63,6 @@ def _number(value: object) -> float:
     if number != number or number in (float("inf"), float("-inf")):
         raise ValueError
     return number
-
-
-def parse_datetime(value: object) -> datetime | None:
-    """Parse an ISO 8601 timestamp (naive means UTC) within limits.DATE_YEARS; empty means none."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ValueError(DATE_TIME_PROBLEM)
-    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        in_utc = parsed.astimezone(UTC)
-    except OverflowError:
-        # 0001-01-01T00:00+14:00 is a moment before the first one Python (or a client) can hold.
-        raise ValueError(DATE_TIME_PROBLEM) from None
-    low, high = limits.DATE_YEARS
-    if not low <= in_utc.year <= high:
-        raise ValueError(DATE_TIME_PROBLEM)
-    return in_utc
 
 
 def _clean_one(name: str, value: object) -> object:
