@@ -174,6 +174,13 @@ class LogEntry(Shape):
         return cls(event_id=event.event_id, event=event.type, data=event.message())
 
 
+class EventsPage(Shape):
+    """`GET /api/events`: the events after the id asked for, oldest first, and the id to ask after next."""
+
+    events: list[LogEntry]
+    last_event_id: str
+
+
 class SyncResponse(Shape):
     """`tables:sync_response`: the missed events (recovered), or the current state of the socket's rooms."""
 

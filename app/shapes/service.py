@@ -1,6 +1,6 @@
 """What hosts read during service: a table's history and the floors' figures."""
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, create_model
 
@@ -44,6 +44,14 @@ TablesPerStatus = create_model(
     __doc__="How many tables are in each status.",
     **{status: (int, ...) for status in limits.TABLE_STATUSES},
 )
+
+
+class Health(Shape):
+    """`GET /healthz`: "ok", or "degraded" (503) when the database or the message queue is down."""
+
+    status: Literal["ok", "degraded"]
+    db: Literal["ok", "down"]
+    queue: Literal["ok", "down", "in-process"]
 
 
 class Summary(Shape):
