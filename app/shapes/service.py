@@ -6,7 +6,7 @@ from pydantic import Field, create_model
 
 from app.models import limits
 from app.shapes.base import Shape
-from app.shapes.fields import Moment, Status
+from app.shapes.fields import Moment, StatusWord
 
 
 class HistoryEntry(Shape):
@@ -16,8 +16,8 @@ class HistoryEntry(Shape):
     event: str
     at: Moment
     by: str
-    old_status: Status = None
-    new_status: Status = None
+    old_status: StatusWord = None
+    new_status: StatusWord = None
     covers: int | None = None
     reserved_until: Moment | None = None
     notes: str | None = None

@@ -10,9 +10,11 @@ from app.shapes.fields import (
     LARGEST_NUMBER,
     Flag,
     FloorNumber,
+    FormWord,
     HoldEnd,
     Moment,
     Status,
+    StatusWord,
     TableForm,
     TableNumber,
     choice,
@@ -36,9 +38,9 @@ class Table(Shape):
     section: str | None = Field(description="The section's name (sectionId names the section).")
     assignee: Assignee | None = Field(description="Who looks after the table's section this shift.")
     capacity: int
-    status: Status
+    status: StatusWord
     covers: int | None = Field(description="The party seated; null unless occupied.")
-    shape: TableForm
+    shape: FormWord
     x: float
     y: float
     width: float
