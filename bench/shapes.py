@@ -41,37 +41,31 @@ def plain_dict(row) -> dict:
     }  # fmt: skip
 
 
-class MsgspecTable(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    table_id: int
-    table_number: str
-    floor: int
-    section_id: int | None
-    section: str | None
-    assignee: dict | None
-    capacity: int
-    status: Literal["available", "occupied", "reserved", "maintenance"]
-    covers: int | None
-    shape: Literal["rect", "round"]
-    x: float
-    y: float
-    width: float
-    height: float
-    rotation: float
-    notes: str | None
-    reserved_until: datetime | None
-    status_changed_at: datetime
-    version: int
-    created_at: datetime
-    updated_at: datetime
+def msgspec_struct(shape, name: str):
+    """A msgspec Struct of the shape's fields (a nested shape as a plain dict), for comparison only."""
+    fields = []
+    for field, info in shape.model_fields.items():
+        kind = dict | None if field == "assignee" else info.annotation
+        fields.append((field, kind) if info.is_required() else (field, kind, None))
+    return msgspec.defstruct(name, fields, rename="camel", forbid_unknown_fields=True)
 
 
-class MsgspecStatusChange(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    status: Literal["available", "occupied", "reserved", "maintenance"]
-    covers: int | None = None
-    notes: str | None = None
-    expected_status: Literal["available", "occupied", "reserved", "maintenance"] | None = None
-    reserved_until: datetime | None = None
-    critical: bool = False
+MsgspecTable = msgspec_struct(Table, "MsgspecTable")
+
+
+MsgspecStatusChange = msgspec.defstruct(
+    "MsgspecStatusChange",
+    [
+        ("status", Literal["available", "occupied", "reserved", "maintenance"]),
+        ("covers", int | None, None),
+        ("notes", str | None, None),
+        ("expected_status", Literal["available", "occupied", "reserved", "maintenance"] | None, None),
+        ("reserved_until", datetime | None, None),
+        ("critical", bool, False),
+    ],
+    rename="camel",
+    forbid_unknown_fields=True,
+)
 
 
 def msgspec_table(row) -> dict:
