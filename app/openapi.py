@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import model_json_schema
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.model_adapter.pydantic_adapter import PydanticModelAdapter
@@ -33,6 +34,11 @@ DESCRIPTION = (
 
 class ShapeAdapter(PydanticModelAdapter):
     """spectree's pydantic adapter, writing every schema (lists of shapes too) as the shapes write theirs."""
+
+    def is_partial_model_instance(self, value: Any) -> bool:
+        # Views answer with `shape.wire()`, plain JSON: the adapter's own check walks every value
+        # of the answer looking for a model inside (a list of 40 tables cost more than making it).
+        return isinstance(value, BaseModel)
 
     def json_schema(self, model: type[Any], *, ref_template: str, mode: str = "validation") -> dict[str, Any]:
         return model_json_schema(model, ref_template=ref_template, mode=mode, schema_generator=ShapeSchema)
