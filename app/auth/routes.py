@@ -10,10 +10,11 @@ from app.auth.sign_in import sign_in, sign_out
 from app.auth.tokens import issue_token
 from app.extensions import db
 from app.messages import RATE_LIMITED
+from app.openapi import operation
 from app.services.errors import Unauthorized
 from app.services.users import find_user
 from app.services.validation import unstorable
-from app.web import request_json
+from app.shapes.auth import Credentials, CsrfToken, Token
 
 BAD_CREDENTIALS = "Invalid username or password."
 UNSTORABLE_CREDENTIALS = "The username or password holds a character no account can have (a NUL or a lone surrogate)."
@@ -88,26 +89,27 @@ def logout():
 
 
 @bp.post("/api/auth/token")
-def token():
+@operation({200: Token}, body=Credentials, refusals=(400, 401, 422, 429), public=True, tag="sign-in")
+def token(body: Credentials):
     """Exchange a username and password for a short-lived JWT."""
-    body = request_json()
-    attempt = guessing.attempt_for(body.get("username"))
+    attempt = guessing.attempt_for(body.username)
     wait = guessing.seconds_to_wait(attempt)
     if wait:
         return jsonify(error="rate_limited", message=RATE_LIMITED), 429, {"Retry-After": str(wait)}
-    user = check_credentials(body.get("username"), body.get("password"))
+    user = check_credentials(body.username, body.password)
     if user is None:
         guessing.failed(attempt)
         raise Unauthorized(BAD_CREDENTIALS)
     db.session.commit()
-    response = jsonify(issue_token(user))
+    response = jsonify(issue_token(user).wire())
     guessing.succeeded(attempt, response)
     return response
 
 
 @bp.get("/api/auth/csrf")
+@operation({200: CsrfToken}, public=True, tag="sign-in")
 def csrf_token():
     """A CSRF token for clients that call the API with the session cookie."""
     from flask_wtf.csrf import generate_csrf
 
-    return {"csrfToken": generate_csrf()}
+    return CsrfToken(csrf_token=generate_csrf()).wire()

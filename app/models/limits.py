@@ -1,9 +1,15 @@
 """Every limit on what staff and clients may send, declared once.
 
-The validation in app/services, the OpenAPI document, the HTML forms' attributes and the
-page's scripts (through the page state) all read these, so a limit changed here changes
-everywhere it is checked or described.
+The typed shapes in app/shapes (which the API and the forms validate with, and which the
+OpenAPI document is generated from), the HTML forms' attributes and the page's scripts
+(through the page state) all read these, so a limit changed here changes everywhere it is
+checked or described.
 """
+
+# The words a value may be, in the order staff see them.
+TABLE_STATUSES = ("available", "occupied", "reserved", "maintenance")
+TABLE_SHAPES = ("rect", "round")
+ROLES = ("viewer", "host", "manager")
 
 # Ranges are (lowest, highest), both allowed.
 FLOOR_NUMBER = (1, 999)

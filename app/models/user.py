@@ -10,9 +10,9 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.models.limits import ROLES
 from app.models.time import utcnow
 
-ROLES = ("viewer", "host", "manager")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 
 # argon2id at the library's current recommended parameters; tests use a cheap variant.

@@ -8,8 +8,9 @@ import psycopg2
 import pytest
 
 from app.extensions import db
-from app.models.event import EventType
+from app.models.time import utcnow
 from app.services import outbox
+from app.shapes.events import TableDeleted
 from tests.support.api import StaffApi
 from tests.support.backing_services import postgres_url
 from tests.support.database import app_context
@@ -112,7 +113,8 @@ def test_the_first_writer_to_take_the_lock_commits_before_the_next_gets_an_id(pg
         def write(name: str) -> None:
             with app.app_context():
                 with outbox.change() as change:
-                    ids[name] = change.record(EventType.TABLE_CREATED, {"floor": 1}, name).id
+                    gone = TableDeleted(table_id=1, table_number="T-01", floor=1, deleted_by=name, deleted_at=utcnow())
+                    ids[name] = change.record(gone, name).id
                     times[f"{name} has id"] = time.monotonic()
                     if name == "first":
                         first_has_id.set()

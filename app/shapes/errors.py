@@ -1,0 +1,36 @@
+"""The body of every refusal: `{error, message, fields?}`, and the refusals that say more."""
+
+from typing import Any
+
+from pydantic import Field
+
+from app.shapes.base import Shape
+from app.shapes.tables import Table
+
+
+class Error(Shape):
+    """A refusal: a code for programs, a sentence for people, and each bad field's problem."""
+
+    error: str
+    message: str
+    fields: dict[str, str] = Field(None, description="Each refused field (by its JSON path, e.g. tables.0.x).")
+
+
+class StatusConflict(Error):
+    """409 for a stale expectedStatus: the table as it is now, and who made the change that won."""
+
+    table: Table
+    changed_by: str | None
+
+
+class LogGone(Error):
+    """409 from `GET /api/events` when the log no longer holds every event asked for."""
+
+    last_event_id: str
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None, **extra: Any) -> dict:
+    """A refusal's JSON through its shape: the plain one, or the one whose extra fields it carries."""
+    shape = StatusConflict if "table" in extra else LogGone if "lastEventId" in extra else Error
+    given = {"error": code, "message": message, **({"fields": fields} if fields else {}), **extra}
+    return shape.model_validate(given, by_name=False).wire()

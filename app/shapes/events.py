@@ -1,0 +1,275 @@
+"""Every Socket.IO event, each declared once: what the server records and sends, what clients send and
+what their acknowledgement says.
+
+Services build a logged event's payload as its `Recorded` shape (`StatusChanged(...)`) and hand it
+to `change.record`; the message a client receives is that payload with its `eventId` first
+(`logged(...)`), as the log replays it. The registries at the bottom name each event's shapes, for
+the AsyncAPI document and the tests that check what clients receive:
+
+- `LOGGED`: event name -> the shape recorded for it (what services build);
+- `SERVER_EVENTS`: event name -> the shape of the payload a client receives;
+- `CLIENT_EVENTS`: event name -> (the shape of what the client sends, the shape of the acknowledgement).
+"""
+
+from typing import Any, Literal, Self
+
+from pydantic import Field, RootModel
+
+from app.models.event import EventType
+from app.shapes.base import Logged, Shape, logged, partial
+from app.shapes.fields import EventIdText, Moment, StatusWord
+from app.shapes.floors import Floor
+from app.shapes.sections import Section
+from app.shapes.staff import Assignee
+from app.shapes.tables import Table, TableFieldsChanged
+
+
+# Logged events: recorded in the change's transaction, broadcast after commit, replayed by sync.
+class StatusChanged(Shape):
+    """`table:status_changed`: a table's new status; covers, the hold and notes when the change set them."""
+
+    table_id: int
+    table_number: str
+    floor: int
+    old_status: StatusWord
+    new_status: StatusWord
+    updated_by: str
+    updated_at: Moment
+    covers: int | None = None
+    reserved_until: Moment | None = None
+    notes: str | None = Field(None, description="Present when the change set them; null when it cleared them.")
+
+
+class TableCreated(Table):
+    """`table:created`: the whole new table."""
+
+
+class TableUpdated(Shape):
+    """`table:updated`: only the fields that changed, with their new values."""
+
+    table_id: int
+    table_number: str
+    floor: int
+    changes: TableFieldsChanged
+    updated_by: str
+    updated_at: Moment
+
+
+class TableDeleted(Shape):
+    """`table:deleted`."""
+
+    table_id: int
+    table_number: str
+    floor: int
+    deleted_by: str
+    deleted_at: Moment
+
+
+FloorFieldsChanged = partial(Floor, "FloorFieldsChanged", "A floor's changed fields.", only=("name", "turn_minutes"))
+
+
+class FloorUpdated(Shape):
+    """`floor:updated`: a floor's new name or turn time."""
+
+    floor: int
+    changes: FloorFieldsChanged
+    updated_by: str
+    updated_at: Moment
+
+
+class SectionCreated(Section):
+    """`section:created`: the new section, and who made it when."""
+
+    updated_by: str
+    updated_at: Moment
+
+
+SectionFieldsChanged = partial(Section, "SectionFieldsChanged", "A section's changed fields.", only=("name", "colour"))
+
+
+class SectionUpdated(Shape):
+    """`section:updated`: a section's new name or colour, and the tables that show it."""
+
+    section_id: int
+    floor: int
+    changes: SectionFieldsChanged
+    table_ids: list[int]
+    updated_by: str
+    updated_at: Moment
+
+
+class SectionDeleted(Shape):
+    """`section:deleted`: its tables keep their places, with no section."""
+
+    section_id: int
+    floor: int
+    name: str
+    table_ids: list[int]
+    deleted_by: str
+    deleted_at: Moment
+
+
+class SectionAssigned(Shape):
+    """`section:assigned`: who looks after a section now (null: nobody), and its tables."""
+
+    section_id: int
+    floor: int
+    name: str
+    assignee: Assignee | None
+    table_ids: list[int]
+    updated_by: str
+    updated_at: Moment
+
+
+LOGGED: dict[str, type[Shape]] = {
+    EventType.STATUS_CHANGED: StatusChanged,
+    EventType.TABLE_CREATED: TableCreated,
+    EventType.TABLE_UPDATED: TableUpdated,
+    EventType.TABLE_DELETED: TableDeleted,
+    EventType.FLOOR_UPDATED: FloorUpdated,
+    EventType.SECTION_CREATED: SectionCreated,
+    EventType.SECTION_UPDATED: SectionUpdated,
+    EventType.SECTION_DELETED: SectionDeleted,
+    EventType.SECTION_ASSIGNED: SectionAssigned,
+}
+KIND_OF: dict[type[Shape], EventType] = {shape: EventType(name) for name, shape in LOGGED.items()}
+MESSAGES: dict[str, type[Logged]] = {name: logged(shape) for name, shape in LOGGED.items()}
+
+
+def kind_of(payload: Shape) -> EventType:
+    """The logged event a payload is recorded as; a shape that is no logged event's is a bug."""
+    return KIND_OF[type(payload)]
+
+
+# Sent by the server and not logged.
+class BatchItem(MESSAGES[EventType.STATUS_CHANGED]):
+    """One change of a `tables:batch_update`: a `table:status_changed` message with its new status as `status`."""
+
+    status: StatusWord
+
+    @classmethod
+    def of(cls, message: dict) -> Self:
+        """A `table:status_changed` message as a batch item: its new status is also `status`."""
+        return cls.model_validate({**message, "status": message["newStatus"]}, by_name=False)
+
+
+class BatchUpdate(RootModel[list[BatchItem]]):
+    """`tables:batch_update`: status changes of one batch window, in event-id order."""
+
+    def wire(self) -> list[dict[str, Any]]:
+        """The items as JSON sends them (each with the fields it was given)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class LogEntry(Shape):
+    """One logged event as sync and `GET /api/events` replay it: its id, its name and its message."""
+
+    event_id: str
+    event: str
+    data: dict[str, Any] = Field(description="The event's message, as it was broadcast (eventId included).")
+
+    @classmethod
+    def of(cls, event) -> Self:
+        """An event row of the log."""
+        return cls(event_id=event.event_id, event=event.type, data=event.message())
+
+
+class EventsPage(Shape):
+    """`GET /api/events`: the events after the id asked for, oldest first, and the id to ask after next."""
+
+    events: list[LogEntry]
+    last_event_id: str
+
+
+class SyncResponse(Shape):
+    """`tables:sync_response`: the missed events (recovered), or the current state of the socket's rooms."""
+
+    recovered: bool
+    last_event_id: str | None
+    events: list[LogEntry]
+    tables: list[Table]
+    sections: list[Section] = Field(None, description="With a snapshot: the rooms' sections and assignees.")
+    floors: list[Floor] = Field(None, description="With a snapshot: the rooms' floors and turn times.")
+
+
+class Connected(Shape):
+    """`tables:connected`: sent once the handshake is accepted."""
+
+    socket_id: str
+
+
+class SocketError(Shape):
+    """`tables:error`: a refusal or an ended session, in words for people."""
+
+    code: str
+    message: str
+
+
+class RoomHead(Shape):
+    """`tables:head`: a room's newest event id, so a client that missed a broadcast notices."""
+
+    room: str
+    last_event_id: str | None
+
+
+# Sent by clients, each answered by an acknowledgement.
+class Join(Shape):
+    """`tables:join`: a floor's room, or (null) `all_tables`."""
+
+    floor: int | None
+
+
+class Leave(Shape):
+    """`tables:leave`: a floor's room, or (null) `all_tables`."""
+
+    floor: int | None
+
+
+class Sync(Shape):
+    """`tables:sync`: the last event id the client applied, or null for a snapshot."""
+
+    last_event_id: EventIdText
+
+
+class Refusal(Shape):
+    """An acknowledgement saying no, and why."""
+
+    ok: Literal[False]
+    error: str
+    message: str
+
+
+class Joined(Shape):
+    """`tables:join` accepted: the room, and its newest event id."""
+
+    ok: Literal[True]
+    room: str
+    last_event_id: str | None
+
+
+class Left(Shape):
+    """`tables:leave` accepted."""
+
+    ok: Literal[True]
+    room: str
+
+
+class Synced(SyncResponse):
+    """`tables:sync` accepted: the same answer as `tables:sync_response`."""
+
+    ok: Literal[True]
+
+
+SERVER_EVENTS: dict[str, type[Shape] | type[RootModel]] = {
+    **MESSAGES,
+    "tables:batch_update": BatchUpdate,
+    "tables:sync_response": SyncResponse,
+    "tables:connected": Connected,
+    "tables:error": SocketError,
+    "tables:head": RoomHead,
+}
+CLIENT_EVENTS: dict[str, tuple[type[Shape], tuple[type[Shape], ...]]] = {
+    "tables:join": (Join, (Joined, Refusal)),
+    "tables:leave": (Leave, (Left, Refusal)),
+    "tables:sync": (Sync, (Synced, Refusal)),
+}
