@@ -1,4 +1,8 @@
-"""A real python-socketio client over WebSocket that records everything it receives."""
+"""A real python-socketio client over WebSocket that records everything it receives.
+
+Every event it receives and every acknowledgement it gets is judged against the AsyncAPI
+document (tests/support/asyncapi.py): one that drifts fails the test that received it.
+"""
 
 import socket
 import threading
@@ -8,6 +12,7 @@ from collections.abc import Callable
 import requests
 import socketio
 
+from tests.support import asyncapi
 from tests.support.live_server import PASSWORD
 
 CONNECT_TIMEOUT = 5
@@ -64,6 +69,7 @@ class LiveSocket:
         self.sio.on("disconnect", self._closed)
 
     def _record(self, event: str, data: object = None) -> None:
+        asyncapi.received(event, data)
         if self.on_frame is not None:
             self.on_frame(event, data)
         with self._changed:
@@ -117,7 +123,9 @@ class LiveSocket:
 
     def call(self, event: str, data: object = None, timeout: float = 5) -> object:
         """Emit and wait for the server's acknowledgement."""
-        return self.sio.call(event, data, timeout=timeout)
+        answer = self.sio.call(event, data, timeout=timeout)
+        asyncapi.answered(event, answer)
+        return answer
 
     def join(self, floor: int | None) -> dict:
         return self.call("tables:join", {"floor": floor})
