@@ -23,6 +23,7 @@ def create_app(config_class=None, *, serving: bool = False):
     from app.config import BASE_DIR, config_for_environment
     from app.extensions import socketio
     from app.models import limits
+    from app.models.time import isoformat
     from app.request_body import WholeBodies
     from app.request_json import CheckedJSONProvider, ClientRequest
 
@@ -47,6 +48,7 @@ def create_app(config_class=None, *, serving: bool = False):
     register_blueprints(app)
     # The forms' maxlength, min and max are the limits the validation checks.
     app.jinja_env.globals["limits"] = limits
+    app.add_template_filter(isoformat, "isoformat")
     errors.register(app)
     assets.register(app)  # before security: the policy allows the import map by its hash
     security.register(app)

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from app.extensions import csrf, db, limiter
 from app.messages import RATE_LIMITED
 from app.services.errors import ServiceError
+from app.shapes.errors import error_body
 from app.web import wants_json
 
 log = logging.getLogger(__name__)
@@ -70,14 +71,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         if wants_json():
-            return jsonify(error="csrf_failed", message=error.description), 400
+            return jsonify(error_body("csrf_failed", error.description)), 400
         return _page(400, "This form has expired or did not come from Tableside. Go back, reload and try again.")
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(error: RateLimitExceeded):
         retry = _retry_after(error)
         if wants_json():
-            response = jsonify(error="rate_limited", message=RATE_LIMITED)
+            response = jsonify(error_body("rate_limited", RATE_LIMITED))
         else:
             response = _page(429, RATE_LIMITED)[0]
             response = app.make_response(response)
@@ -92,7 +93,7 @@ def register(app: Flask) -> None:
         log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
         message = "The database is not answering right now; nothing was saved. Try again in a moment."
         if wants_json():
-            response = jsonify(error="unavailable", message=message)
+            response = jsonify(error_body("unavailable", message))
         else:
             response = app.make_response(_page(503, message))
         response.status_code = 503
@@ -105,7 +106,7 @@ def register(app: Flask) -> None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if wants_json():
             code = _CODES.get(error.code, "error")
-            return jsonify(error=code, message=error.description), error.code
+            return jsonify(error_body(code, error.description or error.name)), error.code
         return _page(error.code, error.description)
 
     @app.errorhandler(Exception)
@@ -113,5 +114,5 @@ def register(app: Flask) -> None:
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
         if wants_json():
-            return jsonify(error="internal_error", message="Something went wrong on the server."), 500
+            return jsonify(error_body("internal_error", "Something went wrong on the server.")), 500
         return _page(500, "Something went wrong on the server. Your saved tables are unchanged.")

@@ -1,13 +1,17 @@
 """Small request helpers shared by the JSON API and the HTML views."""
 
+from typing import TypeVar
+
 from flask import request
+from pydantic import ValidationError
 from werkzeug.routing import IntegerConverter
 
 from app.services.errors import ServiceError
+from app.shapes.base import Query
+from app.shapes.fields import LARGEST_NUMBER
+from app.shapes.problems import problems_of
 
-# Every id, floor and event number is stored as a database INTEGER, signed 32-bit on
-# PostgreSQL: a number outside it names nothing, and must never reach a query.
-LARGEST_NUMBER = 2**31 - 1
+Q = TypeVar("Q", bound=Query)
 
 
 class BadRequest(ServiceError):
@@ -37,6 +41,16 @@ def whole_number_arg(name: str) -> int | None:
     """A query parameter that must be a whole number when present."""
     raw = request.args.get(name, "").strip()
     return whole_number(raw, name) if raw else None
+
+
+def read_query(shape: type[Q]) -> Q:
+    """The query string read as `shape`, or a 400 naming the parameter (e.g. "floor must be a whole number.")."""
+    try:
+        return shape.model_validate(request.args.to_dict(), by_name=False)
+    except ValidationError as error:
+        _, fields = problems_of(error)
+        name, problem = next(iter(fields.items()))
+        raise BadRequest(f"{name} {problem}", fields=fields) from None
 
 
 def wants_json() -> bool:

@@ -187,6 +187,7 @@ def bearer(client):
 def make_table(app):
     """Factory: create a table through the service layer and return its JSON."""
     from app.services.tables import create_table
+    from app.shapes.tables import Table
 
     counter = {"n": 0}
 
@@ -194,6 +195,6 @@ def make_table(app):
         counter["n"] += 1
         values = {"table_number": f"T-{counter['n']:02d}", "floor": floor, "capacity": 4, **fields}
         with app.app_context():
-            return create_table(values, by="fixture").to_dict()
+            return Table.of(create_table(values, by="fixture")).wire()
 
     return make

@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # The lower layers, and what they may never import.
-LOWER = ("app.models", "app.services")
+LOWER = ("app.models", "app.shapes", "app.services")
 UPPER = ("app.realtime", "app.auth", "app.tables", "app.api", "app.floors", "app.users", "app.health", "app.offline")
 # The public surface of the socket libraries; anything below it is an internal.
 SOCKET_LIBRARIES = ("eventlet", "gevent", "engineio", "socketio", "flask_socketio")
@@ -112,6 +112,22 @@ def test_models_import_no_service():
         for m, ts in graph.items()
         if _within(m, ("app.models",)) and any(_within(t, ("app.services",)) for t in ts)
     } == {}
+
+
+def test_shapes_sit_between_models_and_services():
+    """The shapes read the models' limits and names and nothing of the services; no model imports a shape."""
+    graph = import_graph(ROOT)
+    upward = {
+        module: sorted(target for target in targets if _within(target, ("app.services",)))
+        for module, targets in graph.items()
+        if _within(module, ("app.shapes",))
+    }
+    downward = {
+        module: sorted(target for target in targets if _within(target, ("app.shapes",)))
+        for module, targets in graph.items()
+        if _within(module, ("app.models",))
+    }
+    assert {module: targets for module, targets in {**upward, **downward}.items() if targets} == {}
 
 
 def test_only_the_direct_package_imports_socket_library_internals():

@@ -7,9 +7,12 @@ from app.api import bp
 from app.auth.permissions import check_floor, role_required, visible_floors
 from app.extensions import db
 from app.models import User
-from app.models.section import assignee_of
+from app.openapi import operation
 from app.services import floors as floor_service
 from app.services import sections as section_service
+from app.services.validation import read
+from app.shapes.sections import Assignment, NewSection, Section, SectionChanges
+from app.shapes.staff import Staff
 from app.web import request_json
 
 
@@ -26,41 +29,45 @@ def _known_floor(floor: int) -> None:
 
 @bp.get("/sections")
 @role_required("viewer")
+@operation({200: list[Section]}, refusals=(401,), tag="sections")
 def list_sections():
     """The sections of every floor the user may see, with their assignees."""
-    return [section.to_dict() for section in section_service.sections_on(visible_floors(current_user))]
+    return [Section.of(section).wire() for section in section_service.sections_on(visible_floors(current_user))]
 
 
 @bp.get("/floors/<int:floor>/sections")
 @role_required("viewer")
+@operation({200: list[Section]}, refusals=(401, 403, 404), tag="sections")
 def floor_sections(floor: int):
     """The sections of one floor, with their assignees."""
     _known_floor(floor)
-    return [section.to_dict() for section in section_service.sections_on([floor])]
+    return [Section.of(section).wire() for section in section_service.sections_on([floor])]
 
 
 @bp.post("/floors/<int:floor>/sections")
 @role_required("manager")
+@operation({201: Section}, body=NewSection, hands_body=False, refusals=(400, 401, 403, 404, 409, 422), tag="sections")
 def create_section(floor: int):
-    """Add a section {name, colour?} to a floor (201)."""
+    """Add a section {name, colour?} to a floor (201). Logs section:created."""
     _known_floor(floor)
-    fields = section_service.clean_section_fields(request_json(), creating=True)
-    return section_service.create_section(floor, fields, by=current_user.username).to_dict(), 201
+    fields = read(NewSection, request_json()).values()
+    return Section.of(section_service.create_section(floor, fields, by=current_user.username)).wire(), 201
 
 
 @bp.patch("/sections/<int:section_id>")
 @role_required("manager")
-def update_section(section_id: int):
-    """Rename or recolour a section."""
-    fields = section_service.clean_section_fields(request_json(), creating=False)
+@operation({200: Section}, body=SectionChanges, refusals=(400, 401, 403, 404, 409, 422), tag="sections")
+def update_section(section_id: int, body: SectionChanges):
+    """Rename or recolour a section. Logs section:updated."""
     _visible_section(section_id)
-    return section_service.update_section(section_id, fields, by=current_user.username).to_dict()
+    return Section.of(section_service.update_section(section_id, body.values(), by=current_user.username)).wire()
 
 
 @bp.delete("/sections/<int:section_id>")
 @role_required("manager")
+@operation({204: None}, refusals=(401, 403, 404), tag="sections")
 def delete_section(section_id: int):
-    """Remove a section; its tables stay, with no section (204)."""
+    """Remove a section; its tables stay, with no section (204). Logs section:deleted."""
     _visible_section(section_id)
     section_service.delete_section(section_id, by=current_user.username)
     return "", 204
@@ -68,16 +75,17 @@ def delete_section(section_id: int):
 
 @bp.put("/sections/<int:section_id>/assignee")
 @role_required("manager")
-def assign_section(section_id: int):
+@operation({200: Section}, body=Assignment, refusals=(400, 401, 403, 404, 422), tag="sections")
+def assign_section(section_id: int, body: Assignment):
     """Give the section to a member of staff for the shift, {userId}, or clear it with {userId: null}."""
-    user_id = section_service.clean_assignee(request_json())
     _visible_section(section_id)
-    return section_service.assign_section(section_id, user_id, by=current_user.username).to_dict()
+    return Section.of(section_service.assign_section(section_id, body.user_id, by=current_user.username)).wire()
 
 
 @bp.get("/staff")
 @role_required("manager")
+@operation({200: list[Staff]}, refusals=(401, 403), tag="sections")
 def list_staff():
     """Active staff a manager may put on a section: id, name, initials, role and floors."""
     people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
-    return [{**assignee_of(user), "role": user.role, "floors": user.allowed_floors or []} for user in people]
+    return [Staff.of(user).wire() for user in people]

@@ -8,11 +8,14 @@ from app.auth import permissions
 from app.auth.permissions import check_floor, role_required, visible_floors
 from app.extensions import limiter
 from app.models import limits
+from app.openapi import operation
 from app.services import status as status_service
 from app.services import tables as table_service
 from app.services.errors import Forbidden
-from app.services.validation import UNSTORABLE_TEXT, clean_status_change, unstorable
-from app.web import BadRequest, request_json, whole_number_arg
+from app.services.validation import UNSTORABLE_TEXT, unstorable
+from app.shapes.errors import StatusConflict
+from app.shapes.tables import FloorQuery, NewTable, StatusChange, StatusHeaders, Table, TableChanges
+from app.web import BadRequest, request_json
 
 
 def visible_table(table_id: int):
@@ -42,47 +45,55 @@ def is_critical_request() -> bool:
 
 @bp.get("/tables")
 @role_required("viewer")
-def list_tables():
+@operation({200: list[Table]}, query=FloorQuery, refusals=(400, 401, 403))
+def list_tables(query: FloorQuery):
     """Every table the user may see, optionally of one floor."""
-    floor = whole_number_arg("floor")
-    if floor is not None:
-        check_floor(current_user, floor)
-        floors = [floor]
+    if query.floor is not None:
+        check_floor(current_user, query.floor)
+        floors = [query.floor]
     else:
         floors = visible_floors(current_user)
-    return [table.to_dict() for table in table_service.tables_on(floors)]
+    return [Table.of(table).wire() for table in table_service.tables_on(floors)]
 
 
 @bp.get("/tables/<int:table_id>")
 @role_required("viewer")
+@operation({200: Table}, refusals=(401, 403, 404))
 def get_table(table_id: int):
     """One table."""
-    return visible_table(table_id).to_dict()
+    return Table.of(visible_table(table_id)).wire()
 
 
 @bp.post("/tables")
 @role_required("manager")
+@operation({201: Table}, body=NewTable, hands_body=False, refusals=(400, 401, 403, 409, 413, 422))
 def create_table():
-    """Create a table (201); without x and y it goes to a free spot on its floor."""
+    """Create a table (201); without x and y it goes to a free spot on its floor.
+
+    Table numbers are unique ignoring case: 409 when only the number clashes, 422 listing
+    every field's problem otherwise.
+    """
     fields = table_service.check_table_fields(request_json())
     check_floor(current_user, fields["floor"])
     table = table_service.create_table(fields, by=current_user.username)
-    return table.to_dict(), 201
+    return Table.of(table).wire(), 201
 
 
 @bp.patch("/tables/<int:table_id>")
 @role_required("manager")
+@operation({200: Table}, body=TableChanges, hands_body=False, refusals=(400, 401, 403, 404, 409, 413, 422))
 def update_table(table_id: int):
     """Edit some fields of a table."""
     visible_table(table_id)
     fields = table_service.check_table_fields(request_json(), table_id=table_id)
     if "floor" in fields:
         check_floor(current_user, fields["floor"])
-    return table_service.update_table(table_id, fields, by=current_user.username).to_dict()
+    return Table.of(table_service.update_table(table_id, fields, by=current_user.username)).wire()
 
 
 @bp.delete("/tables/<int:table_id>")
 @role_required("manager")
+@operation({204: None}, refusals=(401, 403, 404))
 def delete_table(table_id: int):
     """Delete a table (204)."""
     visible_table(table_id)
@@ -93,11 +104,15 @@ def delete_table(table_id: int):
 @bp.patch("/tables/<int:table_id>/status")
 @role_required("host")
 @limiter.limit(status_limit, key_func=status_limit_key, scope="status-change", exempt_when=is_critical_request)
-def change_status(table_id: int):
+@operation(
+    {200: Table, 409: StatusConflict},
+    body=StatusChange,
+    headers=StatusHeaders,
+    refusals=(400, 401, 403, 404, 413, 422, 429),
+)
+def change_status(table_id: int, body: StatusChange):
     """Change a table's status; 409 on a stale expectedStatus; replays an Idempotency-Key."""
-    body = request_json()
-    change = clean_status_change(body)
-    if change["critical"] and not current_user.has_role("manager"):
+    if body.critical and not current_user.has_role("manager"):
         raise Forbidden("Only managers may send critical updates.")
     visible_table(table_id)
     key = request.headers.get("Idempotency-Key")
@@ -107,17 +122,17 @@ def change_status(table_id: int):
             raise BadRequest(f"Idempotency-Key is longer than {limits.IDEMPOTENCY_KEY_LENGTH} characters.")
         if unstorable(key):  # a header may carry a NUL, and the key is stored
             raise BadRequest("Idempotency-Key cannot be saved.", fields={"Idempotency-Key": UNSTORABLE_TEXT})
-        idempotency = status_service.IdempotencyKey.for_request(current_user.id, key, table_id, body)
-    options = {k: change[k] for k in ("notes", "reserved_until", "covers") if k in change}
+        idempotency = status_service.IdempotencyKey.for_request(current_user.id, key, table_id, request.get_json())
+    options = {name: value for name, value in body.values().items() if name in ("notes", "reserved_until", "covers")}
     try:
         table = status_service.change_status(
             table_id,
-            change["status"],
+            body.status,
             by=current_user.username,
-            expected_status=change["expected_status"],
+            expected_status=body.expected_status,
             idempotency=idempotency,
             **options,
         )
     except status_service.AlreadyApplied as replay:
         return replay.body
-    return table.to_dict()
+    return Table.of(table).wire()

@@ -9,10 +9,11 @@ from app.auth import bp
 from app.auth.sign_in import begin_sign_in, end_sign_in
 from app.auth.tokens import issue_token
 from app.extensions import db, limiter
+from app.openapi import operation
 from app.services.errors import Unauthorized
 from app.services.users import end_sign_in_sockets, find_user
 from app.services.validation import unstorable
-from app.web import request_json
+from app.shapes.auth import Credentials, CsrfToken, Token
 
 BAD_CREDENTIALS = "Invalid username or password."
 UNSTORABLE_CREDENTIALS = "The username or password holds a character no account can have (a NUL or a lone surrogate)."
@@ -92,19 +93,20 @@ def logout():
 @bp.post("/api/auth/token")
 @limiter.limit(_login_limit)
 @limiter.limit(_login_limit, key_func=_username_key)
-def token():
+@operation({200: Token}, body=Credentials, refusals=(400, 401, 422, 429), public=True, tag="sign-in")
+def token(body: Credentials):
     """Exchange a username and password for a short-lived JWT."""
-    body = request_json()
-    user = check_credentials(body.get("username"), body.get("password"))
+    user = check_credentials(body.username, body.password)
     if user is None:
         raise Unauthorized(BAD_CREDENTIALS)
     db.session.commit()
-    return issue_token(user)
+    return issue_token(user).wire()
 
 
 @bp.get("/api/auth/csrf")
+@operation({200: CsrfToken}, public=True, tag="sign-in")
 def csrf_token():
     """A CSRF token for clients that call the API with the session cookie."""
     from flask_wtf.csrf import generate_csrf
 
-    return {"csrfToken": generate_csrf()}
+    return CsrfToken(csrf_token=generate_csrf()).wire()

@@ -7,17 +7,18 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import User
-from app.models.time import isoformat, utcnow
+from app.models.time import utcnow
+from app.shapes.auth import Token
 
 ALGORITHM = "HS256"
 
 
-def issue_token(user: User) -> dict:
+def issue_token(user: User) -> Token:
     """A signed token naming the user and its session generation, with its expiry."""
     expires = utcnow() + timedelta(seconds=current_app.config["TOKEN_LIFETIME_SECONDS"])
     claims = {"sub": str(user.id), "gen": user.session_generation, "exp": expires, "iat": utcnow()}
     token = jwt.encode(claims, current_app.config["SECRET_KEY"], algorithm=ALGORITHM)
-    return {"token": token, "expiresAt": isoformat(expires)}
+    return Token(token=token, expires_at=expires)
 
 
 def token_claims(token: object) -> tuple[float, int, object] | None:

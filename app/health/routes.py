@@ -8,7 +8,9 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.health import bp
+from app.openapi import operation
 from app.realtime.metrics import render_metrics
+from app.shapes.service import Health
 
 
 def _database_ok() -> bool:
@@ -34,15 +36,17 @@ def _queue_state() -> str:
 
 
 @bp.get("/healthz")
+@operation({200: Health, 503: Health}, public=True, tag="operations")
 def healthz():
     """Report database and message-queue state; 503 when either is down."""
     database = "ok" if _database_ok() else "down"
     queue = _queue_state()
     healthy = database == "ok" and queue != "down"
-    return jsonify(status="ok" if healthy else "degraded", db=database, queue=queue), 200 if healthy else 503
+    return Health(status="ok" if healthy else "degraded", db=database, queue=queue).wire(), 200 if healthy else 503
 
 
 @bp.get("/metrics")
+@operation({200: None}, refusals=(401,), tag="operations")
 def metrics():
     """Prometheus text; needs `Authorization: Bearer METRICS_TOKEN` when that is set."""
     expected = current_app.config["METRICS_TOKEN"]

@@ -22,16 +22,6 @@ class Floor(db.Model):
     # How long a party is expected to sit; a table seated longer is overdue.
     turn_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULT_TURN_MINUTES, server_default="90")
 
-    def to_dict(self, table_count: int = 0) -> dict:
-        """The floor as the API shows it."""
-        return {
-            "floor": self.number,
-            "name": self.name,
-            "sortOrder": self.sort_order,
-            "turnMinutes": self.turn_minutes,
-            "tableCount": table_count,
-        }
-
 
 class RetiredFloor(db.Model):
     """The number of a deleted floor, never given to another: staff limits, kept pages and

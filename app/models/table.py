@@ -7,8 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.limits import TABLE_SHAPES, TABLE_STATUSES
-from app.models.section import Section, assignee_of
-from app.models.time import isoformat, utcnow
+from app.models.section import Section
+from app.models.time import utcnow
 
 __all__ = ["TABLE_SHAPES", "TABLE_STATUSES", "Table"]
 # Width and height of a table added without them, in plan units.
@@ -49,42 +49,12 @@ class Table(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     dining_section: Mapped[Section | None] = relationship(lazy="selectin")
+    # What clients see of a table is app/shapes/tables.py `Table.of(row)`.
 
     @property
     def section(self) -> str | None:
         """The name of the table's section, as clients knew it before sections had rows."""
         return self.dining_section.name if self.dining_section else None
-
-    @property
-    def assignee(self) -> dict | None:
-        """Who looks after the table's section this shift, or None."""
-        return assignee_of(self.dining_section.assignee) if self.dining_section else None
-
-    def to_dict(self) -> dict:
-        """The table in the contract's camelCase JSON."""
-        return {
-            "tableId": self.id,
-            "tableNumber": self.table_number,
-            "floor": self.floor,
-            "sectionId": self.section_id,
-            "section": self.section,
-            "assignee": self.assignee,
-            "capacity": self.capacity,
-            "status": self.status,
-            "covers": self.covers,
-            "shape": self.shape,
-            "x": self.x,
-            "y": self.y,
-            "width": self.width,
-            "height": self.height,
-            "rotation": self.rotation,
-            "notes": self.notes,
-            "reservedUntil": isoformat(self.reserved_until),
-            "statusChangedAt": isoformat(self.status_changed_at),
-            "version": self.version,
-            "createdAt": isoformat(self.created_at),
-            "updatedAt": isoformat(self.updated_at),
-        }
 
 
 # "t-01" beside "T-01" would be two tables staff cannot tell apart when they say it aloud.

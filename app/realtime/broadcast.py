@@ -15,29 +15,16 @@ import time
 from app.models.event import EventType
 from app.realtime import direct, metrics
 from app.realtime.rooms import ALL_TABLES, floor_room, rooms_for_floors
+from app.shapes.events import BatchItem, BatchUpdate
 
 log = logging.getLogger(__name__)
 STATUS_CHANGED = EventType.STATUS_CHANGED
 BATCH = "tables:batch_update"
 
 
-def batch_item(message: dict) -> dict:
-    """A status change as one item of `tables:batch_update`."""
-    item = {
-        "eventId": message["eventId"],
-        "tableId": message["tableId"],
-        "tableNumber": message["tableNumber"],
-        "floor": message["floor"],
-        "status": message["newStatus"],
-        "oldStatus": message["oldStatus"],
-        "newStatus": message["newStatus"],
-        "updatedBy": message["updatedBy"],
-        "updatedAt": message["updatedAt"],
-    }
-    for optional in ("covers", "notes", "reservedUntil"):
-        if optional in message:
-            item[optional] = message[optional]
-    return item
+def batch_update(items: list[dict]) -> list[dict]:
+    """Held status changes as the payload of one `tables:batch_update`."""
+    return BatchUpdate([BatchItem.of(item["message"]) for item in items]).wire()
 
 
 class Broadcaster:
@@ -142,7 +129,7 @@ class Broadcaster:
         if len(batch) == 1:
             self._emit(STATUS_CHANGED, batch[0]["message"], to)
         else:
-            self._emit(BATCH, [batch_item(item["message"]) for item in batch], to)
+            self._emit(BATCH, batch_update(batch), to)
 
     def _emit(self, event: str, payload: object, to: str | list[str]) -> None:
         try:

@@ -22,7 +22,8 @@ from app.extensions import db, socketio
 from app.realtime import accounts, connections, direct, metrics
 from app.realtime.rooms import ALL_TABLES, floor_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
-from app.realtime.sync import floor_exists, floors_of_rooms, room_head, shared_sync_response
+from app.realtime.sync import floor_exists, floors_of_rooms, room_head, shared_sync_answers
+from app.shapes.events import Connected, Joined, Left, Refusal, SocketError
 
 log = logging.getLogger("tableside.sockets")
 MAX_SOCKETS_PER_USER = 50
@@ -44,14 +45,18 @@ def send_to(sid: str, event: str, payload: object) -> None:
 
 
 def _refusal(error: str, message: str) -> dict:
-    return {"ok": False, "error": error, "message": message}
+    return Refusal(ok=False, error=error, message=message).wire()
+
+
+def _socket_error(code: str, message: str) -> dict:
+    return SocketError(code=code, message=message).wire()
 
 
 def _internal_error(sid: str, error: Exception) -> dict:
     """A handler that failed answers with an error instead of dropping the connection."""
     db.session.rollback()
     log.exception("socket handler failed: %s", error)
-    send_to(sid, "tables:error", {"code": "internal_error", "message": "Something went wrong on the server."})
+    send_to(sid, "tables:error", _socket_error("internal_error", "Something went wrong on the server."))
     return _refusal("internal_error", "Something went wrong on the server.")
 
 
@@ -84,7 +89,7 @@ def _run_floor_event(handler: Callable, sid: str, data: object):
     try:
         # The limit first: it is counted in memory, so a flood never reaches the database.
         if not connections.within_limit(sid):
-            send_to(sid, "tables:error", {"code": "rate_limited", "message": RATE_LIMITED})
+            send_to(sid, "tables:error", _socket_error("rate_limited", RATE_LIMITED))
             return _refusal("rate_limited", RATE_LIMITED)
         user = connections.current_user_of(sid)
         if user is None:
@@ -143,7 +148,7 @@ def on_connect(auth=None):
         join_room(sign_in)
     metrics.connection_opened(reconnect=isinstance(auth, dict) and auth.get("reconnect") is True)
     log.info("socket connect", extra={"sid": request.sid, "user": user.username, "remote": request.remote_addr})
-    send_to(request.sid, "tables:connected", {"socketId": request.sid})
+    send_to(request.sid, "tables:connected", Connected(socket_id=request.sid).wire())
 
 
 @socketio.on("disconnect")
@@ -182,7 +187,7 @@ def on_join(sid: str, user, data):
             return _refusal("forbidden", "You may only watch the floors you are assigned to.")
         socketio.server.enter_room(sid, ALL_TABLES, namespace=NAMESPACE)
         head = room_head(floors_of_rooms([ALL_TABLES], user))
-        return {"ok": True, "room": ALL_TABLES, "lastEventId": str(head) if head else None}
+        return Joined(ok=True, room=ALL_TABLES, last_event_id=str(head) if head else None).wire()
     # Floors are numbered 1-999; a larger int would overflow the database's integer column.
     if not 1 <= floor <= MAX_FLOOR or not floor_exists(floor):
         return _refusal("not_found", f"Floor {floor} does not exist.")
@@ -190,7 +195,7 @@ def on_join(sid: str, user, data):
         return _refusal("forbidden", f"You do not have access to floor {floor}.")
     socketio.server.enter_room(sid, floor_room(floor), namespace=NAMESPACE)
     head = room_head([floor])
-    return {"ok": True, "room": floor_room(floor), "lastEventId": str(head) if head else None}
+    return Joined(ok=True, room=floor_room(floor), last_event_id=str(head) if head else None).wire()
 
 
 @floor_event("tables:leave")
@@ -201,7 +206,7 @@ def on_leave(sid: str, user, data):
         return problem
     room = ALL_TABLES if floor is None else floor_room(floor)
     socketio.server.leave_room(sid, room, namespace=NAMESPACE)
-    return {"ok": True, "room": room}
+    return Left(ok=True, room=room).wire()
 
 
 @floor_event("tables:sync")
@@ -210,9 +215,9 @@ def on_sync(sid: str, user, data):
     if not isinstance(data, dict) or "lastEventId" not in data:
         return _refusal("bad_request", "Send {lastEventId: string | null}.")
     floors = floors_of_rooms(socketio.server.rooms(sid, namespace=NAMESPACE), user)
-    response = shared_sync_response(data["lastEventId"], floors)
+    response, acknowledgement = shared_sync_answers(data["lastEventId"], floors)
     send_to(sid, "tables:sync_response", response)
-    return {"ok": True, **response}
+    return acknowledgement
 
 
 @socketio.on_error_default

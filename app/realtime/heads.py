@@ -12,6 +12,7 @@ from app.extensions import db, socketio
 from app.realtime import direct
 from app.realtime.rooms import ALL_TABLES
 from app.services.event_log import latest_event_id
+from app.shapes.events import RoomHead
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def announce_heads(app: Flask) -> None:
             head = latest_event_id(floors)
             socketio.server.manager.emit(
                 "tables:head",
-                {"room": room, "lastEventId": str(head) if head else None},
+                RoomHead(room=room, last_event_id=str(head) if head else None).wire(),
                 namespace="/",
                 room=room,
                 ignore_queue=True,

@@ -9,9 +9,10 @@ from app.extensions import db, socketio
 from app.realtime import accounts, connections
 from app.realtime.rooms import session_room, user_room
 from app.services.outbox import Ending
+from app.shapes.events import SocketError
 
 log = logging.getLogger(__name__)
-SESSION_ENDED = {"code": "session_ended", "message": messages.SESSION_ENDED}
+SESSION_ENDED = SocketError(code="session_ended", message=messages.SESSION_ENDED).wire()
 
 
 def end_sockets(ending: Ending) -> None:

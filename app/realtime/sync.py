@@ -23,6 +23,10 @@ from app.services.event_log import events_after, latest_event_id, log_mark
 from app.services.floors import list_floors
 from app.services.sections import sections_on
 from app.services.tables import tables_on
+from app.shapes import events
+from app.shapes.floors import Floor as FloorShape
+from app.shapes.sections import Section
+from app.shapes.tables import Table
 
 FLOORS_KEPT_SECONDS = 1.0
 _answers = SharedReads()
@@ -49,10 +53,18 @@ def room_head(floors: list[int] | None) -> int | None:
     return _heads.get(key, lambda: latest_event_id(floors), ANY_TIME)
 
 
-def shared_sync_response(last_event_id: object, floors: list[int] | None) -> dict:
-    """`sync_response` as of now: computed once per mark of the log and question, then shared."""
+def shared_sync_answers(last_event_id: object, floors: list[int] | None) -> tuple[dict, dict]:
+    """`tables:sync_response` and the acknowledgement of `tables:sync` as of now: computed once per
+    mark of the log and question, then shared."""
     key = (current_mark(), parse_event_id(last_event_id), None if floors is None else tuple(floors))
-    return _answers.get(key, lambda: sync_response(last_event_id, floors), ANY_TIME)
+    return _answers.get(key, lambda: sync_answers(last_event_id, floors), ANY_TIME)
+
+
+def sync_answers(last_event_id: object, floors: list[int] | None) -> tuple[dict, dict]:
+    """The sync response, and the same answer as the acknowledgement says it (`ok: true` first)."""
+    response = sync_shape(last_event_id, floors)
+    given = {name: getattr(response, name) for name in response.model_fields_set}
+    return response.wire(), events.Synced(ok=True, **given).wire()
 
 
 def floors_of_rooms(rooms: list[str], user) -> list[int] | None:
@@ -75,31 +87,36 @@ def parse_event_id(value: object) -> int | None:
 
 def sync_response(last_event_id: object, floors: list[int] | None) -> dict:
     """The contract's `tables:sync_response` for a socket covering `floors`."""
+    return sync_shape(last_event_id, floors).wire()
+
+
+def sync_shape(last_event_id: object, floors: list[int] | None) -> events.SyncResponse:
+    """`tables:sync_response` for a socket covering `floors`, as its shape."""
     last = parse_event_id(last_event_id)
-    events = None
+    missed = None
     if last is not None:
-        events = events_after(last, floors, current_app.config["SYNC_MAX_EVENTS"])
-    if events is not None:
+        missed = events_after(last, floors, current_app.config["SYNC_MAX_EVENTS"])
+    if missed is not None:
         # With nothing missed the client keeps its own id: a head read here could pass an
         # event that commits meanwhile and whose broadcast is still on its way.
-        return {
-            "recovered": True,
-            "lastEventId": events[-1].event_id if events else str(last),
-            "events": [event.to_dict() for event in events],
-            "tables": [],
-        }
+        return events.SyncResponse(
+            recovered=True,
+            last_event_id=missed[-1].event_id if missed else str(last),
+            events=[events.LogEntry.of(event) for event in missed],
+            tables=[],
+        )
     # The head is read before the tables, so the snapshot is at least as new as it.
     head = latest_event_id()
-    return {
-        "recovered": False,
-        "lastEventId": str(head) if head else None,
-        "events": [],
-        "tables": [table.to_dict() for table in tables_on(floors)],
+    return events.SyncResponse(
+        recovered=False,
+        last_event_id=str(head) if head else None,
+        events=[],
+        tables=[Table.of(table) for table in tables_on(floors)],
         # What section and floor events would have told: names, colours, assignees, turn times.
-        "sections": [section.to_dict() for section in sections_on(floors)],
-        "floors": [
-            {"floor": floor.number, "name": floor.name, "turnMinutes": floor.turn_minutes}
-            for floor, _ in list_floors(floors)
+        sections=[Section.of(section) for section in sections_on(floors)],
+        floors=[
+            FloorShape.of(floor, count)
+            for floor, count in list_floors(floors)
             if floors is None or floor.number in floors
         ],
-    }
+    )

@@ -1,5 +1,7 @@
 """Errors the service layer raises; app.errors turns them into responses."""
 
+from app.shapes.errors import error_body
+
 
 class ServiceError(Exception):
     """Base for refusals that carry an HTTP status and a machine-readable code."""
@@ -14,11 +16,8 @@ class ServiceError(Exception):
         self.extra = extra
 
     def to_dict(self) -> dict:
-        body: dict = {"error": self.code, "message": self.message}
-        if self.fields:
-            body["fields"] = self.fields
-        body.update(self.extra)
-        return body
+        """The refusal's JSON body, built through its shape (app/shapes/errors.py)."""
+        return error_body(self.code, self.message, self.fields, **self.extra)
 
 
 class Unauthorized(ServiceError):

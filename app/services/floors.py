@@ -4,11 +4,12 @@ from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import Floor, RetiredFloor, Section, Table, limits
-from app.models.event import EventType
-from app.models.time import isoformat, utcnow
+from app.models.time import utcnow
 from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
-from app.services.validation import strict_whole_number, text_problem
+from app.services.validation import read, text_problem
+from app.shapes.events import FloorFieldsChanged, FloorUpdated
+from app.shapes.floors import FloorChanges
 
 
 def list_floors(allowed: list[int] | None = None) -> list[tuple[Floor, int]]:
@@ -26,13 +27,6 @@ def get_floor(number: int) -> Floor:
     if floor is None:
         raise NotFound(f"Floor {number} does not exist.")
     return floor
-
-
-def _clean_name(name: object) -> str:
-    problem = _name_problem(name)
-    if problem:
-        raise ValidationError("Some fields are not valid.", fields={"name": problem})
-    return name.strip()
 
 
 def _name_problem(name: object) -> str | None:
@@ -78,42 +72,27 @@ def _number_taken(number: int) -> str | None:
 
 def clean_floor_changes(data: object) -> dict:
     """Validate {name?, turnMinutes?}; return model attributes and values."""
-    if not isinstance(data, dict):
-        raise ValidationError("Expected a JSON object.")
-    errors = {name: "Unknown field." for name in data if name not in ("name", "turnMinutes")}
-    cleaned: dict = {}
-    if "name" in data:
-        try:
-            cleaned["name"] = _clean_name(data["name"])
-        except ValidationError as error:
-            errors.update(error.fields)
-    if "turnMinutes" in data:
-        try:
-            cleaned["turn_minutes"] = strict_whole_number(data["turnMinutes"], *limits.TURN_MINUTES)
-        except ValueError as error:
-            errors["turnMinutes"] = str(error)
-    if errors:
-        raise ValidationError("Some fields are not valid.", fields=errors)
-    return cleaned
+    return read(FloorChanges, data).values()
 
 
 def update_floor(number: int, fields: dict, by: str) -> Floor:
     """Rename a floor or set its turn time; logs `floor:updated` with the changed fields."""
     with outbox.change() as change:
         floor = get_floor(number)
-        names = {"name": "name", "turn_minutes": "turnMinutes"}
-        changes = {names[key]: value for key, value in fields.items() if getattr(floor, key) != value}
+        changes = {key: value for key, value in fields.items() if getattr(floor, key) != value}
         if changes:
             for key, value in fields.items():
                 setattr(floor, key, value)
-            payload = {"floor": floor.number, "changes": changes, "updatedBy": by, "updatedAt": isoformat(utcnow())}
-            change.record(EventType.FLOOR_UPDATED, payload, by)
+            updated = FloorUpdated(
+                floor=floor.number, changes=FloorFieldsChanged(**changes), updated_by=by, updated_at=utcnow()
+            )
+            change.record(updated, by)
     return floor
 
 
 def rename_floor(number: int, name: object, by: str = "manager") -> Floor:
     """Give a floor a new name."""
-    return update_floor(number, {"name": _clean_name(name)}, by)
+    return update_floor(number, read(FloorChanges, {"name": name}).values(), by)
 
 
 def reorder_floors(order: list[int]) -> None:

@@ -4,11 +4,9 @@ from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models import TABLE_STATUSES, Event, Table, limits
-from app.models.time import isoformat
+from app.shapes.service import HISTORY_FIELDS, HistoryEntry
 
 HISTORY_DEFAULT = limits.HISTORY_DEFAULT
-# Payload fields a history entry repeats when the event has them.
-HISTORY_FIELDS = ("oldStatus", "newStatus", "covers", "reservedUntil", "notes", "changes")
 
 
 def table_history(table_id: int, limit: int = HISTORY_DEFAULT) -> list[dict]:
@@ -24,14 +22,14 @@ def table_history(table_id: int, limit: int = HISTORY_DEFAULT) -> list[dict]:
     )
     entries = []
     for event_id, kind, at, actor, payload in db.session.execute(query):
-        entry = {"eventId": str(event_id), "event": kind, "at": isoformat(at), "by": actor}
-        entry.update({name: payload[name] for name in HISTORY_FIELDS if name in payload})
-        entries.append(entry)
+        repeated = {name: payload[name] for name in HISTORY_FIELDS if name in payload}
+        entry = HistoryEntry(event_id=str(event_id), event=kind, at=at, by=actor, **repeated)
+        entries.append(entry.wire())
     return entries
 
 
 def service_summary(floors: list[int] | None) -> dict:
-    """Tables per status, seats, seats taken and covers on the given floors (all for None)."""
+    """Tables per status, seats, seats taken and covers on the given floors (all for None), by Summary's field names."""
     occupied = Table.status == "occupied"
     query = select(
         Table.status,
@@ -42,10 +40,10 @@ def service_summary(floors: list[int] | None) -> dict:
     ).group_by(Table.status)
     if floors is not None:
         query = query.where(Table.floor.in_(floors))
-    summary = {"tables": dict.fromkeys(TABLE_STATUSES, 0), "seats": 0, "occupiedSeats": 0, "covers": 0}
+    summary = {"tables": dict.fromkeys(TABLE_STATUSES, 0), "seats": 0, "occupied_seats": 0, "covers": 0}
     for status, count, seats, occupied_seats, covers in db.session.execute(query):
         summary["tables"][status] = count
         summary["seats"] += int(seats)
-        summary["occupiedSeats"] += int(occupied_seats)
+        summary["occupied_seats"] += int(occupied_seats)
         summary["covers"] += int(covers)
     return summary

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 
 from app.extensions import db
 from app.models import Event
-from app.models.event import EventType
 from app.services import commit_order
 from app.services.event_log import floors_of
+from app.shapes.base import Shape
+from app.shapes.events import kind_of
 
 log = logging.getLogger(__name__)
 _OPEN = "tableside_open_change"
@@ -42,8 +43,11 @@ class Change:
     events: list[dict] = field(default_factory=list)
     endings: list[Ending] = field(default_factory=list)
 
-    def record(self, kind: EventType, payload: dict, by: str, old_floor: int | None = None) -> Event:
-        """Log one event in this change's transaction; it is published after the commit."""
+    def record(self, payload: Shape, by: str, old_floor: int | None = None) -> Event:
+        """Log one event, built as its shape (app/shapes/events.py), in this change's transaction; it is
+        published after the commit."""
+        kind = kind_of(payload)
+        payload = payload.wire()
         event = Event(
             type=kind.value,
             table_id=payload.get("tableId"),

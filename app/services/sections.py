@@ -1,19 +1,17 @@
 """Sections of a floor and who looks after each this shift; every change logs its event."""
 
-import re
-
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Floor, Section, Table, User, limits
-from app.models.event import EventType
-from app.models.section import assignee_of
-from app.models.time import isoformat, utcnow
+from app.models import Floor, Section, Table, User
+from app.models.time import utcnow
 from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
-from app.services.validation import strict_whole_number, text_problem
+from app.services.validation import read
+from app.shapes.events import SectionAssigned, SectionCreated, SectionDeleted, SectionFieldsChanged, SectionUpdated
+from app.shapes.sections import Assignment, NewSection, SectionChanges
+from app.shapes.staff import Assignee
 
-COLOUR = re.compile(limits.COLOUR_PATTERN)
 # Handed out in turn to sections made without a colour (e.g. typed on a table form).
 PALETTE = ("#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
@@ -37,38 +35,9 @@ def get_section(section_id: int, *, for_update: bool = False) -> Section:
     return section
 
 
-def _clean_name(value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("A section needs a name.")
-    problem = text_problem(value, limits.NAME_LENGTH)
-    if problem:
-        raise ValueError(problem)
-    return value.strip()
-
-
-def _clean_colour(value: object) -> str:
-    if not isinstance(value, str) or not COLOUR.match(value.strip()):
-        raise ValueError("Use a colour as #rrggbb, e.g. #2ca02c.")
-    return value.strip().lower()
-
-
 def clean_section_fields(data: object, *, creating: bool) -> dict[str, str]:
     """Validate {name, colour} (name required on create); every problem at once."""
-    if not isinstance(data, dict):
-        raise ValidationError("Expected a JSON object.")
-    errors = {name: "Unknown field." for name in data if name not in ("name", "colour")}
-    cleaned: dict[str, str] = {}
-    for name, clean in (("name", _clean_name), ("colour", _clean_colour)):
-        if name in data:
-            try:
-                cleaned[name] = clean(data[name])
-            except ValueError as error:
-                errors[name] = str(error)
-    if creating and "name" not in data:
-        errors["name"] = "This field is required."
-    if errors:
-        raise ValidationError("Some fields are not valid.", fields=errors)
-    return cleaned
+    return read(NewSection if creating else SectionChanges, data).values()
 
 
 def _named(floor: int, name: str) -> Section | None:
@@ -98,11 +67,7 @@ def _add(floor: int, name: str, colour: str | None, by: str) -> Section:
         section = Section(floor=floor, name=name, colour=colour, created_at=utcnow())
         db.session.add(section)
         db.session.flush()
-        change.record(
-            EventType.SECTION_CREATED,
-            {**section.to_dict(), "updatedBy": by, "updatedAt": isoformat(section.created_at)},
-            by,
-        )
+        change.record(SectionCreated.of(section, updated_by=by, updated_at=section.created_at), by)
     return section
 
 
@@ -127,15 +92,15 @@ def update_section(section_id: int, fields: dict, by: str) -> Section:
             return get_section(section_id)
         for name, value in changes.items():
             setattr(section, name, value)
-        payload = {
-            "sectionId": section.id,
-            "floor": section.floor,
-            "changes": changes,
-            "tableIds": _table_ids(section.id),
-            "updatedBy": by,
-            "updatedAt": isoformat(utcnow()),
-        }
-        change.record(EventType.SECTION_UPDATED, payload, by)
+        updated = SectionUpdated(
+            section_id=section.id,
+            floor=section.floor,
+            changes=SectionFieldsChanged(**changes),
+            table_ids=_table_ids(section.id),
+            updated_by=by,
+            updated_at=utcnow(),
+        )
+        change.record(updated, by)
     return section
 
 
@@ -143,29 +108,22 @@ def delete_section(section_id: int, by: str) -> None:
     """Remove a section; its tables keep their places with no section. Logs `section:deleted`."""
     with outbox.change() as change:
         section = get_section(section_id, for_update=True)
-        payload = {
-            "sectionId": section.id,
-            "floor": section.floor,
-            "name": section.name,
-            "tableIds": _table_ids(section.id),
-            "deletedBy": by,
-            "deletedAt": isoformat(utcnow()),
-        }
+        deleted = SectionDeleted(
+            section_id=section.id,
+            floor=section.floor,
+            name=section.name,
+            table_ids=_table_ids(section.id),
+            deleted_by=by,
+            deleted_at=utcnow(),
+        )
         db.session.execute(update(Table).where(Table.section_id == section.id).values(section_id=None))
         db.session.delete(section)
-        change.record(EventType.SECTION_DELETED, payload, by)
+        change.record(deleted, by)
 
 
 def clean_assignee(data: object) -> int | None:
     """The body of an assignment: {userId: int | null}."""
-    if not isinstance(data, dict) or set(data) != {"userId"}:
-        raise ValidationError("Send {userId: <staff member's id> | null}.", fields={"userId": "Required."})
-    if data["userId"] is None:
-        return None
-    try:
-        return strict_whole_number(data["userId"], 1, 2**31 - 1)
-    except ValueError as error:
-        raise ValidationError("Some fields are not valid.", fields={"userId": str(error)}) from None
+    return read(Assignment, data).user_id
 
 
 def assign_section(section_id: int, user_id: int | None, by: str) -> Section:
@@ -186,16 +144,16 @@ def assign_section(section_id: int, user_id: int | None, by: str) -> Section:
         section.assignee = user
         section.assignee_id = user.id if user else None
         section.assigned_at = now if user else None
-        payload = {
-            "sectionId": section.id,
-            "floor": section.floor,
-            "name": section.name,
-            "assignee": assignee_of(user),
-            "tableIds": _table_ids(section.id),
-            "updatedBy": by,
-            "updatedAt": isoformat(now),
-        }
-        change.record(EventType.SECTION_ASSIGNED, payload, by)
+        assigned = SectionAssigned(
+            section_id=section.id,
+            floor=section.floor,
+            name=section.name,
+            assignee=Assignee.of(user),
+            table_ids=_table_ids(section.id),
+            updated_by=by,
+            updated_at=now,
+        )
+        change.record(assigned, by)
     return section
 
 

@@ -10,12 +10,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import IdempotencyRecord, Table
-from app.models.event import EventType
-from app.models.time import isoformat, utcnow
+from app.models.time import utcnow
 from app.services import outbox
 from app.services.errors import Conflict, ValidationError
 from app.services.history import table_history
 from app.services.tables import get_table
+from app.shapes import tables as shapes
+from app.shapes.events import StatusChanged
 
 SYSTEM = "system"
 HOLD_EXPIRED_NOTE = "Reservation hold expired"
@@ -102,7 +103,7 @@ def change_status(
             record = _claim(idempotency)
         table = get_table(table_id, for_update=True)
         if expected_status is not None and table.status != expected_status:
-            current = table.to_dict()
+            current = shapes.Table.of(table).wire()
             # Who made the change the person did not see, so the question can name them.
             latest = table_history(table.id, 1)
             raise Conflict(
@@ -128,24 +129,28 @@ def change_status(
             table.covers = covers
         table.version += 1
         table.updated_at = now
-        payload = {
-            "tableId": table.id,
-            "tableNumber": table.table_number,
-            "floor": table.floor,
-            "oldStatus": old_status,
-            "newStatus": status,
-            "updatedBy": by,
-            "updatedAt": isoformat(now),
-        }
+        carried = {}
         if table.covers is not None:
-            payload["covers"] = table.covers
+            carried["covers"] = table.covers
         if table.reserved_until is not None:
-            payload["reservedUntil"] = isoformat(table.reserved_until)
+            carried["reserved_until"] = table.reserved_until
         if notes is not _UNSET:
-            payload["notes"] = notes  # null too: notes cleared reach every screen
-        change.record(EventType.STATUS_CHANGED, payload, by)
+            carried["notes"] = notes  # null too: notes cleared reach every screen
+        change.record(
+            StatusChanged(
+                table_id=table.id,
+                table_number=table.table_number,
+                floor=table.floor,
+                old_status=old_status,
+                new_status=status,
+                updated_by=by,
+                updated_at=now,
+                **carried,
+            ),
+            by,
+        )
         if idempotency is not None:
-            record.body = table.to_dict()
+            record.body = shapes.Table.of(table).wire()
     return table
 
 

@@ -7,21 +7,18 @@ from app.extensions import db
 from app.models import Event, Floor, Section, Table
 from app.models.event import EventType
 from app.models.table import DEFAULT_TABLE_SIZE
-from app.models.time import isoformat, utcnow
+from app.models.time import utcnow
 from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
 from app.services.placement import free_spot
 from app.services.sections import place_in_section
 from app.services.validation import sort_table_fields
+from app.shapes.events import TableCreated, TableDeleted, TableUpdated
+from app.shapes.staff import Assignee
+from app.shapes.tables import TableFieldsChanged
 
 # Layout fields a manager may move with the editor.
-LAYOUT_FIELDS = {"x": "x", "y": "y", "rotation": "rotation", "width": "width", "height": "height"}
-JSON_NAMES = {
-    "table_number": "tableNumber",
-    "reserved_until": "reservedUntil",
-    "status_changed_at": "statusChangedAt",
-    "section_id": "sectionId",
-}
+LAYOUT_FIELDS = ("x", "y", "rotation", "width", "height")
 
 
 def get_table(table_id: int, *, for_update: bool = False) -> Table:
@@ -153,53 +150,47 @@ def create_table(fields: dict, by: str) -> Table:
         table = Table(**fields, version=1, created_at=now, updated_at=now, status_changed_at=now)
         db.session.add(table)
         _write_or_conflict(table.table_number)
-        change.record(EventType.TABLE_CREATED, table.to_dict(), by)
+        change.record(TableCreated.of(table), by)
     return table
 
 
-def _json_value(attribute: str, value: object) -> object:
-    return isoformat(value) if attribute in ("reserved_until", "status_changed_at") else value
-
-
 def _apply(table: Table, fields: dict, now) -> dict:
-    """Set the fields that differ; return the changes by their JSON names."""
+    """Set the fields that differ; return the changes by their attribute names (a Table's fields)."""
     changes = {}
     for attribute, value in fields.items():
         if getattr(table, attribute) == value:
             continue
         setattr(table, attribute, value)
-        changes[JSON_NAMES.get(attribute, attribute)] = _json_value(attribute, value)
+        changes[attribute] = value
     if "status" in changes:
-        table.status_changed_at = now
-        changes["statusChangedAt"] = isoformat(now)
+        table.status_changed_at = changes["status_changed_at"] = now
         if table.status != "reserved" and "reserved_until" not in fields:
             table.reserved_until = None
         if table.status != "occupied" and table.covers is not None:
-            table.covers = None
-            changes["covers"] = None
-    if "sectionId" in changes:
+            table.covers = changes["covers"] = None
+    if "section_id" in changes:
         # The name and the assignee follow the section; clients show both.
-        table.dining_section = db.session.get(Section, table.section_id) if table.section_id else None
-        changes["section"] = table.section
-        changes["assignee"] = table.assignee
+        section = db.session.get(Section, table.section_id) if table.section_id else None
+        table.dining_section = section
+        changes["section"] = section.name if section else None
+        changes["assignee"] = Assignee.of(section.assignee) if section else None
     if changes:
         table.version += 1
-        table.updated_at = now
+        table.updated_at = changes["updated_at"] = now
         changes["version"] = table.version
-        changes["updatedAt"] = isoformat(now)
     return changes
 
 
 def _log_update(change: outbox.Change, table: Table, changes: dict, by: str, now, old_floor: int) -> None:
-    payload = {
-        "tableId": table.id,
-        "tableNumber": table.table_number,
-        "floor": table.floor,
-        "changes": changes,
-        "updatedBy": by,
-        "updatedAt": isoformat(now),
-    }
-    change.record(EventType.TABLE_UPDATED, payload, by, old_floor=old_floor)
+    update = TableUpdated(
+        table_id=table.id,
+        table_number=table.table_number,
+        floor=table.floor,
+        changes=TableFieldsChanged(**changes),
+        updated_by=by,
+        updated_at=now,
+    )
+    change.record(update, by, old_floor=old_floor)
 
 
 def update_table(table_id: int, fields: dict, by: str) -> Table:
@@ -224,15 +215,11 @@ def delete_table(table_id: int, by: str) -> None:
     """Delete a table and log `table:deleted`."""
     with outbox.change() as change:
         table = get_table(table_id, for_update=True)
-        payload = {
-            "tableId": table.id,
-            "tableNumber": table.table_number,
-            "floor": table.floor,
-            "deletedBy": by,
-            "deletedAt": isoformat(utcnow()),
-        }
+        deleted = TableDeleted(
+            table_id=table.id, table_number=table.table_number, floor=table.floor, deleted_by=by, deleted_at=utcnow()
+        )
         db.session.delete(table)
-        change.record(EventType.TABLE_DELETED, payload, by)
+        change.record(deleted, by)
 
 
 def save_layout(floor: int, positions: list[dict], by: str) -> list[Table]:

@@ -2,21 +2,21 @@
 
 from typing import Annotated, Any
 
-from pydantic import Field, WithJsonSchema
+from pydantic import WithJsonSchema
 
 from app.shapes.base import Shape
 from app.shapes.fields import Moment
 
-# Anything is read, and anything not text is refused as bad credentials (401), never a 422
-# that would tell a guesser which part of the form was wrong.
+# Anything is read, and anything missing or not text is refused as bad credentials (401), never
+# a 422 that would tell a guesser which part was wrong.
 Credential = Annotated[Any, WithJsonSchema({"type": "string"})]
 
 
 class Credentials(Shape):
-    """`POST /api/auth/token`."""
+    """`POST /api/auth/token`: a staff member's name and password."""
 
-    username: Credential = Field(description="The staff member's name.")
-    password: Credential
+    username: Credential = None
+    password: Credential = None
 
 
 class Token(Shape):

@@ -62,6 +62,12 @@ class Shape(BaseModel):
         return self.model_dump(exclude_unset=True, by_alias=False)
 
 
+class Query(Shape):
+    """Parameters of a query string: the ones declared are read, others (a cache-buster) are let be."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
 class Logged(Shape):
     """Every logged event a client receives starts with its id in the log (a string)."""
 

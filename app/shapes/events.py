@@ -17,7 +17,7 @@ from pydantic import Field, RootModel
 
 from app.models.event import EventType
 from app.shapes.base import Logged, Shape, logged, partial
-from app.shapes.fields import EventIdText, Moment, Status
+from app.shapes.fields import EventIdText, Moment, StatusWord
 from app.shapes.floors import Floor
 from app.shapes.sections import Section
 from app.shapes.staff import Assignee
@@ -31,8 +31,8 @@ class StatusChanged(Shape):
     table_id: int
     table_number: str
     floor: int
-    old_status: Status
-    new_status: Status
+    old_status: StatusWord
+    new_status: StatusWord
     updated_by: str
     updated_at: Moment
     covers: int | None = None
@@ -145,7 +145,7 @@ def kind_of(payload: Shape) -> EventType:
 class BatchItem(MESSAGES[EventType.STATUS_CHANGED]):
     """One change of a `tables:batch_update`: a `table:status_changed` message with its new status as `status`."""
 
-    status: Status
+    status: StatusWord
 
     @classmethod
     def of(cls, message: dict) -> Self:
@@ -172,6 +172,13 @@ class LogEntry(Shape):
     def of(cls, event) -> Self:
         """An event row of the log."""
         return cls(event_id=event.event_id, event=event.type, data=event.message())
+
+
+class EventsPage(Shape):
+    """`GET /api/events`: the events after the id asked for, oldest first, and the id to ask after next."""
+
+    events: list[LogEntry]
+    last_event_id: str
 
 
 class SyncResponse(Shape):

@@ -242,9 +242,13 @@ HoldEnd = Annotated[
 TableNumber = Annotated[str, Field(pattern=limits.TABLE_NUMBER_PATTERN), BeforeValidator(_table_number)]
 Colour = Annotated[str, Field(pattern=limits.COLOUR_PATTERN), BeforeValidator(_colour)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
+# What people send is checked with its message; what the server tells is only typed (no Python
+# call per value: answers and events are built far more often than bodies are read).
 Status = choice(limits.TABLE_STATUSES)
 TableForm = choice(limits.TABLE_SHAPES)
-Role = choice(limits.ROLES)
+StatusWord = Literal[limits.TABLE_STATUSES]
+FormWord = Literal[limits.TABLE_SHAPES]
+RoleWord = Literal[limits.ROLES]
 FloorNumber = whole(limits.FLOOR_NUMBER)
 # What a client may say is an event id it has seen; sync reads anything unusable as "none".
 EventIdText = Annotated[Any, WithJsonSchema({"anyOf": [{"type": "string", "pattern": "^[0-9]+$"}, {"type": "null"}]})]

@@ -1,6 +1,6 @@
 """Sections of a floor: what the API returns, what a manager sends, and how one is assigned."""
 
-from typing import Self
+from typing import Any, Self
 
 from app.models import limits
 from app.shapes.base import Shape, partial
@@ -21,9 +21,10 @@ class Section(Shape):
     assigned_at: Moment | None
 
     @classmethod
-    def of(cls, row) -> Self:
-        """A section row as the API shows it (its assignee is loaded with it)."""
+    def of(cls, row, **more: Any) -> Self:
+        """A section row as the API shows it (its assignee is loaded with it), with `more` fields of a subclass."""
         return cls(
+            **more,
             section_id=row.id,
             floor=row.floor,
             name=row.name,

@@ -1,12 +1,12 @@
 """What hosts read during service: a table's history and the floors' figures."""
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, create_model
 
 from app.models import limits
 from app.shapes.base import Shape
-from app.shapes.fields import Moment, Status
+from app.shapes.fields import Moment, StatusWord
 
 
 class HistoryEntry(Shape):
@@ -16,8 +16,8 @@ class HistoryEntry(Shape):
     event: str
     at: Moment
     by: str
-    old_status: Status = None
-    new_status: Status = None
+    old_status: StatusWord = None
+    new_status: StatusWord = None
     covers: int | None = None
     reserved_until: Moment | None = None
     notes: str | None = None
@@ -44,6 +44,14 @@ TablesPerStatus = create_model(
     __doc__="How many tables are in each status.",
     **{status: (int, ...) for status in limits.TABLE_STATUSES},
 )
+
+
+class Health(Shape):
+    """`GET /healthz`: "ok", or "degraded" (503) when the database or the message queue is down."""
+
+    status: Literal["ok", "degraded"]
+    db: Literal["ok", "down"]
+    queue: Literal["ok", "down", "in-process"]
 
 
 class Summary(Shape):

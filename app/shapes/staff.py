@@ -4,7 +4,7 @@ import re
 from typing import Self
 
 from app.shapes.base import Shape
-from app.shapes.fields import Role
+from app.shapes.fields import RoleWord
 
 
 def initials_of(username: str) -> str:
@@ -33,7 +33,7 @@ class Assignee(Shape):
 class Staff(Assignee):
     """An active member of staff a manager may put on a section (`GET /api/staff`)."""
 
-    role: Role
+    role: RoleWord
     floors: list[int]
 
     @classmethod

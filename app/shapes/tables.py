@@ -5,14 +5,16 @@ from typing import Any, Self
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from app.models import limits
-from app.shapes.base import Shape, partial
+from app.shapes.base import Query, Shape, partial
 from app.shapes.fields import (
     LARGEST_NUMBER,
     Flag,
     FloorNumber,
+    FormWord,
     HoldEnd,
     Moment,
     Status,
+    StatusWord,
     TableForm,
     TableNumber,
     choice,
@@ -36,9 +38,9 @@ class Table(Shape):
     section: str | None = Field(description="The section's name (sectionId names the section).")
     assignee: Assignee | None = Field(description="Who looks after the table's section this shift.")
     capacity: int
-    status: Status
+    status: StatusWord
     covers: int | None = Field(description="The party seated; null unless occupied.")
-    shape: TableForm
+    shape: FormWord
     x: float
     y: float
     width: float
@@ -188,13 +190,13 @@ class Layout(Shape):
 QueryFloor = query_number((-LARGEST_NUMBER, LARGEST_NUMBER), "must be a whole number.", "is out of range.")
 
 
-class FloorQuery(Shape):
+class FloorQuery(Query):
     """`?floor=N`: one floor, or (left out) every floor the user may see."""
 
     floor: QueryFloor = None
 
 
-class HistoryQuery(Shape):
+class HistoryQuery(Query):
     """`GET /api/tables/<id>/history?limit=N`: how many of the newest changes."""
 
     limit: query_number(
@@ -202,4 +204,27 @@ class HistoryQuery(Shape):
         f"must be a whole number from {limits.HISTORY_ENTRIES[0]} to {limits.HISTORY_ENTRIES[1]}.",
         f"must be a whole number from {limits.HISTORY_ENTRIES[0]} to {limits.HISTORY_ENTRIES[1]}.",
         digits=r"[0-9]{1,4}",
+        blank_is_none=False,
     ) = limits.HISTORY_DEFAULT
+
+
+class EventsQuery(Query):
+    """`GET /api/events?after=<eventId>[&floor=N]`: the log after an id, of one floor or every floor the user sees."""
+
+    after: query_number(
+        (-LARGEST_NUMBER, LARGEST_NUMBER), "must be a whole number.", "is out of range.", blank_is_none=False
+    ) = 0
+    floor: query_number(
+        (-LARGEST_NUMBER, LARGEST_NUMBER), "must be a whole number.", "is out of range.", blank_is_none=False
+    ) = None
+
+
+class StatusHeaders(Query):
+    """The headers a status change may carry."""
+
+    idempotency_key: str = Field(
+        None,
+        alias="Idempotency-Key",
+        max_length=limits.IDEMPOTENCY_KEY_LENGTH,
+        description="A retry with the same key returns the first answer without applying the change twice.",
+    )

@@ -4,7 +4,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.models import Table
 
-# form field -> JSON name understood by clean_table_fields
+# form field -> JSON name of the NewTable and TableChanges shapes (app/shapes/tables.py)
 FORM_TO_JSON = {
     "table_number": "tableNumber",
     "floor": "floor",

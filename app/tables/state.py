@@ -16,6 +16,9 @@ from app.services.placement import (
     plan_size,  # noqa: F401 - the pages import it from here
 )
 from app.services.sections import sections_on
+from app.shapes.floors import Floor as FloorShape
+from app.shapes.sections import Section
+from app.shapes.tables import Table as TableShape
 
 # Kept between two queued status changes beyond the limit's own spacing: a send never lands
 # inside the window of the change the limit counts back to, whatever the clocks' jitter.
@@ -39,10 +42,7 @@ def status_counts(tables: list[Table]) -> dict[str, int]:
 
 def floor_entries(floors: list[tuple[Floor, int]]) -> list[dict]:
     """Floors as the page's switcher needs them."""
-    return [
-        {"floor": floor.number, "name": floor.name, "turnMinutes": floor.turn_minutes, "tableCount": count}
-        for floor, count in floors
-    ]
+    return [FloorShape.of(floor, count).wire() for floor, count in floors]
 
 
 def page_state(*, view: str, floor: int | None, floors: list[dict], tables: list[Table], head: int | None) -> dict:
@@ -51,9 +51,9 @@ def page_state(*, view: str, floor: int | None, floors: list[dict], tables: list
         "view": view,
         "floor": floor,
         "floors": floors,
-        "tables": [table.to_dict() for table in tables],
+        "tables": [TableShape.of(table).wire() for table in tables],
         # Sections of the floors shown, with assignees, for the "My tables" switch and the legend.
-        "sections": [section.to_dict() for section in sections_on([entry["floor"] for entry in floors])],
+        "sections": [Section.of(section).wire() for section in sections_on([entry["floor"] for entry in floors])],
         "lastEventId": str(head) if head else None,
         "me": {
             "userId": current_user.id,

@@ -100,7 +100,7 @@ def test_section_names_are_checked_at_the_documented_bound(document):
 def test_history_length_is_checked_at_the_documented_bounds(document, viewer, make_table):
     """?limit at the document's bounds reads the history; past them it is a 400."""
     table_id = make_table(floor=1)["tableId"]
-    operation = document["paths"]["/api/tables/{tableId}/history"]["get"]
+    operation = document["paths"]["/api/tables/{table_id}/history"]["get"]
     (limit,) = [parameter["schema"] for parameter in operation["parameters"] if parameter["name"] == "limit"]
     allowed, refused = edges(limit)
     for value in allowed:

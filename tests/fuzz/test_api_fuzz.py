@@ -2,8 +2,12 @@
 
 All three of its phases: coverage (each field at its bounds and just past them, missing,
 of the wrong type), fuzzing (random requests, valid and not) and stateful (chains of
-requests along the document's links: create a table, change its status, read its history,
-delete it). Never a server error, every refusal a JSON error, and every table still readable.
+requests: create a table, change its status, read its history, delete it). Never a server
+error, every refusal a JSON error, and every table still readable.
+
+The document is generated from the typed shapes (app/openapi.py) and writes no links by hand:
+schemathesis's dependency analysis infers them from those shapes, an answer's `tableId`,
+`sectionId` or `floor` feeding the operations whose path or body takes it.
 """
 
 import schemathesis
@@ -11,9 +15,9 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis.config import SchemathesisConfig
 
-from app.api.openapi import SPEC
 from app.request_json import TOO_DEEP
 from app.services.validation import UNSTORABLE_TEXT
+from tests.support.documents import openapi_document
 from tests.support.hostile import spoiled_bodies
 
 EXAMPLES = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -32,7 +36,7 @@ PHASES = {
 
 
 # The document the app serves; each request goes to the app of the test's database.
-schema = schemathesis.openapi.from_dict(SPEC, config=SchemathesisConfig.from_dict(PHASES))
+schema = schemathesis.openapi.from_dict(openapi_document(), config=SchemathesisConfig.from_dict(PHASES))
 
 
 @schema.hook
@@ -72,6 +76,7 @@ def test_no_request_makes_the_api_fail_or_break_later_reads(case, fuzzed):
 
 def test_chains_of_requests_along_the_links_never_fail(fuzzed):
     """The stateful phase: requests chained on earlier answers (ids, floors) never fail the server."""
+    schema.analysis.inject_links()
     answered, problems, chains, hostile = [], [], [], []
 
     class Workflow(schema.as_state_machine()):
@@ -108,14 +113,17 @@ def test_chains_of_requests_along_the_links_never_fail(fuzzed):
     assert any(hostile)
 
 
-def test_the_document_links_every_id_a_chain_needs():
-    """Every operation taking a table, section or floor id can be reached from an answer that names one."""
-    targets = {link["operationRef"] for item in SPEC["paths"].values() for operation in item.values()
+def test_the_chains_reach_every_operation_that_takes_an_id():
+    """Every operation taking a table, section or floor id can be reached from an answer that names one:
+    the links schemathesis infers from the shapes cover what the hand-written ones did."""
+    schema.analysis.inject_links()
+    paths = schema.raw_schema["paths"]
+    targets = {link["operationRef"] for item in paths.values() for operation in item.values()
                if isinstance(operation, dict) for answer in operation.get("responses", {}).values()
                for link in answer.get("links", {}).values()}  # fmt: skip
     needing = {
         f"#/paths/{path.replace('/', '~1')}/{method}"
-        for path, item in SPEC["paths"].items()
+        for path, item in paths.items()
         for method in item
         if method != "parameters" and "{" in path
     }

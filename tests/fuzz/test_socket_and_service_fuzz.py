@@ -10,6 +10,7 @@ from app.models import Table
 from app.services.errors import ServiceError
 from app.services.tables import create_table, get_table, update_table
 from app.services.validation import clean_status_change, clean_table_fields
+from app.shapes.tables import Table as TableShape
 from tests.support.hostile import edge_date_times, holds_unstorable, unstorable_text
 
 # Text and dates include what once made the server fail: NULs, lone surrogates, the calendar's ends.
@@ -72,14 +73,14 @@ def test_table_edits_either_apply_cleanly_or_change_nothing(either_db):
     @given(fields=table_fields)
     @FUZZ
     def edit(fields):
-        before = get_table(table.id).to_dict()
+        before = TableShape.of(get_table(table.id)).wire()
         try:
             update_table(table.id, clean_table_fields(fields, creating=False), by="fuzz")
         except ServiceError:
             either_db.session.rollback()
-            assert get_table(table.id).to_dict() == before
+            assert TableShape.of(get_table(table.id)).wire() == before
             return
-        after = get_table(table.id).to_dict()
+        after = TableShape.of(get_table(table.id)).wire()
         assert 1 <= after["capacity"] <= 50 and after["status"] in ("available", "occupied", "reserved", "maintenance")
         assert after["version"] >= before["version"]
         assert not holds_unstorable(after), after

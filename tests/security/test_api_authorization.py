@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Event, Floor, Table
+from app.shapes.tables import Table as TableShape
 
 ROLES = ("anonymous", "viewer", "host", "manager", "floor2host", "floor2manager")
 OK, UNAUTH, FORBIDDEN = "ok", 401, 403
@@ -58,7 +59,7 @@ def snapshot(app) -> tuple:
     with app.app_context():
         from app.extensions import db
 
-        tables = [t.to_dict() for t in db.session.scalars(select(Table).order_by(Table.id))]
+        tables = [TableShape.of(t).wire() for t in db.session.scalars(select(Table).order_by(Table.id))]
         return (
             db.session.scalar(select(func.count(Event.id))),
             tables,

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import socketio
 from app.models import Event, Floor, Table, User
+from app.shapes.tables import Table as TableShape
 from tests.conftest import csrf_token
 
 ROLES = ("anonymous", "viewer", "host", "manager", "floor2host", "floor2manager")
@@ -50,7 +51,7 @@ def restaurant_state(app) -> tuple:
     from app.extensions import db
 
     with app.app_context():
-        tables = [t.to_dict() for t in db.session.scalars(select(Table).order_by(Table.id))]
+        tables = [TableShape.of(t).wire() for t in db.session.scalars(select(Table).order_by(Table.id))]
         floors = [(f.number, f.name, f.sort_order) for f in db.session.scalars(select(Floor).order_by(Floor.number))]
         staff = [
             (u.username, u.role, u.allowed_floors, u.active, u.password_hash, u.session_generation)

@@ -7,13 +7,13 @@ from sqlalchemy import select
 
 from app.extensions import db, socketio
 from app.models import Event, Table
-from app.models.event import EventType
 from app.models.time import utcnow
 from app.realtime.metrics import render_metrics
 from app.services import event_log, outbox
 from app.services.errors import Conflict, ValidationError
 from app.services.status import change_status, release_expired_holds
 from app.services.tables import create_table, delete_table, save_layout, update_table
+from app.shapes.events import StatusChanged
 
 
 def logged() -> list[Event]:
@@ -85,7 +85,16 @@ def test_an_error_after_the_event_is_written_rolls_both_back(db, delivered):
     before = len(logged())
     with pytest.raises(RuntimeError), outbox.change() as change:
         table.status = "occupied"
-        change.record(EventType.STATUS_CHANGED, {"tableId": table.id, "floor": 1}, "host")
+        moved = StatusChanged(
+            table_id=table.id,
+            table_number=table.table_number,
+            floor=1,
+            old_status="available",
+            new_status="occupied",
+            updated_by="host",
+            updated_at=utcnow(),
+        )
+        change.record(moved, "host")
         raise RuntimeError("the connection dropped")
     assert len(logged()) == before
     assert db.session.get(Table, table.id).status == "available"
