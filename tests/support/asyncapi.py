@@ -7,14 +7,16 @@ message's schema (JSON Schema draft 7, which AsyncAPI 3.0's schemas extend, form
 date-time checked); an acknowledgement is valid when it validates against one of the replies of the
 operation that receives the event it answers.
 
-The clients of tests/support (LiveSocket, RawSocket, FrameLink) call `received` and
-`answered` for everything they get. What does not validate is noted, and tests/conftest.py
-fails the test in which it arrived, whatever the test itself asserts: a payload that drifts
-from its shape fails every live test that sees it.
+Every python-socketio client of the tests is a `JudgedClient` (LiveSocket's among them), and
+the raw clients of tests/support/raw_socket.py call `received` and `answered` themselves. What
+does not validate is noted, and tests/conftest.py fails the test in which it arrived, whatever
+the test itself asserts: a payload that drifts from its shape fails every live test that sees it.
 """
 
 import threading
 from typing import Any
+
+import socketio
 
 # jsonschema-rs rather than jsonschema: a snapshot of 300 tables validates in 0.5 ms instead of
 # 200, which matters in the receiving threads of tests with hundreds of sockets.
@@ -134,3 +136,47 @@ def fail_on_drift(when: str) -> None:
     if problems:
         listed = "\n".join(f"- {problem}" for problem in problems)
         raise Drift(f"{when}, clients received what /api/asyncapi.json does not allow:\n{listed}")
+
+
+# Events python-socketio raises itself, which carry no payload of the document.
+LIFECYCLE = ("connect", "disconnect", "connect_error", "message")
+
+
+def _judging(event: str, handler):
+    """`handler` for `event` (or for every event, `*`), judging each payload before it runs."""
+    if event == "*":
+
+        def judged_any(name, *arguments):
+            received(name, arguments[0] if arguments else None)
+            return handler(name, *arguments)
+
+        return judged_any
+
+    def judged(*arguments):
+        received(event, arguments[0] if arguments else None)
+        return handler(*arguments)
+
+    return judged
+
+
+class JudgedClient(socketio.Client):
+    """python-socketio's client, judging each event its handlers receive and each acknowledgement `call`
+    returns on the default namespace (through the public `on` and `call` only)."""
+
+    def on(self, event, handler=None, namespace=None):
+        if handler is None:
+
+            def register(given):
+                self.on(event, given, namespace)
+                return given
+
+            return register
+        if event not in LIFECYCLE and namespace in (None, "/"):
+            handler = _judging(event, handler)
+        return super().on(event, handler, namespace)
+
+    def call(self, event, data=None, namespace=None, timeout=60):
+        answer = super().call(event, data, namespace=namespace, timeout=timeout)
+        if namespace in (None, "/"):
+            answered(event, answer)
+        return answer

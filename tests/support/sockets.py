@@ -54,7 +54,7 @@ class LiveSocket:
         if receive_buffer:
             # A small kernel buffer makes a client that stops reading back up into the server.
             options["sockopt"] = ((socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer),)
-        self.sio = socketio.Client(reconnection=reconnection, websocket_extra_options=options)
+        self.sio = asyncapi.JudgedClient(reconnection=reconnection, websocket_extra_options=options)
         self.frames: list[tuple[str, object, float]] = []
         self.connect_error: object = None
         self.disconnected = threading.Event()
@@ -69,7 +69,6 @@ class LiveSocket:
         self.sio.on("disconnect", self._closed)
 
     def _record(self, event: str, data: object = None) -> None:
-        asyncapi.received(event, data)
         if self.on_frame is not None:
             self.on_frame(event, data)
         with self._changed:
@@ -123,9 +122,7 @@ class LiveSocket:
 
     def call(self, event: str, data: object = None, timeout: float = 5) -> object:
         """Emit and wait for the server's acknowledgement."""
-        answer = self.sio.call(event, data, timeout=timeout)
-        asyncapi.answered(event, answer)
-        return answer
+        return self.sio.call(event, data, timeout=timeout)
 
     def join(self, floor: int | None) -> dict:
         return self.call("tables:join", {"floor": floor})
