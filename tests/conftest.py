@@ -11,6 +11,7 @@ from app.config import TestConfig
 from app.extensions import db as _db
 from app.models import Floor, User
 from app.realtime import connections
+from tests.support import asyncapi
 from tests.support.browser import browser  # noqa: F401 - the one Chromium every browser test shares
 
 PASSWORD = "correct-horse-battery"
@@ -21,6 +22,27 @@ STAFF = {
     "floor2host": ("host", [2]),
     "floor2manager": ("manager", [2]),
 }
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a test whose clients received an event or acknowledgement /api/asyncapi.json does not allow."""
+    __tracebackhide__ = True
+    asyncapi.FINDINGS.take()  # what arrived between tests belongs to none
+    try:
+        return (yield)
+    finally:
+        asyncapi.fail_on_drift("during the test")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """The same for what arrives while the test's clients and servers are closed."""
+    __tracebackhide__ = True
+    try:
+        return (yield)
+    finally:
+        asyncapi.fail_on_drift("while the test was torn down")
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,8 @@ import time
 
 import pytest
 import requests
-import socketio
 
+from tests.support.asyncapi import JudgedClient
 from tests.support.live_server import PASSWORD, ROOT, free_port
 from tests.support.servers import server_in_each_write_mode, start_sqlite_server
 from tests.support.sockets import USER_AGENT, LiveSocket
@@ -203,7 +203,7 @@ def test_websockets_and_long_polls_outlive_the_request_deadlines(server):
     """A WebSocket and a long-polling client, idle longer than every deadline, still get a change."""
     token = server.token("viewer")
     tablet = LiveSocket(server.url, token=token).connect()
-    poller = socketio.Client(reconnection=False)
+    poller = JudgedClient(reconnection=False)
     changes = []
     poller.on("table:created", changes.append)
     try:

@@ -213,6 +213,13 @@ class RoomHead(Shape):
 
 
 # Sent by clients, each answered by an acknowledgement.
+class Handshake(Shape):
+    """The `auth` of the Socket.IO CONNECT packet: a token, unless the handshake carries a cookie or a bearer header."""
+
+    token: str = Field(None, description="From POST /api/auth/token.")
+    reconnect: bool = Field(None, description="True when a screen comes back after losing its link.")
+
+
 class Join(Shape):
     """`tables:join`: a floor's room, or (null) `all_tables`."""
 

@@ -11,6 +11,7 @@ import time
 
 import socketio
 
+from tests.support.asyncapi import JudgedClient
 from tests.support.sockets import USER_AGENT
 
 TRACKED = ("tableNumber", "floor", "status", "notes", "capacity", "covers")
@@ -84,7 +85,7 @@ class Replica:
             self._shut(sio)
 
     def _open(self, url: str) -> socketio.Client | None:
-        sio = socketio.Client(reconnection=False)
+        sio = JudgedClient(reconnection=False)
         names = ("table:status_changed", "table:created", "table:updated", "table:deleted", "tables:batch_update")
         for name in names + SECTION_EVENTS:
             sio.on(name, lambda data=None, name=name: self._receive(name, data))

@@ -6,6 +6,7 @@ import pytest
 import requests
 import websocket
 
+from tests.support.raw_socket import Judge
 from tests.support.sockets import LiveSocket, eventually, refused_handshake
 
 pytestmark = pytest.mark.live
@@ -22,6 +23,9 @@ def raw_socket(server, token: str) -> websocket.WebSocket:
     # The connect handler's tables:connected may come before the namespace's "40" itself.
     frames = [ws.recv(), ws.recv()]
     assert any(frame.startswith("40") for frame in frames), frames
+    judge = Judge()
+    for frame in frames:
+        judge.read(frame)
     return ws
 
 

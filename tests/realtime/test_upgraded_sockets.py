@@ -8,8 +8,8 @@ import json
 
 import pytest
 import requests
-import socketio
 
+from tests.support.asyncapi import JudgedClient
 from tests.support.raw_socket import FrameLink, client_frame, close_payload
 from tests.support.sockets import USER_AGENT
 
@@ -30,7 +30,7 @@ def upgraded(url: str) -> FrameLink:
 
 
 def test_a_client_that_starts_on_long_polling_upgrades_and_is_served(each_mode_server):
-    client = socketio.Client(reconnection=False)
+    client = JudgedClient(reconnection=False)
     client.connect(
         each_mode_server.url,
         auth={"token": each_mode_server.token("viewer")},

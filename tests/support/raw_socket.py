@@ -5,11 +5,16 @@
 python-socketio's client reads its socket all the time; a tablet whose app hangs does not.
 `RawSocket` speaks Engine.IO 4 / Socket.IO 5 itself (`0` open, `40` connect, `2`/`3` ping and
 pong, `42` events, `43` acks) and touches its socket only inside `read_until`.
+
+Both judge every Socket.IO event and acknowledgement they read against the AsyncAPI document
+(tests/support/asyncapi.py); FrameLink knows which event an acknowledgement answers by reading
+the events in the frames the test sent.
 """
 
 import base64
 import json
 import os
+import re
 import socket
 import time
 from dataclasses import dataclass
@@ -17,7 +22,12 @@ from urllib.parse import urlsplit
 
 import websocket
 
+from tests.support import asyncapi
 from tests.support.sockets import USER_AGENT, event_ids_in
+
+# A Socket.IO EVENT (2) or ACK (3) packet on the default namespace inside Engine.IO's message (4).
+SOCKETIO_PACKET = re.compile(r"4([23])([0-9]*)(\[.*)", re.DOTALL)
+EVENT, ACK = "2", "3"
 
 
 def client_frame(payload: bytes, opcode: int = 0x1, final: bool = True, key: bytes = b"\x37\xfa\x21\x3d") -> bytes:
@@ -40,7 +50,7 @@ def close_payload(code: int, reason: bytes = b"") -> bytes:
 
 @dataclass
 class Frame:
-    """One frame from the server."""
+    """One frame from the server (or, unmasked, from this client)."""
 
     final: bool
     opcode: int
@@ -49,6 +59,64 @@ class Frame:
     @property
     def close_code(self) -> int | None:
         return int.from_bytes(self.payload[:2], "big") if self.opcode == 0x8 and self.payload else None
+
+
+def read_frame(data: bytes) -> tuple[Frame, bool, bytes] | None:
+    """The first whole frame in `data`, unmasked, whether it was masked, and the bytes after it; None if incomplete."""
+    if len(data) < 2:
+        return None
+    masked = bool(data[1] & 0x80)
+    size, start = data[1] & 0x7F, 2
+    if size == 126:
+        size, start = int.from_bytes(data[2:4], "big"), 4
+    elif size == 127:
+        size, start = int.from_bytes(data[2:10], "big"), 10
+    key, start = (data[start : start + 4], start + 4) if masked else (b"", start)
+    if len(data) < start + size:
+        return None
+    payload = data[start : start + size]
+    if masked:
+        payload = bytes(byte ^ key[n % 4] for n, byte in enumerate(payload))
+    return Frame(bool(data[0] & 0x80), data[0] & 0x0F, payload), masked, data[start + size :]
+
+
+def socketio_packet(text: str) -> tuple[str, int | None, list] | None:
+    """A Socket.IO event or acknowledgement packet as (EVENT or ACK, its id, its arguments); None for others."""
+    found = SOCKETIO_PACKET.fullmatch(text)
+    if found is None:
+        return None
+    try:
+        arguments = json.loads(found[3])
+    except (ValueError, RecursionError):  # the garbage tests send arrays nested 5,000 deep
+        return None
+    if not isinstance(arguments, list):
+        return None
+    return found[1], int(found[2]) if found[2] else None, arguments
+
+
+class Judge:
+    """Hands each event and acknowledgement a raw client reads to tests/support/asyncapi.py."""
+
+    def __init__(self) -> None:
+        self.asked: dict[int, str] = {}  # acknowledgement id -> the event it answers
+
+    def sent(self, text: str) -> None:
+        """Note an event this client sent with an acknowledgement id."""
+        packet = socketio_packet(text)
+        if packet is not None and packet[0] == EVENT and packet[1] is not None and packet[2]:
+            self.asked[packet[1]] = packet[2][0]
+
+    def read(self, text: str) -> tuple[str, int | None, list] | None:
+        """Judge a packet the server sent; return it parsed (None when it is no event or acknowledgement)."""
+        packet = socketio_packet(text)
+        if packet is None:
+            return None
+        kind, number, arguments = packet
+        if kind == EVENT:
+            asyncapi.received(arguments[0] if arguments else None, arguments[1] if len(arguments) > 1 else None)
+        else:
+            asyncapi.answered(self.asked.pop(number, None), arguments[0] if arguments else None)
+        return packet
 
 
 class FrameLink:
@@ -71,6 +139,7 @@ class FrameLink:
             ).encode()
         )
         self.buffer = b""
+        self.judge = Judge()
         while b"\r\n\r\n" not in self.buffer:
             self._receive()
         head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
@@ -82,7 +151,16 @@ class FrameLink:
 
     def send(self, *frames: bytes) -> None:
         """Send frames in one write (one TCP segment, as far as the kernel allows)."""
+        self._note_events(frames)
         self.sock.sendall(b"".join(frames))
+
+    def _note_events(self, frames: tuple[bytes, ...]) -> None:
+        """Remember the events among whole text frames sent, to know what their acknowledgements answer."""
+        for data in frames:
+            while (read := read_frame(data)) is not None:
+                frame, _, data = read
+                if frame.final and frame.opcode == 0x1:
+                    self.judge.sent(frame.payload.decode(errors="replace"))
 
     def send_byte_by_byte(self, data: bytes) -> None:
         """Send each byte in a write of its own, as separate segments."""
@@ -94,6 +172,8 @@ class FrameLink:
         """The server's next frame other than an Engine.IO ping; None if the connection ended first."""
         while True:
             frame = self._frame()
+            if frame is not None and frame.final and frame.opcode == 0x1:
+                self.judge.read(frame.payload.decode(errors="replace"))
             if frame is None or frame.opcode != 0x1 or frame.payload != b"2":
                 return frame
 
@@ -140,19 +220,12 @@ class FrameLink:
                 return None
 
     def _parse(self) -> Frame | None:
-        data = self.buffer
-        if len(data) < 2:
+        read = read_frame(self.buffer)
+        if read is None:
             return None
-        assert not data[1] & 0x80, "server frames are never masked"
-        size, start = data[1] & 0x7F, 2
-        if size == 126:
-            size, start = int.from_bytes(data[2:4], "big"), 4
-        elif size == 127:
-            size, start = int.from_bytes(data[2:10], "big"), 10
-        if len(data) < start + size:
-            return None
-        self.buffer = data[start + size :]
-        return Frame(bool(data[0] & 0x80), data[0] & 0x0F, data[start : start + size])
+        frame, masked, self.buffer = read
+        assert not masked, "server frames are never masked"
+        return frame
 
     def _receive(self) -> bytes:
         chunk = self.sock.recv(65536)
@@ -176,6 +249,7 @@ class RawSocket:
         self.closed = False
         self._acks: dict[int, object] = {}
         self._next_ack = 0
+        self.judge = Judge()
         self.joined_namespace = False
         assert self.ws.recv().startswith("0")
         self.ws.send("40" + json.dumps({"token": token}))
@@ -185,7 +259,9 @@ class RawSocket:
         """Emit with an acknowledgement and read until it comes (keeping what arrives first)."""
         ack = self._next_ack
         self._next_ack += 1
-        self.ws.send(f"42{ack}" + json.dumps([event, data]))
+        packet = f"42{ack}" + json.dumps([event, data])
+        self.judge.sent(packet)
+        self.ws.send(packet)
         self.read_until(lambda: ack in self._acks, timeout)
         return self._acks.pop(ack)
 
@@ -207,13 +283,13 @@ class RawSocket:
             self.closed = True
         elif frame == "2":
             self.ws.send("3")
-        elif frame.startswith("42"):
-            name, *data = json.loads(frame[2:])
-            self.events.append((name, data[0] if data else None))
-        elif frame.startswith("43"):
-            body = frame[2:]
-            split = body.index("[")
-            self._acks[int(body[:split])] = json.loads(body[split:])[0]
+        elif (packet := self.judge.read(frame)) is not None:
+            kind, number, arguments = packet
+            if kind == EVENT:
+                name, *data = arguments
+                self.events.append((name, data[0] if data else None))
+            else:
+                self._acks[number] = arguments[0]
         elif frame.startswith("40"):
             self.joined_namespace = True
         elif frame.startswith("1") or frame.startswith("41") or frame.startswith("44"):

@@ -1,4 +1,8 @@
-"""A real python-socketio client over WebSocket that records everything it receives."""
+"""A real python-socketio client over WebSocket that records everything it receives.
+
+Every event it receives and every acknowledgement it gets is judged against the AsyncAPI
+document (tests/support/asyncapi.py): one that drifts fails the test that received it.
+"""
 
 import socket
 import threading
@@ -8,6 +12,7 @@ from collections.abc import Callable
 import requests
 import socketio
 
+from tests.support import asyncapi
 from tests.support.live_server import PASSWORD
 
 CONNECT_TIMEOUT = 5
@@ -49,7 +54,7 @@ class LiveSocket:
         if receive_buffer:
             # A small kernel buffer makes a client that stops reading back up into the server.
             options["sockopt"] = ((socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer),)
-        self.sio = socketio.Client(reconnection=reconnection, websocket_extra_options=options)
+        self.sio = asyncapi.JudgedClient(reconnection=reconnection, websocket_extra_options=options)
         self.frames: list[tuple[str, object, float]] = []
         self.connect_error: object = None
         self.disconnected = threading.Event()
