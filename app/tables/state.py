@@ -15,8 +15,10 @@ from app.services.placement import (
     PLAN_MIN_WIDTH,
     plan_size,  # noqa: F401 - the pages import it from here
 )
+from app.services.parties import parties_in
 from app.services.sections import sections_on
 from app.shapes.floors import Floor as FloorShape
+from app.shapes.parties import Party
 from app.shapes.sections import Section
 from app.shapes.tables import Table as TableShape
 
@@ -54,6 +56,8 @@ def page_state(*, view: str, floor: int | None, floors: list[dict], tables: list
         "tables": [TableShape.of(table).wire() for table in tables],
         # Sections of the floors shown, with assignees, for the "My tables" switch and the legend.
         "sections": [Section.of(section).wire() for section in sections_on([entry["floor"] for entry in floors])],
+        # The line at the door, which every staff page keeps whatever floor it shows.
+        "parties": [Party.of(party).wire() for party in parties_in()],
         "lastEventId": str(head) if head else None,
         "me": {
             "userId": current_user.id,
