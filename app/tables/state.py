@@ -9,13 +9,13 @@ from limits import parse as parse_rate_limit
 from app import messages
 from app.models import TABLE_STATUSES, Floor, Table, limits
 from app.models.event import EventType
+from app.services.parties import parties_in
 from app.services.placement import (
     PLAN_MARGIN,
     PLAN_MIN_HEIGHT,
     PLAN_MIN_WIDTH,
     plan_size,  # noqa: F401 - the pages import it from here
 )
-from app.services.parties import parties_in
 from app.services.sections import sections_on
 from app.shapes.floors import Floor as FloorShape
 from app.shapes.parties import Party
