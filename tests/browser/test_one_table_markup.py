@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.browser.conftest import wait_for_state
 from tests.browser.test_host_stand import SIZES
 
 pytestmark = pytest.mark.browser
@@ -99,3 +100,49 @@ def test_a_table_changed_or_added_live_is_drawn_as_the_server_draws_it(open_page
             assert live.manager.delete(f"{live.url}/api/tables/{added['tableId']}").status_code == 204
         live.manager.patch(f"{live.url}/api/tables/{seated['tableId']}", json={"notes": None})
         live.set_status(seated["tableId"], "available")
+
+
+# A slot the scripts have never heard of, put into each view's markup as a new field's would be.
+PROBE = '<span class="probe" data-field="version" data-attrs="notes"></span>'
+PROBED = {"plan": ('<span class="tile__label">', "#floor-plan"), "list": ('<span class="row__notes"', "#table-list")}
+
+
+@pytest.mark.parametrize("view", PROBED, ids=list(PROBED))
+def test_a_slot_added_to_the_markup_is_filled_first_and_live_with_no_script_naming_it(open_page, live, view):
+    """A slot in the macro's markup (and so in the page's <template>) shows its field at once and after each change."""
+    anchor, root = PROBED[view]
+    path = VIEWS[view][0]
+    changed = live.table("T-09")
+    page = open_page("host", path=None, wait_live=False)
+
+    def with_probe(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace(anchor, f"{PROBE}{anchor}"))
+
+    page.route(f"{live.url}{path}", with_probe)
+    page.goto(f"{live.url}{path}")
+    wait_for_state(page, "live")
+    probe = f'{root} [data-table-id="{{}}"] .probe'
+    first = live.table("T-01")
+    assert page.locator(probe.format(first["tableId"])).inner_text() == str(first["version"])
+
+    added = None
+    try:
+        response = live.manager.patch(f"{live.url}/api/tables/{changed['tableId']}", json={"notes": "Booster seat"})
+        assert response.status_code == 200, response.text
+        shown = page.locator(probe.format(changed["tableId"]))
+        shown.wait_for(state="attached")
+        page.wait_for_function(
+            "([element, version]) => element.textContent === version",
+            arg=[shown.element_handle(), str(response.json()["version"])],
+        )
+        assert shown.get_attribute("data-notes") == "Booster seat"
+
+        added = live.create(tableNumber="P-01", floor=1, capacity=2, x=640, y=40)
+        arrived = page.locator(probe.format(added["tableId"]))
+        arrived.wait_for(state="attached")
+        assert (arrived.inner_text(), arrived.get_attribute("data-notes")) == ("1", None)
+    finally:
+        if added:
+            assert live.manager.delete(f"{live.url}/api/tables/{added['tableId']}").status_code == 204
+        live.manager.patch(f"{live.url}/api/tables/{changed['tableId']}", json={"notes": None})
