@@ -37,6 +37,8 @@ export const FORMATS = {
   status: (element, table) => setText(element, STATUS_LABELS[table.status] ?? ""),
   shortStatus: (element, table) => setData(element, "data-short", shortLabel(STATUS_LABELS[table.status] ?? "")),
   pending: (element, table) => setData(element, "data-pending", table.pendingState === "queued"),
+  // One text, not the number in a slot of its own: two runs of text would draw "seats" a shade apart.
+  seats: (element, table) => setText(element, `${table.capacity} seats`),
   floorName: (element, table) => setText(element, floorNames.get(table.floor) ?? String(table.floor)),
   selectLabel: (element, table) => element.setAttribute("aria-label", `Select ${table.tableNumber}`),
   tileLabel(element, table) {
