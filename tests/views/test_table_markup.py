@@ -68,7 +68,8 @@ def test_the_server_fills_each_slot_from_the_table_the_page_is_sent(manager, hos
     (sent,) = [t for t in initial_state(page)["tables"] if t["tableId"] == table["tableId"]]
     markup = tile_of(page, table["tableId"]) if view == "plan" else row_of(page, table["tableId"])
     texts = re.findall(r'data-field="(\w+)"[^>]*>([^<]*)<', markup)
-    assert {name for name, _ in texts} >= {"tableNumber", "capacity"}
+    shown = {"plan": {"tableNumber"}, "list": {"tableNumber", "section", "capacity", "notes"}}[view]
+    assert {name for name, _ in texts} == shown
     for name, text in texts:
         assert entities.unescape(text) == str(sent[name]), name
     for listed in re.findall(r'data-attrs="([\w ]+)"', markup):
