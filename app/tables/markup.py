@@ -15,11 +15,20 @@ def blank_table() -> dict:
     return dict.fromkeys(TABLE_FIELDS)
 
 
-@bp.app_template_filter("js_number")
 def js_number(value: float) -> str:
     """A number as the page's script writes it (120.0 is "120"), so a style the script sets again reads the same."""
     number = float(value)
     return str(int(number)) if number.is_integer() else repr(number)
+
+
+@bp.app_template_filter("js_text")
+def js_text(value: object) -> str:
+    """A value as the page's script writes it into text or an attribute: none is "", true "true", 120.0 "120"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return js_number(value) if isinstance(value, float) else str(value)
 
 
 @bp.app_template_filter("kebab")
