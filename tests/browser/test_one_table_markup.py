@@ -113,7 +113,7 @@ def test_a_slot_added_to_the_markup_is_filled_first_and_live_with_no_script_nami
     anchor, root = PROBED[view]
     path = VIEWS[view][0]
     changed = live.table("T-09")
-    page = open_page("host", path=None, wait_live=False)
+    page = open_page("host", path=None, wait_live=False, service_workers="block")
 
     def with_probe(route):
         response = route.fetch()
