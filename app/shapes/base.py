@@ -53,6 +53,11 @@ class Shape(BaseModel):
         """The shape's JSON Schema, written by ShapeSchema (which document generators get too)."""
         return super().model_json_schema(*args, schema_generator=schema_generator, **kwargs)
 
+    @classmethod
+    def wire_names(cls) -> list[str]:
+        """The shape's field names as clients read them (camelCase), in declaration order."""
+        return [info.serialization_alias or name for name, info in cls.model_fields.items()]
+
     def wire(self) -> dict[str, Any]:
         """The shape as JSON sends it: camelCase names, the fields that were set."""
         return self.model_dump(mode="json", exclude_unset=True)

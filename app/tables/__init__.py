@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("tables", __name__)
 
-from app.tables import layout, manage, routes  # noqa: E402,F401
+from app.tables import layout, manage, markup, routes  # noqa: E402,F401

@@ -11,6 +11,7 @@ from app.services.errors import NotFound
 from app.services.event_log import latest_event_id
 from app.tables import bp
 from app.tables.listing import SORT_KEYS, filter_tables, sort_tables
+from app.tables.markup import blank_table
 from app.tables.state import STATUS_LABELS, floor_entries, page_state, plan_size, status_counts
 from app.web import BadRequest, whole_number_arg
 
@@ -39,17 +40,19 @@ def floor_plan():
     head = latest_event_id([floor]) if floor is not None else None
     tables = table_service.tables_on([floor]) if floor is not None else []
     width, height = plan_size(tables)
+    state = page_state(view="plan", floor=floor, floors=floors, tables=tables, head=head)
     return render_template(
         "tables/floor_plan.html",
         nav="plan",
         floor=floor,
         floors=floors,
-        tables=tables,
+        tables=state["tables"],
+        blank=blank_table(),
         counts=status_counts(tables),
         plan_width=width,
         plan_height=height,
         labels=STATUS_LABELS,
-        state=page_state(view="plan", floor=floor, floors=floors, tables=tables, head=head),
+        state=state,
     )
 
 
@@ -69,14 +72,18 @@ def table_list():
     tables = table_service.tables_on(permitted)
     on_floor = filter_tables(tables, floor_filter, None)
     shown = sort_tables(filter_tables(on_floor, None, status_filter), sort, order)
+    state = page_state(view="list", floor=None, floors=floors, tables=tables, head=head)
+    # The rows are drawn from the very tables the page's state holds, as the page fills them later.
+    sent = {table["tableId"]: table for table in state["tables"]}
     return render_template(
         "tables/list.html",
         nav="list",
         floors=floors,
-        tables=shown,
+        tables=[sent[table.id] for table in shown],
+        blank=blank_table(),
         counts=status_counts(on_floor),
         filters={"floor": floor_filter, "status": status_filter, "sort": sort, "order": order},
         floor_names={entry["floor"]: entry["name"] for entry in floors},
         labels=STATUS_LABELS,
-        state=page_state(view="list", floor=None, floors=floors, tables=tables, head=head),
+        state=state,
     )

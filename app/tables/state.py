@@ -21,6 +21,7 @@ from app.shapes.floors import Floor as FloorShape
 from app.shapes.parties import Party
 from app.shapes.sections import Section
 from app.shapes.tables import Table as TableShape
+from app.tables.markup import TABLE_FIELDS
 
 # Kept between two queued status changes beyond the limit's own spacing: a send never lands
 # inside the window of the change the limit counts back to, whatever the clocks' jitter.
@@ -79,6 +80,8 @@ def page_facts() -> dict:
         "plan": {"margin": PLAN_MARGIN, "minWidth": PLAN_MIN_WIDTH, "minHeight": PLAN_MIN_HEIGHT},
         "messages": messages.for_page(),
         "statusSpacingMs": status_spacing_ms(current_app.config["STATUS_RATE_LIMIT"]),
+        # The fields of a Table the page keeps for each table (app/shapes/tables.py declares them).
+        "tableFields": TABLE_FIELDS,
     }
 
 

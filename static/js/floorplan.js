@@ -4,7 +4,8 @@ import { clearPlacement, fillFrame, placeScaled, tablesBox } from "./plan-fill.j
 import { MyTables } from "./my-tables.js";
 import { PlanKeys } from "./plan-keys.js";
 import { renderSummary } from "./service.js";
-import { createTile, fadeOut, flash, renderCounts, updateTile } from "./table-render.js";
+import { fill, newTableElement } from "./table-fill.js";
+import { fadeOut, flash, renderCounts } from "./table-render.js";
 
 const PHONE = window.matchMedia("(max-width: 599px)");
 const MODE_KEY = "tableside:plan-mode";
@@ -13,10 +14,9 @@ const bySection = (a, b) =>
   a.tableNumber.localeCompare(b.tableNumber, undefined, { numeric: true });
 
 export class FloorPlanView {
-  constructor({ root, store, labels, floor, me, onOpen }) {
+  constructor({ root, store, floor, me, onOpen }) {
     this.root = root;
     this.store = store;
-    this.labels = labels;
     this.floor = floor;
     this.frame = root.closest("[data-plan-frame]");
     this.empty = document.querySelector(".plan-frame [data-empty]");
@@ -71,11 +71,8 @@ export class FloorPlanView {
   draw(table, { entering = false } = {}) {
     let tile = this.tile(table.tableId);
     const isNew = !tile;
-    if (isNew) {
-      tile = createTile(table);
-      this.root.append(tile);
-    }
-    updateTile(tile, table, this.labels);
+    if (isNew) this.root.append((tile = newTableElement(table)));
+    else fill(tile, table);
     this.myTables.mark(tile, table);
     if (isNew && entering) flash(tile, "is-entering");
     return tile;

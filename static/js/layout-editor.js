@@ -259,7 +259,7 @@ function addTile(table) {
   const tile = tileTemplate.content.firstElementChild.cloneNode(true);
   tile.dataset.tableId = String(table.tableId);
   tile.dataset.status = table.status;
-  tile.classList.replace("tile--rect", `tile--${table.shape}`);
+  tile.dataset.shape = table.shape;
   tile.setAttribute("aria-label", `${table.tableNumber}, ${table.capacity} seats`);
   tile.querySelector(".tile__number").textContent = table.tableNumber;
   tile.querySelector(".tile__seats").textContent = `${table.capacity} seats`;

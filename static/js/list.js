@@ -1,9 +1,8 @@
 // The list view: every table of the user's floors, filtered and sorted in place, with bulk actions.
 
-import { floorNames } from "./floor-names.js";
-import { createStatusRow, updateRow } from "./list-row.js";
 import { MyTables } from "./my-tables.js";
 import { renderSummary } from "./service.js";
+import { fill, newTableElement } from "./table-fill.js";
 import { fadeOut, flash, renderCounts } from "./table-render.js";
 
 const STATUS_ORDER = ["available", "occupied", "reserved", "maintenance"];
@@ -18,11 +17,9 @@ const SORTS = {
 };
 
 export class ListView {
-  constructor({ body, store, labels, me, onOpen, onBulk }) {
+  constructor({ body, store, me, onOpen, onBulk }) {
     this.body = body;
     this.store = store;
-    this.labels = labels;
-    this.floorNames = floorNames; // renamed live (floor-names.js)
     this.me = me;
     this.canChange = me.role !== "viewer";
     this.selected = new Set();
@@ -139,8 +136,10 @@ export class ListView {
       let row = existing.get(String(table.tableId));
       existing.delete(String(table.tableId));
       const isNew = !row;
-      if (isNew) row = createStatusRow(table, this.canChange);
-      updateRow(row, table, this.labels, this.floorNames, this.selected.has(table.tableId));
+      if (isNew) row = newTableElement(table);
+      else fill(row, table);
+      const box = row.querySelector("[data-select-table]");
+      if (box) box.checked = this.selected.has(table.tableId);
       this.myTables.mark(row, table);
       if (isNew && table.tableId === entering) flash(row, "is-entering");
       // Move only rows out of order, so running colour transitions are not cut short.

@@ -6,6 +6,7 @@ import { renameFloor } from "./floor-names.js";
 import { BATCH_UPDATE } from "./connection.js";
 import { EVENTS } from "./facts.js";
 import { setTurnMinutes } from "./service.js";
+import { tableFields } from "./store.js";
 
 /**
  * scope.shows(floor) says whether the view shows tables of a floor.
@@ -86,7 +87,7 @@ function updated(store, scope, payload) {
     if (scope.shows(floor)) fetchMissing(store, scope, payload.tableId, payload.updatedBy);
     return 1;
   }
-  store.patch(payload.tableId, { ...changes, changedBy: payload.updatedBy }, { by: payload.updatedBy, cause: "updated" });
+  store.patch(payload.tableId, { ...tableFields(changes), changedBy: payload.updatedBy }, { by: payload.updatedBy, cause: "updated" });
   return 1;
 }
 

@@ -66,6 +66,9 @@ export function placeScaled(tile, table, { box, scale, turned }) {
 
 /** Cards carry no geometry of their own: the grid places them. */
 export function clearPlacement(tile) {
+  const shape = tile.querySelector(".tile__shape");
   for (const property of ["left", "top", "width", "height"]) tile.style.removeProperty(property);
-  tile.querySelector(".tile__shape").style.removeProperty("transform");
+  shape.style.removeProperty("transform");
+  // No empty style="" left behind: a card drawn by the server is then the same markup as one that arrived later.
+  for (const element of [tile, shape]) if (!element.style.length) element.removeAttribute("style");
 }

@@ -1,6 +1,12 @@
 // The tables the page knows, the changes the user has not had confirmed, and which events are applied.
 
+import { TABLE_FIELDS } from "./facts.js";
+
 const num = (eventId) => (eventId == null ? 0 : Number(eventId) || 0);
+
+/** The table's own fields among what an event or an answer carries (an event adds its eventId, who made it...). */
+export const tableFields = (data) =>
+  Object.fromEntries(TABLE_FIELDS.filter((name) => name in data).map((name) => [name, data[name]]));
 
 export class TableStore {
   constructor(tables, lastEventId) {
@@ -91,8 +97,7 @@ export class TableStore {
 
   upsert(table, meta = {}) {
     const previous = this.tables.get(table.tableId);
-    const { eventId, ...fields } = table;
-    this.tables.set(table.tableId, { ...(previous || {}), ...fields });
+    this.tables.set(table.tableId, { ...(previous || {}), ...tableFields(table) });
     this.notify({ kind: previous ? "changed" : "added", id: table.tableId, previous, ...meta });
   }
 

@@ -42,8 +42,8 @@ const onOpen = (tableId) => dialog.open(tableId);
 
 const view =
   state.view === "list"
-    ? new ListView({ body: document.getElementById("table-list"), store, labels, me, onOpen, onBulk: bulkChange })
-    : new FloorPlanView({ root: document.getElementById("floor-plan"), store, labels, floor: state.floor, me, onOpen });
+    ? new ListView({ body: document.getElementById("table-list"), store, me, onOpen, onBulk: bulkChange })
+    : new FloorPlanView({ root: document.getElementById("floor-plan"), store, floor: state.floor, me, onOpen });
 
 connection = new LiveConnection({ rooms: () => view.rooms(), offlineAfterSeconds: state.offlineAfterSeconds });
 const sync = new SyncManager({ connection, store, scope: view });

@@ -160,9 +160,16 @@ def open_page(browser, live):
     contexts = []
 
     def open_as(
-        username: str, path: str = "/tables?floor=1", wait_live: bool = True, viewport=TABLET, color_scheme="light"
+        username: str,
+        path: str = "/tables?floor=1",
+        wait_live: bool = True,
+        viewport=TABLET,
+        color_scheme="light",
+        service_workers="allow",
     ):
-        context = browser.new_context(viewport=viewport, color_scheme=color_scheme)
+        # service_workers="block" for a test that rewrites pages with page.route: Playwright does not
+        # route what a service worker answers, and the worker takes over once it is active.
+        context = browser.new_context(viewport=viewport, color_scheme=color_scheme, service_workers=service_workers)
         contexts.append(context)
         page = signed_in_page(context, live.url, username)
         if path:

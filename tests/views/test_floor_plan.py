@@ -37,9 +37,9 @@ def test_viewer_sees_tables_at_their_places_labelled_in_words(viewer, make_table
     html = viewer.get("/tables?floor=1").get_data(as_text=True)
     tile = tile_of(html, table["tableId"])
     assert 'data-status="available"' in tile
-    assert "left: 120.0px; top: 60.0px; width: 100.0px; height: 80.0px;" in tile
-    assert "rotate(15.0deg)" in tile
-    assert "tile--round" in tile
+    assert "left: 120px; top: 60px; width: 100px; height: 80px;" in tile
+    assert "rotate(15deg)" in tile
+    assert 'data-shape="round"' in tile
     assert table["tableNumber"] in tile and "6 seats" in tile and "Available" in tile
     assert html.count("data-table-id=") == 1
 
