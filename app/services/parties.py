@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Party, limits
+from app.models import Party, Table, limits
 from app.models.time import utcnow
 from app.services import outbox, seatings
 from app.services.errors import Conflict
@@ -180,10 +180,15 @@ def split_covers(size: int, capacities: list[int]) -> list[int | None]:
 
 
 def _seat_at(party: Party, table_ids: list[int], expected_statuses: dict, by: str) -> None:
-    tables = [get_table(table_id) for table_id in table_ids]
-    for table, covers in zip(tables, split_covers(party.size, [table.capacity for table in tables]), strict=True):
-        expected = expected_statuses.get(str(table.id), "available")
-        change_status(table.id, "occupied", by=by, expected_status=expected, covers=covers, party=party)
+    """Each table seated through its own status change, its covers split: all in the caller's transaction."""
+    capacities = dict(db.session.execute(select(Table.id, Table.capacity).where(Table.id.in_(table_ids))).all())
+    for table_id in table_ids:
+        if table_id not in capacities:
+            get_table(table_id)  # says why: unknown, or deleted by whom
+    covers = split_covers(party.size, [capacities[table_id] for table_id in table_ids])
+    for table_id, count in zip(table_ids, covers, strict=True):
+        expected = expected_statuses.get(str(table_id), "available")
+        change_status(table_id, "occupied", by=by, expected_status=expected, covers=count, party=party)
 
 
 def _said(state: str) -> str:

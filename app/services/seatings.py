@@ -12,6 +12,8 @@ stood in line.
 
 from datetime import datetime
 
+from sqlalchemy import exists, update
+
 from app.extensions import db
 from app.models import Party, PartyTable, Table
 
@@ -28,10 +30,12 @@ def walk_in(size: int, by: str, now: datetime, **fields: object) -> Party:
         version=1,
         updated_by=by,
         updated_at=now,
+        seatings=[],  # new: nothing to load before its first table is added
         **fields,
     )
     db.session.add(party)
-    db.session.flush()
+    # Its id now, for the table; the table's own changes are written once, with its event.
+    db.session.flush([party])
     return party
 
 
@@ -43,12 +47,17 @@ def seat(table: Table, party: Party, now: datetime) -> None:
 
 
 def clear(table: Table, now: datetime) -> None:
-    """The table is no longer its party's: the party's record says when it was cleared."""
+    """The table is no longer its party's: the party's record says when it was cleared (one statement)."""
     if table.party_id is None:
         return
-    seating = db.session.get(PartyTable, (table.party_id, table.id))
-    if seating is not None and seating.cleared_at is None:
-        seating.cleared_at = now
+    with db.session.no_autoflush:
+        db.session.execute(
+            update(PartyTable)
+            .where(
+                PartyTable.party_id == table.party_id, PartyTable.table_id == table.id, PartyTable.cleared_at.is_(None)
+            )
+            .values(cleared_at=now)
+        )
     table.party_id = None
 
 
@@ -70,10 +79,14 @@ def follow_status(table: Table, old_status: str, *, party: Party | None, by: str
 
 
 def _follow_covers(table: Table, by: str, now: datetime) -> None:
-    """New covers for a table its party has to itself are the party's true size (a walk-in miscounted)."""
-    party = db.session.get(Party, table.party_id)
-    if party is not None and party.table_ids == [table.id] and party.size != table.covers:
-        party.size = table.covers
-        party.version += 1
-        party.updated_by = by
-        party.updated_at = now
+    """New covers for a table its party has to itself are the party's true size (a walk-in miscounted).
+
+    One statement, the party not loaded: a status change is the busiest write there is."""
+    elsewhere = exists().where(PartyTable.party_id == table.party_id, PartyTable.table_id != table.id)
+    with db.session.no_autoflush:
+        db.session.execute(
+            update(Party)
+            .where(Party.id == table.party_id, Party.size != table.covers, ~elsewhere)
+            .values(size=table.covers, version=Party.version + 1, updated_by=by, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
