@@ -5,10 +5,11 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Event, Floor, Table, User
+from app.models import Event, Floor, Party, PartyTable, Table, User
 from app.models.time import utcnow
 from app.services import outbox
 from app.services.floors import update_floor
+from app.services.parties import add_party, change_party
 from app.services.sections import assign_section, sections_on
 from app.services.status import change_status
 from app.services.tables import create_table
@@ -27,6 +28,12 @@ SHIFT = (
     (1, "Centre", "maria.lopez"),
     (2, "Booths", "sam.okafor"),
     (3, "Terrace", "maria.lopez"),
+)
+# The line at the door when the demo opens: (size, name, tags, notified).
+AT_THE_DOOR = (
+    (2, "Garcia", ["vip"], True),
+    (5, "Chen", ["birthday", "high_chair"], False),
+    (3, None, [], False),
 )
 # Parties already seated when the demo opens: (table number, covers, minutes seated). T-03 has
 # sat past the main room's 90-minute turn; R-01 past the terrace's 60.
@@ -115,12 +122,21 @@ def _start_of_service(count: int) -> None:
     sections = {(section.floor, section.name): section.id for section in sections_on(None)}
     for floor, name, username in SHIFT:
         assign_section(sections[(floor, name)], users[username], by="seed")
+    for size, name, tags, notified in AT_THE_DOOR:
+        party = add_party({"size": size, "name": name, "tags": tags}, by="seed")
+        if notified:
+            change_party(party.id, {}, by="seed", state="notified")
 
 
 def _seated_ago(table_id: int, minutes: int) -> None:
-    """Move a seating back in time, on the table and in its logged event, as if it happened then."""
+    """Move a seating back in time, on the table, its party and its logged event, as if it happened then."""
     then = utcnow() - timedelta(minutes=minutes)
     with outbox.change():
         db.session.execute(update(Table).where(Table.id == table_id).values(status_changed_at=then))
+        party_id = db.session.scalar(select(Table.party_id).where(Table.id == table_id))
+        db.session.execute(
+            update(Party).where(Party.id == party_id).values(joined_at=then, seated_at=then, ended_at=then)
+        )
+        db.session.execute(update(PartyTable).where(PartyTable.party_id == party_id).values(seated_at=then))
         latest = db.session.scalar(select(func.max(Event.id)).where(Event.table_id == table_id))
         db.session.execute(update(Event).where(Event.id == latest).values(created_at=then))

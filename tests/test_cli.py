@@ -67,7 +67,8 @@ def test_seed_demo_refuses_production(tmp_path):
 
 
 def test_seed_demo_shows_an_evening_in_service(tmp_path):
-    """The demo has parties seated with covers, one past its floor's turn time, a hold, and assigned sections."""
+    """The demo has parties seated with covers, one past its floor's turn time, a hold, assigned sections,
+    every seated table with its party, and a line at the door."""
     env = migrated(tmp_path)
     assert flask_cli(env, "seed-demo").returncode == 0
     seated = rows(
@@ -85,6 +86,10 @@ def test_seed_demo_shows_an_evening_in_service(tmp_path):
         env, "SELECT s.name, u.username FROM sections s JOIN users u ON u.id = s.assignee_id ORDER BY s.floor, s.name"
     )
     assert ("Window", "host") in assigned and len(assigned) >= 3
+    parties = rows(env, "SELECT p.size, t.covers FROM tables t JOIN parties p ON p.id = t.party_id")
+    assert len(parties) == len(seated) and all(size == covers for size, covers in parties)
+    line = rows(env, "SELECT state FROM parties WHERE state IN ('waiting', 'notified') ORDER BY joined_at, id")
+    assert [state for (state,) in line] == ["notified", "waiting", "waiting"]
 
 
 def _naive(value) -> datetime:

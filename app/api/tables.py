@@ -4,18 +4,17 @@ from flask import current_app, request
 from flask_login import current_user
 
 from app.api import bp
+from app.api.idempotency import idempotency_key
 from app.auth import permissions
 from app.auth.permissions import check_floor, role_required, visible_floors
 from app.extensions import limiter
-from app.models import limits
 from app.openapi import operation
 from app.services import status as status_service
 from app.services import tables as table_service
 from app.services.errors import Forbidden
-from app.services.validation import UNSTORABLE_TEXT, unstorable
 from app.shapes.errors import StatusConflict
 from app.shapes.tables import FloorQuery, NewTable, StatusChange, StatusHeaders, Table, TableChanges
-from app.web import BadRequest, request_json
+from app.web import request_json
 
 
 def visible_table(table_id: int):
@@ -115,14 +114,7 @@ def change_status(table_id: int, body: StatusChange):
     if body.critical and not current_user.has_role("manager"):
         raise Forbidden("Only managers may send critical updates.")
     visible_table(table_id)
-    key = request.headers.get("Idempotency-Key")
-    idempotency = None
-    if key:
-        if len(key) > limits.IDEMPOTENCY_KEY_LENGTH:
-            raise BadRequest(f"Idempotency-Key is longer than {limits.IDEMPOTENCY_KEY_LENGTH} characters.")
-        if unstorable(key):  # a header may carry a NUL, and the key is stored
-            raise BadRequest("Idempotency-Key cannot be saved.", fields={"Idempotency-Key": UNSTORABLE_TEXT})
-        idempotency = status_service.IdempotencyKey.for_request(current_user.id, key, table_id, request.get_json())
+    idempotency = idempotency_key(table_id)
     options = {name: value for name, value in body.values().items() if name in ("notes", "reserved_until", "covers")}
     try:
         table = status_service.change_status(

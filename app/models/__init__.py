@@ -3,6 +3,7 @@
 from app.models.event import Event, IdempotencyRecord
 from app.models.event_state import EventLogState
 from app.models.floor import Floor, RetiredFloor
+from app.models.party import Party, PartyTable
 from app.models.section import Section
 from app.models.sign_in import SignIn
 from app.models.table import TABLE_SHAPES, TABLE_STATUSES, Table
@@ -13,6 +14,8 @@ __all__ = [
     "EventLogState",
     "Floor",
     "IdempotencyRecord",
+    "Party",
+    "PartyTable",
     "ROLES",
     "RetiredFloor",
     "Section",

@@ -22,6 +22,14 @@ class EventType(StrEnum):
     SECTION_UPDATED = "section:updated"
     SECTION_DELETED = "section:deleted"
     SECTION_ASSIGNED = "section:assigned"
+    PARTY_CREATED = "party:created"
+    PARTY_UPDATED = "party:updated"
+    PARTY_SEATED = "party:seated"
+
+
+# The `floor` of an event that is news at the door (a party's), not on one floor: every staff
+# screen hears it, whatever floor it shows. Floors are numbered from 1 (limits.FLOOR_NUMBER).
+DOOR = 0
 
 
 class Event(db.Model):
@@ -34,6 +42,7 @@ class Event(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     type: Mapped[str] = mapped_column(String(40))
     table_id: Mapped[int | None] = mapped_column(Integer)
+    # A table's floor, or DOOR for a party's event.
     floor: Mapped[int] = mapped_column(Integer, index=True)
     # A table moved between floors is news on both: the old floor must drop it.
     old_floor: Mapped[int | None] = mapped_column(Integer, index=True)

@@ -10,11 +10,21 @@ checked or described.
 TABLE_STATUSES = ("available", "occupied", "reserved", "maintenance")
 TABLE_SHAPES = ("rect", "round")
 ROLES = ("viewer", "host", "manager")
+# A party at the door: where it stands (the first two are "in line") and what staff mark it with.
+PARTY_STATES = ("waiting", "notified", "seated", "left", "cancelled", "no_show")
+IN_LINE = ("waiting", "notified")
+PARTY_TAGS = ("vip", "allergy", "birthday", "high_chair", "accessible", "regular")
+# The statuses a table may be seen in by a host seating a party at it: free, or held for them.
+SEATABLE_STATUSES = ("available", "reserved")
 
 # Ranges are (lowest, highest), both allowed.
 FLOOR_NUMBER = (1, 999)
 SEATS = (1, 50)
 COVERS = (1, 99)
+PARTY_SIZE = COVERS
+QUOTE_MINUTES = (0, 600)
+# How many tables one party may be seated at together.
+SEATING_TABLES = (1, 20)
 TURN_MINUTES = (5, 600)
 HISTORY_ENTRIES = (1, 500)
 HISTORY_DEFAULT = 50
@@ -38,6 +48,9 @@ NAME_LENGTH = 80  # floor and section names
 NOTES_LENGTH = 500
 IDEMPOTENCY_KEY_LENGTH = 200
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+PHONE_LENGTH = 32
+# Digits with the marks people write between them: "+44 20 7946 0000", "(020) 7946-0000".
+PHONE_PATTERN = r"^\+?[0-9(][0-9()./ -]*[0-9]$"
 
 # How many tables one layout save may move.
 LAYOUT_TABLES = 500
@@ -52,5 +65,7 @@ def for_page() -> dict:
         "height": TABLE_SIZE,
         "rotation": ROTATION,
         "covers": COVERS,
+        "partySize": PARTY_SIZE,
+        "quoteMinutes": QUOTE_MINUTES,
         "historyEntries": HISTORY_ENTRIES,
     }

@@ -35,6 +35,8 @@ class Table(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="available")
     # The party seated at the table; only while it is occupied.
     covers: Mapped[int | None] = mapped_column(Integer)
+    # The party seated at the table now (app/models/party.py); only while it is occupied.
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
     shape: Mapped[str] = mapped_column(String(10), default="rect")
     x: Mapped[float] = mapped_column(Float, default=0)
     y: Mapped[float] = mapped_column(Float, default=0)

@@ -23,9 +23,9 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from app.realtime.rooms import ALL_TABLES
+from app.realtime.rooms import ALL_TABLES, STAFF
 from app.shapes.base import ShapeSchema
-from app.shapes.events import CLIENT_EVENTS, MESSAGES, SERVER_EVENTS, Handshake
+from app.shapes.events import AT_THE_DOOR, CLIENT_EVENTS, MESSAGES, SERVER_EVENTS, Handshake
 
 SCHEMAS = "#/components/schemas/{model}"
 SOCKET_PATH = "/socket.io"
@@ -49,7 +49,10 @@ handshake request (a token comes from `POST /api/auth/token`, described at
 
 After the handshake the server sends `tables:connected`. A client then joins rooms with
 `tables:join` and receives every change to their floors, each change once per socket, in
-event-id order; after a reconnect it sends `tables:sync` with the last event id it applied.
+event-id order. Every staff socket is also in `staff` from the start: the door's events
+(`party:*`, the line of parties waiting) reach it whatever floor it shows. After a reconnect
+a client sends `tables:sync` with the last event id it applied; the answer holds its floors'
+events and the door's.
 Status changes in one room within the batch window (BATCH_WINDOW_MS) arrive as one
 `tables:batch_update`. Joins, leaves and syncs are rate-limited per connection: a refusal
 answers `{ok: false, error: "rate_limited"}` and `tables:error` says so too."""
@@ -111,11 +114,13 @@ def _interface() -> dict[str, Any]:
                 "payload": references[(answer, "serialization")],
             }
 
-    broadcast = [*MESSAGES, *BROADCAST_TOO]
-    to_socket = [event for event in SERVER_EVENTS if event not in broadcast]
+    at_the_door = [event for event in MESSAGES if event in AT_THE_DOOR]
+    broadcast = [*(event for event in MESSAGES if event not in AT_THE_DOOR), *BROADCAST_TOO]
+    to_socket = [event for event in SERVER_EVENTS if event not in broadcast and event not in at_the_door]
     room_messages = _listed(_message_id(event) for event in broadcast)
     socket_messages = _listed([*(_message_id(event) for event in [*to_socket, *CLIENT_EVENTS]), *answers])
     ended = _listed([_message_id(SESSION_ENDED_EVENT)])
+    door_messages = _listed(_message_id(event) for event in at_the_door)
 
     channels = {
         "floor": {
@@ -130,6 +135,12 @@ def _interface() -> dict[str, Any]:
             "title": "Every floor",
             "description": "The list of every table: every change on every floor (not for floor-limited staff).",
             "messages": room_messages,
+        },
+        "staff": {
+            "address": STAFF,
+            "title": "The door",
+            "description": "Every staff socket, whatever floor it shows: every change to the line of parties.",
+            "messages": door_messages,
         },
         "socket": {
             "address": None,
@@ -160,6 +171,7 @@ def _interface() -> dict[str, Any]:
     operations = {
         "broadcastToFloor": sending("floor", "A change on the floor, after it is committed.", broadcast),
         "broadcastToAllTables": sending("allTables", "A change on any floor, after it is committed.", broadcast),
+        "broadcastToStaff": sending("staff", "A change at the door, after it is committed.", at_the_door),
         "answerTheSocket": sending("socket", "The greeting, a sync's answer, or an error.", to_socket),
         "endUserSessions": sending("user", "The account's sessions ended.", [SESSION_ENDED_EVENT]),
         "endSignIn": sending("signIn", "The sign-in ended.", [SESSION_ENDED_EVENT]),

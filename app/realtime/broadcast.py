@@ -6,20 +6,35 @@ sockets only. Status changes are held per room for the batch window and go out a
 `tables:batch_update` (a lone change as `table:status_changed`); any other event first
 flushes the rooms it goes to, so each socket sees event ids in increasing order. A socket
 in `all_tables` gets every status change through that room only, never twice.
+
+The door's events (party:*) go to `staff`, which every staff socket is in: they flush held
+status changes first like any other event. A party's own room (`party:<id>`, its guest's
+page) never gets a staff payload: a registered guest view (`register_guest_view`) says what,
+if anything, the guest is told of each of them.
 """
 
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from app.models.event import EventType
 from app.realtime import direct, metrics
-from app.realtime.rooms import ALL_TABLES, floor_room, rooms_for_floors
-from app.shapes.events import BatchItem, BatchUpdate
+from app.realtime.rooms import ALL_TABLES, floor_room, party_room, rooms_for_floors
+from app.shapes.events import AT_THE_DOOR, BatchItem, BatchUpdate
 
 log = logging.getLogger(__name__)
 STATUS_CHANGED = EventType.STATUS_CHANGED
 BATCH = "tables:batch_update"
+# (event name, staff message) -> (event name, payload) for the party's guest, or None to tell them nothing.
+GuestView = Callable[[str, dict], tuple[str, dict] | None]
+_guest_views: list[GuestView] = []
+
+
+def register_guest_view(view: GuestView) -> None:
+    """Have `view` say what a party's guest page is told of each of the door's events (once, at start-up)."""
+    if view not in _guest_views:
+        _guest_views.append(view)
 
 
 def batch_update(items: list[dict]) -> list[dict]:
@@ -53,6 +68,8 @@ class Broadcaster:
                 else:
                     self.flush()
                     self._emit(item["event"], item["message"], rooms_for_floors(item["floors"]))
+                    if item["event"] in AT_THE_DOOR:
+                        self._tell_the_guest(item)
                     self._count([item])
             if not self.timers:
                 self.flush()
@@ -77,6 +94,18 @@ class Broadcaster:
         except Exception:  # noqa: BLE001 - the database may be away too; heads and sync remain
             log.exception("reading events %d-%d missed by the feed failed", last + 1, first - 1)
             return fresh
+
+    def _tell_the_guest(self, item: dict) -> None:
+        """What each guest view makes of a door event, sent to that party's own room only."""
+        for view in _guest_views:
+            try:
+                told = view(item["event"], item["message"])
+            except Exception:  # noqa: BLE001 - the staff have their event; the guest catches up on reload
+                log.exception("the guest view of %s failed", item["event"])
+                continue
+            if told is not None:
+                event, payload = told
+                self._emit(event, payload, party_room(item["message"]["partyId"]))
 
     def _hold(self, item: dict) -> None:
         first = not self.pending

@@ -20,7 +20,7 @@ from app.auth.sign_in import signed_in_with, without_setting_cookies
 from app.errors import RATE_LIMITED
 from app.extensions import db, socketio
 from app.realtime import accounts, connections, direct, metrics
-from app.realtime.rooms import ALL_TABLES, floor_room, session_room, user_room
+from app.realtime.rooms import ALL_TABLES, STAFF, floor_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
 from app.realtime.sync import floor_exists, floors_of_rooms, room_head, shared_sync_answers
 from app.shapes.events import Connected, Joined, Left, Refusal, SocketError
@@ -144,6 +144,8 @@ def on_connect(auth=None):
     server = socketio.server
     server.eio.admission.settled(server.manager.eio_sid_from_sid(request.sid, "/"))
     join_room(user_room(user.id))
+    # The door is every floor's: each staff socket hears the line whatever floor it shows.
+    join_room(STAFF)
     sign_in = signed_in_with()
     if sign_in is not None:
         join_room(session_room(sign_in.id))

@@ -1,6 +1,10 @@
-"""Names of the Socket.IO rooms: one per floor, one for every table, one per user and session."""
+"""Names of the Socket.IO rooms: one per floor, one for every table, the door's, one per user and session."""
+
+from app.models.event import DOOR
 
 ALL_TABLES = "all_tables"
+# Every staff socket, joined at connect whatever floor it shows: the door's events (party:*) go here.
+STAFF = "staff"
 
 
 def floor_room(floor: int) -> str:
@@ -18,6 +22,13 @@ def session_room(sign_in: int | None) -> str | None:
     return f"session:{sign_in}" if sign_in is not None else None
 
 
+def party_room(party_id: int) -> str:
+    """One party's own room: its guest's page. Never a staff payload: only what the guest may see."""
+    return f"party:{party_id}"
+
+
 def rooms_for_floors(floors: list[int]) -> list[str]:
-    """The rooms that must hear about a change on these floors."""
+    """The rooms that must hear about a change on these floors (the door's: every member of staff)."""
+    if DOOR in floors:
+        return [STAFF]
     return [*(floor_room(floor) for floor in floors), ALL_TABLES]

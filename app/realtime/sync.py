@@ -1,5 +1,8 @@
 """Answering `tables:sync`: the missed events in order, or a snapshot when they are gone.
 
+What a staff socket missed is its floors' events and the door's (party:*), which every staff
+socket hears; a snapshot carries the line at the door beside its rooms' tables.
+
 In a reconnect storm thousands of sockets ask the same question at once (the same floors, the
 same last event id). Each still gets an answer read after it asked, as a read begun earlier
 could miss a change whose broadcast the socket also missed, which is the very case sync and
@@ -21,10 +24,12 @@ from app.realtime.rooms import ALL_TABLES
 from app.realtime.shared_reads import SharedReads
 from app.services.event_log import events_after, latest_event_id, log_mark
 from app.services.floors import list_floors
+from app.services.parties import parties_in
 from app.services.sections import sections_on
 from app.services.tables import tables_on
 from app.shapes import events
 from app.shapes.floors import Floor as FloorShape
+from app.shapes.parties import Party
 from app.shapes.sections import Section
 from app.shapes.tables import Table
 
@@ -119,4 +124,6 @@ def sync_shape(last_event_id: object, floors: list[int] | None) -> events.SyncRe
             for floor, count in list_floors(floors)
             if floors is None or floor.number in floors
         ],
+        # The door is every staff socket's, whatever its rooms: the line as it is now.
+        parties=[Party.of(party) for party in parties_in()],
     )

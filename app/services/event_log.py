@@ -11,21 +11,27 @@ from sqlalchemy import delete, func, or_, select
 
 from app.extensions import db
 from app.models import Event
+from app.models.event import DOOR
 from app.models.event_state import EventLogState
 from app.models.time import utcnow
 
 
 def floors_of(event: Event) -> list[int]:
-    """The floors an event is news on: its own, and the one a moved table left."""
+    """The floors an event is news on: its own, and the one a moved table left (DOOR: every staff screen)."""
     return [event.floor] if event.old_floor is None else [event.floor, event.old_floor]
 
 
+def _on(floors: Iterable[int]):
+    """Events of these floors, and the door's, which every member of staff hears."""
+    floors = [*floors, DOOR]
+    return or_(Event.floor.in_(floors), Event.old_floor.in_(floors))
+
+
 def latest_event_id(floors: Iterable[int] | None = None) -> int | None:
-    """The newest event id in the log, for the given floors or overall."""
+    """The newest event id in the log, for the given floors (and the door) or overall."""
     query = select(func.max(Event.id))
     if floors is not None:
-        floors = list(floors)
-        query = query.where(or_(Event.floor.in_(floors), Event.old_floor.in_(floors)))
+        query = query.where(_on(floors))
     return db.session.scalar(query)
 
 
@@ -40,7 +46,7 @@ def log_mark() -> tuple[int, int]:
 
 
 def events_after(last_id: int, floors: Iterable[int] | None, limit: int) -> list[Event] | None:
-    """The logged events after `last_id` for these floors, oldest first.
+    """The logged events after `last_id` for these floors and the door, oldest first.
 
     Returns None when the log can no longer prove it holds all of them: the id is past the
     newest event, older than what retention kept, or more than `limit` events were missed.
@@ -50,8 +56,7 @@ def events_after(last_id: int, floors: Iterable[int] | None, limit: int) -> list
         return None
     query = select(Event).where(Event.id > last_id).order_by(Event.id).limit(limit + 1)
     if floors is not None:
-        floors = list(floors)
-        query = query.where(or_(Event.floor.in_(floors), Event.old_floor.in_(floors)))
+        query = query.where(_on(floors))
     events = list(db.session.scalars(query))
     if len(events) > limit:
         return None

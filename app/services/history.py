@@ -3,7 +3,8 @@
 from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models import TABLE_STATUSES, Event, Table, limits
+from app.models import TABLE_STATUSES, Event, Party, Table, limits
+from app.shapes.parties import SeatedParty
 from app.shapes.service import HISTORY_FIELDS, HistoryEntry
 
 HISTORY_DEFAULT = limits.HISTORY_DEFAULT
@@ -20,12 +21,25 @@ def table_history(table_id: int, limit: int = HISTORY_DEFAULT) -> list[dict]:
         .order_by(Event.id.desc())
         .limit(limit)
     )
+    rows = db.session.execute(query).all()
+    parties = _seated_parties({payload.get("partyId") for *_, payload in rows if payload.get("partyId")})
     entries = []
-    for event_id, kind, at, actor, payload in db.session.execute(query):
+    for event_id, kind, at, actor, payload in rows:
         repeated = {name: payload[name] for name in HISTORY_FIELDS if name in payload}
+        # The change that seated a party shows it; the table's later changes name only its id.
+        if payload.get("partyId") in parties and payload.get("oldStatus") != "occupied":
+            repeated["party"] = parties[payload["partyId"]]
         entry = HistoryEntry(event_id=str(event_id), event=kind, at=at, by=actor, **repeated)
         entries.append(entry.wire())
     return entries
+
+
+def _seated_parties(party_ids: set[int]) -> dict[int, SeatedParty]:
+    """The parties a history names, as they are now (a name given later shows too): one query."""
+    if not party_ids:
+        return {}
+    rows = db.session.execute(select(Party.id, Party.size, Party.name).where(Party.id.in_(party_ids)))
+    return {party_id: SeatedParty(party_id=party_id, size=size, name=name) for party_id, size, name in rows}
 
 
 def service_summary(floors: list[int] | None) -> dict:

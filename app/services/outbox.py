@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 
 from app.extensions import db
 from app.models import Event
+from app.models.event import DOOR
 from app.services import commit_order
 from app.services.event_log import floors_of
 from app.shapes.base import Shape
-from app.shapes.events import kind_of
+from app.shapes.events import AT_THE_DOOR, kind_of
 
 log = logging.getLogger(__name__)
 _OPEN = "tableside_open_change"
@@ -48,11 +49,13 @@ class Change:
         published after the commit."""
         kind = kind_of(payload)
         payload = payload.wire()
+        # A party's event is news at the door, not on a floor: every staff screen hears it.
+        floor = DOOR if kind in AT_THE_DOOR else payload["floor"]
         event = Event(
             type=kind.value,
             table_id=payload.get("tableId"),
-            floor=payload["floor"],
-            old_floor=old_floor if old_floor != payload["floor"] else None,
+            floor=floor,
+            old_floor=old_floor if old_floor != floor else None,
             payload=payload,
             actor=by,
         )

@@ -7,6 +7,7 @@ from app.models import Floor, Section, Table, User
 from app.models.time import utcnow
 from app.services import outbox
 from app.services.errors import Conflict, NotFound, ValidationError
+from app.services.rows import row_or_missing
 from app.services.validation import read
 from app.shapes.events import SectionAssigned, SectionCreated, SectionDeleted, SectionFieldsChanged, SectionUpdated
 from app.shapes.sections import Assignment, NewSection, SectionChanges
@@ -26,13 +27,7 @@ def sections_on(floors: list[int] | None) -> list[Section]:
 
 def get_section(section_id: int, *, for_update: bool = False) -> Section:
     """Load a section or raise NotFound."""
-    query = select(Section).where(Section.id == section_id)
-    if for_update:
-        query = query.with_for_update()
-    section = db.session.scalar(query)
-    if section is None:
-        raise NotFound(f"Section {section_id} does not exist.")
-    return section
+    return row_or_missing(Section, section_id, f"Section {section_id} does not exist.", for_update=for_update)
 
 
 def clean_section_fields(data: object, *, creating: bool) -> dict[str, str]:

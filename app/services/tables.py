@@ -8,7 +8,7 @@ from app.models import Event, Floor, Section, Table
 from app.models.event import EventType
 from app.models.table import DEFAULT_TABLE_SIZE
 from app.models.time import utcnow
-from app.services import outbox
+from app.services import outbox, seatings
 from app.services.errors import Conflict, NotFound, ValidationError
 from app.services.placement import free_spot
 from app.services.sections import place_in_section
@@ -168,6 +168,9 @@ def _apply(table: Table, fields: dict, now) -> dict:
             table.reserved_until = None
         if table.status != "occupied" and table.covers is not None:
             table.covers = changes["covers"] = None
+        if table.status != "occupied" and table.party_id is not None:
+            seatings.clear(table, now)
+            changes["party_id"] = None
     if "section_id" in changes:
         # The name and the assignee follow the section; clients show both.
         section = db.session.get(Section, table.section_id) if table.section_id else None
@@ -218,6 +221,7 @@ def delete_table(table_id: int, by: str) -> None:
         deleted = TableDeleted(
             table_id=table.id, table_number=table.table_number, floor=table.floor, deleted_by=by, deleted_at=utcnow()
         )
+        seatings.clear(table, deleted.deleted_at)
         db.session.delete(table)
         change.record(deleted, by)
 

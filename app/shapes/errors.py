@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, RootModel
 
 from app.shapes.base import Shape
+from app.shapes.parties import Party
 from app.shapes.tables import Table
 
 
@@ -23,14 +24,30 @@ class StatusConflict(Error):
     changed_by: str | None
 
 
+class PartyConflict(Error):
+    """409 for a move the party's state does not allow, or a stale expectedState or expectedVersion:
+    the party as it is now, and who made its last change."""
+
+    party: Party
+    changed_by: str | None
+
+
+class SeatingConflict(RootModel[StatusConflict | PartyConflict]):
+    """409 for a seating: a table not as the host saw it (`table`), or a party no longer in line (`party`)."""
+
+
 class LogGone(Error):
     """409 from `GET /api/events` when the log no longer holds every event asked for."""
 
     last_event_id: str
 
 
+# The refusals that say more, by the field only each of them carries.
+_SAYING_MORE = (("table", StatusConflict), ("party", PartyConflict), ("lastEventId", LogGone))
+
+
 def error_body(code: str, message: str, fields: dict[str, str] | None = None, **extra: Any) -> dict:
     """A refusal's JSON through its shape: the plain one, or the one whose extra fields it carries."""
-    shape = StatusConflict if "table" in extra else LogGone if "lastEventId" in extra else Error
+    shape = next((shape for key, shape in _SAYING_MORE if key in extra), Error)
     given = {"error": code, "message": message, **({"fields": fields} if fields else {}), **extra}
     return shape.model_validate(given, by_name=False).wire()

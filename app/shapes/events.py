@@ -19,6 +19,7 @@ from app.models.event import EventType
 from app.shapes.base import Logged, Shape, logged, partial
 from app.shapes.fields import EventIdText, Moment, StatusWord
 from app.shapes.floors import Floor
+from app.shapes.parties import Party
 from app.shapes.sections import Section
 from app.shapes.staff import Assignee
 from app.shapes.tables import Table, TableFieldsChanged
@@ -36,6 +37,7 @@ class StatusChanged(Shape):
     updated_by: str
     updated_at: Moment
     covers: int | None = None
+    party_id: int | None = Field(None, description="The party at the table, whenever it has one after the change.")
     reserved_until: Moment | None = None
     notes: str | None = Field(None, description="Present when the change set them; null when it cleared them.")
 
@@ -121,6 +123,41 @@ class SectionAssigned(Shape):
     updated_at: Moment
 
 
+# The door's events: a party's are news on every staff screen, whatever floor it shows (logged
+# with floor DOOR). A walk-in seated at once never stands in line: its news is its tables'
+# `table:status_changed`, each carrying its partyId.
+class PartyCreated(Party):
+    """`party:created`: a party joined the line (the whole party, its guest page and quote)."""
+
+    updated_by: str
+    updated_at: Moment
+
+
+PartyFieldsChanged = partial(Party, "PartyFieldsChanged", "The fields of a party a change set, with their new values.")
+
+
+class PartyUpdated(Shape):
+    """`party:updated`: only the fields that changed, with their new values; a move in line changes `state`."""
+
+    party_id: int
+    changes: PartyFieldsChanged
+    updated_by: str
+    updated_at: Moment
+
+
+class PartySeated(Shape):
+    """`party:seated`: a party left the line for its tables (each told by its own `table:status_changed`)."""
+
+    party_id: int
+    size: int
+    name: str | None
+    table_ids: list[int]
+    seated_at: Moment
+    version: int
+    updated_by: str
+    updated_at: Moment
+
+
 LOGGED: dict[str, type[Shape]] = {
     EventType.STATUS_CHANGED: StatusChanged,
     EventType.TABLE_CREATED: TableCreated,
@@ -131,7 +168,12 @@ LOGGED: dict[str, type[Shape]] = {
     EventType.SECTION_UPDATED: SectionUpdated,
     EventType.SECTION_DELETED: SectionDeleted,
     EventType.SECTION_ASSIGNED: SectionAssigned,
+    EventType.PARTY_CREATED: PartyCreated,
+    EventType.PARTY_UPDATED: PartyUpdated,
+    EventType.PARTY_SEATED: PartySeated,
 }
+# What the door hears, every staff socket alike; every other logged event is news on its floors.
+AT_THE_DOOR = (EventType.PARTY_CREATED, EventType.PARTY_UPDATED, EventType.PARTY_SEATED)
 KIND_OF: dict[type[Shape], EventType] = {shape: EventType(name) for name, shape in LOGGED.items()}
 MESSAGES: dict[str, type[Logged]] = {name: logged(shape) for name, shape in LOGGED.items()}
 
@@ -190,6 +232,7 @@ class SyncResponse(Shape):
     tables: list[Table]
     sections: list[Section] = Field(None, description="With a snapshot: the rooms' sections and assignees.")
     floors: list[Floor] = Field(None, description="With a snapshot: the rooms' floors and turn times.")
+    parties: list[Party] = Field(None, description="With a snapshot: the line (waiting and notified), in order.")
 
 
 class Connected(Shape):

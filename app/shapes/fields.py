@@ -30,6 +30,7 @@ DATE_TIME_PROBLEM = (
 TABLE_NUMBER_PROBLEM = f"Use 1-{limits.TABLE_NUMBER_LENGTH} letters, digits, spaces, '-' or '_', e.g. T-05."
 _TABLE_NUMBER = re.compile(limits.TABLE_NUMBER_PATTERN)
 _COLOUR = re.compile(limits.COLOUR_PATTERN)
+_PHONE = re.compile(limits.PHONE_PATTERN)
 
 
 def refused(kind: str, message: str) -> PydanticCustomError:
@@ -199,6 +200,27 @@ def _colour(value: object) -> str:
     return value.strip().lower()
 
 
+def _phone(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    problem = text_problem(value, limits.PHONE_LENGTH)
+    if problem:
+        raise refused("text", problem)
+    if not _PHONE.match(value.strip()):
+        raise refused("phone", "Use a phone number: digits, spaces and + ( ) - . /, e.g. +44 20 7946 0000.")
+    return value.strip()
+
+
+def _tags(value: object) -> list[str]:
+    """A party's tags: each one of limits.PARTY_TAGS, each once, in the order given; null is none."""
+    if value is None:
+        return []
+    problem = f"Must be a list of tags from: {', '.join(limits.PARTY_TAGS)}."
+    if not isinstance(value, list) or any(tag not in limits.PARTY_TAGS for tag in value):
+        raise refused("tags", problem)
+    return list(dict.fromkeys(value))
+
+
 def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise refused("flag", "Must be true or false.")
@@ -242,6 +264,10 @@ HoldEnd = Annotated[
 TableNumber = Annotated[str, Field(pattern=limits.TABLE_NUMBER_PATTERN), BeforeValidator(_table_number)]
 Colour = Annotated[str, Field(pattern=limits.COLOUR_PATTERN), BeforeValidator(_colour)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
+Phone = Annotated[
+    str | None, Field(max_length=limits.PHONE_LENGTH, pattern=limits.PHONE_PATTERN), BeforeValidator(_phone)
+]
+Tags = Annotated[list[Literal[limits.PARTY_TAGS]], Field(max_length=len(limits.PARTY_TAGS)), BeforeValidator(_tags)]
 # What people send is checked with its message; what the server tells is only typed (no Python
 # call per value: answers and events are built far more often than bodies are read).
 Status = choice(limits.TABLE_STATUSES)
@@ -249,6 +275,8 @@ TableForm = choice(limits.TABLE_SHAPES)
 StatusWord = Literal[limits.TABLE_STATUSES]
 FormWord = Literal[limits.TABLE_SHAPES]
 RoleWord = Literal[limits.ROLES]
+PartyStateWord = Literal[limits.PARTY_STATES]
+TagWord = Literal[limits.PARTY_TAGS]
 FloorNumber = whole(limits.FLOOR_NUMBER)
 # What a client may say is an event id it has seen; sync reads anything unusable as "none".
 EventIdText = Annotated[Any, WithJsonSchema({"anyOf": [{"type": "string", "pattern": "^[0-9]+$"}, {"type": "null"}]})]

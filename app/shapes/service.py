@@ -7,6 +7,7 @@ from pydantic import Field, create_model
 from app.models import limits
 from app.shapes.base import Shape
 from app.shapes.fields import Moment, StatusWord
+from app.shapes.parties import SeatedParty
 
 
 class HistoryEntry(Shape):
@@ -19,6 +20,8 @@ class HistoryEntry(Shape):
     old_status: StatusWord = None
     new_status: StatusWord = None
     covers: int | None = None
+    party_id: int | None = None
+    party: SeatedParty = Field(None, description="The party the change seated, as it is now.")
     reserved_until: Moment | None = None
     notes: str | None = None
     # As the log wrote it when the change was made: the log outlives any one version of a Table.
@@ -27,7 +30,9 @@ class HistoryEntry(Shape):
 
 # The fields of a logged payload a history entry repeats, by their wire names.
 HISTORY_FIELDS = tuple(
-    info.alias for name, info in HistoryEntry.model_fields.items() if name not in ("event_id", "event", "at", "by")
+    info.alias
+    for name, info in HistoryEntry.model_fields.items()
+    if name not in ("event_id", "event", "at", "by", "party")
 )
 
 
@@ -62,3 +67,5 @@ class Summary(Shape):
     seats: int
     occupied_seats: int
     covers: int
+    parties_waiting: int = Field(description="Parties in line (waiting or notified), whatever the floor.")
+    covers_waiting: int = Field(description="The people in those parties.")

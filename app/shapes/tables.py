@@ -40,6 +40,7 @@ class Table(Shape):
     capacity: int
     status: StatusWord
     covers: int | None = Field(description="The party seated; null unless occupied.")
+    party_id: int | None = Field(description="The party seated at the table now (GET /api/parties/<id>).")
     shape: FormWord
     x: float
     y: float
@@ -67,6 +68,7 @@ class Table(Shape):
             capacity=row.capacity,
             status=row.status,
             covers=row.covers,
+            party_id=row.party_id,
             shape=row.shape,
             x=row.x,
             y=row.y,

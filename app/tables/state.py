@@ -9,6 +9,7 @@ from limits import parse as parse_rate_limit
 from app import messages
 from app.models import TABLE_STATUSES, Floor, Table, limits
 from app.models.event import EventType
+from app.services.parties import parties_in
 from app.services.placement import (
     PLAN_MARGIN,
     PLAN_MIN_HEIGHT,
@@ -17,6 +18,7 @@ from app.services.placement import (
 )
 from app.services.sections import sections_on
 from app.shapes.floors import Floor as FloorShape
+from app.shapes.parties import Party
 from app.shapes.sections import Section
 from app.shapes.tables import Table as TableShape
 from app.tables.markup import TABLE_FIELDS
@@ -55,6 +57,8 @@ def page_state(*, view: str, floor: int | None, floors: list[dict], tables: list
         "tables": [TableShape.of(table).wire() for table in tables],
         # Sections of the floors shown, with assignees, for the "My tables" switch and the legend.
         "sections": [Section.of(section).wire() for section in sections_on([entry["floor"] for entry in floors])],
+        # The line at the door, which every staff page keeps whatever floor it shows.
+        "parties": [Party.of(party).wire() for party in parties_in()],
         "lastEventId": str(head) if head else None,
         "me": {
             "userId": current_user.id,

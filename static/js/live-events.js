@@ -1,6 +1,7 @@
 // Applying the server's table events to the store, once each, for the tables this view shows.
 
 import { api } from "./api.js";
+import { line } from "./door.js";
 import { renameFloor } from "./floor-names.js";
 import { BATCH_UPDATE } from "./connection.js";
 import { EVENTS } from "./facts.js";
@@ -45,6 +46,7 @@ export function applyEvent(store, scope, name, payload) {
     case EVENTS.SECTION_ASSIGNED:
       return sectionTables(store, payload, { assignee: payload.assignee ?? null });
     default:
+      line.apply(name, payload); // the door's events: no table update to count
       return 0;
   }
 }
@@ -58,6 +60,7 @@ function statusChanged(store, scope, payload) {
   const changes = {
     status: payload.newStatus,
     covers: payload.covers ?? null,
+    partyId: payload.partyId ?? null,
     updatedAt: payload.updatedAt,
     version: held.version + 1,
     changedBy: payload.updatedBy,

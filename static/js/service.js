@@ -1,5 +1,7 @@
 // Service on the floor: seated timers against each floor's turn time, hold countdowns, covers and the summary.
 
+import { line } from "./door.js";
+
 const turns = new Map(); // floor -> turnMinutes
 
 /** Remember each floor's turn time (from the page's state, a snapshot or a floor's update event). */
@@ -75,15 +77,22 @@ export function summarize(tables) {
   return summary;
 }
 
-/** Fill the summary bar (if the page has one) from the tables given. */
+/** Fill the summary bar (if the page has one) from the tables given, and the line at the door. */
 export function renderSummary(tables) {
+  const summary = summarize(tables);
+  fillSummary({ ...summary.tables, tables: tables.length, seats: summary.seats, occupiedSeats: summary.occupiedSeats, covers: summary.covers });
+  fillSummary(line.figures());
+}
+
+function fillSummary(values) {
   const bar = document.querySelector("[data-summary]");
   if (!bar) return;
-  const summary = summarize(tables);
-  const values = { ...summary.tables, tables: tables.length, seats: summary.seats, occupiedSeats: summary.occupiedSeats, covers: summary.covers };
   for (const [key, value] of Object.entries(values)) {
     bar.dataset[key] = String(value);
     const slot = bar.querySelector(`[data-summary-value="${key}"]`);
     if (slot && slot.textContent !== String(value)) slot.textContent = String(value);
   }
 }
+
+// The line changes with the door's events, whatever the tables do.
+line.subscribe(() => fillSummary(line.figures()));

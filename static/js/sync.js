@@ -2,6 +2,7 @@
 
 import { hideNotice, showNotice } from "./notices.js";
 import { applyEvent } from "./live-events.js";
+import { line } from "./door.js";
 import { setFloorNames } from "./floor-names.js";
 import { setTurnMinutes } from "./service.js";
 
@@ -82,6 +83,7 @@ export class SyncManager {
     }
     setTurnMinutes(answer.floors);
     setFloorNames(answer.floors);
+    line.replace(answer.parties);
     const tables = answer.tables.filter((table) => this.scope.shows(table.floor));
     const changed = this.store.replaceAll(tables, { cause: "sync" });
     this.store.resetEvents(answer.lastEventId);

@@ -2,6 +2,7 @@
 
 import { LiveConnection } from "./connection.js";
 import { TableDialog } from "./dialog.js";
+import { line } from "./door.js";
 import { setFloorNames, showFloorTitle } from "./floor-names.js";
 import { enableFloorSwitch } from "./floor-switch.js";
 import { MESSAGES, STATUS_SPACING_MS } from "./facts.js";
@@ -24,6 +25,7 @@ document.documentElement.classList.add("js");
 
 setTurnMinutes(state.floors);
 setFloorNames(state.floors);
+line.replace(state.parties);
 if (state.view !== "list") showFloorTitle(state.floor);
 const start = startingTables(state); // a kept page's own state is old: the device's copy may be newer
 const store = new TableStore(start.tables, start.lastEventId);
@@ -48,7 +50,7 @@ const sync = new SyncManager({ connection, store, scope: view });
 
 // A small record of what arrived, for people (and tests) diagnosing a screen.
 const received = [];
-window.tableside = { received, store, connection };
+window.tableside = { received, store, connection, line };
 
 connection.addEventListener("table-event", ({ detail: { name, payload } }) => {
   const items = Array.isArray(payload) ? payload : [payload];

@@ -73,7 +73,7 @@ def test_history_needs_a_sign_in(client, make_table):
 
 
 def test_summary_of_one_floor(host, viewer, make_table):
-    """Counts per status, all seats, seats taken and covers of floor 1."""
+    """Counts per status, all seats, seats taken and covers of floor 1, and the line at the door (empty)."""
     seated = make_table(floor=1, capacity=4)
     held = make_table(floor=1, capacity=6)
     make_table(floor=1, capacity=2)
@@ -86,6 +86,8 @@ def test_summary_of_one_floor(host, viewer, make_table):
         "seats": 12,
         "occupiedSeats": 4,
         "covers": 3,
+        "partiesWaiting": 0,
+        "coversWaiting": 0,
     }
 
 

@@ -44,8 +44,8 @@ def test_table_json_has_every_contract_field(viewer, make_table):
     table = viewer.get(f"/api/tables/{made['tableId']}").get_json()
     assert set(table) == {
         "tableId", "tableNumber", "floor", "sectionId", "section", "assignee", "capacity", "status", "covers",
-        "shape", "x", "y", "width", "height", "rotation", "notes", "reservedUntil", "statusChangedAt", "version",
-        "createdAt", "updatedAt",
+        "partyId", "shape", "x", "y", "width", "height", "rotation", "notes", "reservedUntil", "statusChangedAt",
+        "version", "createdAt", "updatedAt",
     }  # fmt: skip
     assert table["status"] == "available" and table["version"] == 1
     assert table["createdAt"].endswith("Z")

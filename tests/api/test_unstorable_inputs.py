@@ -23,6 +23,7 @@ class Manager:
             "tableId"
         ]
         self.section_id = self.send("POST", "/api/floors/1/sections", {"name": "Window"}).json["sectionId"]
+        self.party_id = self.send("POST", "/api/parties", {"size": 2}).json["partyId"]
 
     def send(self, method: str, path: str, body: object, *, signed_in: bool = True):
         """`body` as JSON text (a str is sent as it is); without `signed_in`, from a client with no token."""
@@ -33,14 +34,13 @@ class Manager:
 
     def saved(self) -> tuple:
         """Everything the requests could have changed, as a client reads it."""
-        return tuple(
-            self.client.get(path, headers=self.headers).json for path in ("/api/tables", "/api/floors", "/api/sections")
-        )
+        paths = ("/api/tables", "/api/floors", "/api/sections", "/api/parties")
+        return tuple(self.client.get(path, headers=self.headers).json for path in paths)
 
 
 @pytest.fixture
 def manager_api(either_app) -> Manager:
-    """A manager's client, one table on floor 1 and one section, on either database."""
+    """A manager's client, one table on floor 1, one section and one party in line, on either database."""
     return Manager(either_app)
 
 
@@ -100,6 +100,11 @@ TEXT_FIELDS = [
     ("PATCH", "/api/floors/1", {}, "name"),
     ("POST", "/api/floors/1/sections", {}, "name"),
     ("PATCH", "/api/sections/{section}", {}, "name"),
+    ("POST", "/api/parties", {"size": 2}, "name"),
+    ("POST", "/api/parties", {"size": 2}, "notes"),
+    ("POST", "/api/parties", {"size": 2}, "phone"),
+    ("PATCH", "/api/parties/{party}", {}, "name"),
+    ("PATCH", "/api/parties/{party}", {}, "notes"),
     ("POST", "/api/auth/token", {"username": "manager", "password": PASSWORD}, "username"),
     ("POST", "/api/auth/token", {"username": "manager", "password": PASSWORD}, "password"),
 ]
@@ -110,7 +115,7 @@ def test_unstorable_text_is_a_422_naming_the_field(manager_api, character):
     """A lone surrogate or a NUL in notes, names, numbers or sign-in details: 422 at that field, nothing saved."""
     before = manager_api.saved()
     for method, template, body, field in TEXT_FIELDS:
-        path = template.format(table=manager_api.table_id, section=manager_api.section_id)
+        path = template.format(table=manager_api.table_id, section=manager_api.section_id, party=manager_api.party_id)
         spoiled = {**body, field: f"Window{character}seat"}
         signed_in = path != "/api/auth/token"  # the token endpoint needs no sign-in
         answer = assert_refused(manager_api.send(method, path, spoiled, signed_in=signed_in), 422, {field})
@@ -141,7 +146,12 @@ def json_endpoints(application) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("depth", [limits.JSON_DEPTH + 1, VERY_DEEP])
 def test_deeply_nested_json_is_a_400_on_every_json_endpoint(manager_api, depth):
     """JSON nested past the limit (and 5,000 deep) is a 400 with a message on every JSON endpoint, signed in or not."""
-    ids = {"<int:table_id>": manager_api.table_id, "<int:section_id>": manager_api.section_id, "<int:floor>": 1}
+    ids = {
+        "<int:table_id>": manager_api.table_id,
+        "<int:section_id>": manager_api.section_id,
+        "<int:party_id>": manager_api.party_id,
+        "<int:floor>": 1,
+    }
     endpoints = json_endpoints(manager_api.app)
     assert len(endpoints) >= 9
     before = manager_api.saved()

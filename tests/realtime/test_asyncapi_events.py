@@ -77,13 +77,26 @@ def provoke_every_floor_and_section_event(server, staff, on_floor: LiveSocket) -
     on_floor.wait_for("section:deleted")
 
 
+def provoke_every_door_event(server, staff, on_floor: LiveSocket) -> None:
+    """A party joins the line, is notified, and is seated at a table of floor 1."""
+    host = staff("host")
+    table = staff("manager").create_table(floor=1)
+    party = host.http.post(f"{server.url}/api/parties", json={"size": 2, "tags": ["vip"]}, timeout=10)
+    assert party.status_code == 201, party.text
+    path = f"{server.url}/api/parties/{party.json()['partyId']}"
+    assert host.http.patch(path, json={"state": "notified"}, timeout=10).status_code == 200
+    assert host.http.post(f"{path}/seat", json={"tableIds": [table["tableId"]]}, timeout=10).status_code == 200
+    on_floor.wait_for("party:seated")
+
+
 def test_every_server_event_reaches_a_client_as_the_document_says(server, staff, connect, watcher):
     """A watcher of floor 1 and one of every floor receive each event of the document, each valid by it:
     table changes, a batch, floor and section changes, room heads, both kinds of sync answer, and
-    `tables:error` for a socket over its rate limit and for a tab whose sign-in ended."""
+    `tables:error` for a socket over its rate limit and for a tab whose sign-in ended, and the door's events."""
     on_floor, every_floor = watcher(1), watcher(None, "manager")
     provoke_every_table_event(server, staff, on_floor)
     provoke_every_floor_and_section_event(server, staff, on_floor)
+    provoke_every_door_event(server, staff, on_floor)
     on_floor.wait_for("tables:head")
 
     syncing = connect("viewer")

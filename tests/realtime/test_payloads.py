@@ -13,7 +13,7 @@ SERVER_SETTINGS = {"STATUS_RATE_LIMIT": "1000 per second"}
 TABLE_FIELDS = {
     "tableId", "tableNumber", "floor", "sectionId", "section", "assignee", "capacity", "status", "covers", "shape",
     "x", "y", "width", "height", "rotation", "notes", "reservedUntil", "statusChangedAt", "version", "createdAt",
-    "updatedAt",
+    "updatedAt", "partyId",
 }  # fmt: skip
 
 

@@ -23,14 +23,16 @@ def assign(manager, section_id: int, user_id: int | None) -> dict:
 
 
 def test_a_seating_carries_its_covers_to_every_watcher(watcher, staff):
-    """table:status_changed of a party of four has covers 4, for the floor's room and all_tables alike."""
+    """table:status_changed of a party of four has covers 4 and its (walk-in) party, for the floor's room and
+    all_tables alike."""
     table = staff("manager").create_table(floor=1)
     on_floor, everywhere = watcher(1), watcher(None)
-    staff("host").set_status(table["tableId"], "occupied", covers=4).raise_for_status()
+    seated = staff("host").set_status(table["tableId"], "occupied", covers=4)
+    seated.raise_for_status()
     for socket in (on_floor, everywhere):
         change = socket.wait_for("table:status_changed", lambda data: data["tableId"] == table["tableId"])
-        assert set(change) == STATUS_FIELDS | {"covers"}
-        assert (change["newStatus"], change["covers"]) == ("occupied", 4)
+        assert set(change) == STATUS_FIELDS | {"covers", "partyId"}
+        assert (change["newStatus"], change["covers"], change["partyId"]) == ("occupied", 4, seated.json()["partyId"])
 
 
 def test_clearing_a_table_sends_no_covers(watcher, staff):

@@ -1,12 +1,30 @@
 """A member of staff using a live server's JSON API, as an outside client would."""
 
 import itertools
+import threading
+from collections.abc import Callable
 
 import requests
 
 from tests.support.live_server import PASSWORD
 
 _table_numbers = itertools.count(1)
+
+
+def at_once(*calls: Callable[[], object]) -> list[object]:
+    """Make each call in its own thread, all released at the same moment; their results in order."""
+    start, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(index: int) -> None:
+        start.wait()
+        results[index] = calls[index]()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
 
 
 def next_table_number() -> str:
@@ -59,6 +77,21 @@ class StaffApi:
 
     def save_layout(self, floor: int, positions: list[dict]) -> requests.Response:
         return self.http.put(f"{self.url}/api/floors/{floor}/layout", json={"tables": positions}, timeout=10)
+
+    def add_party(self, size: int, **fields) -> dict:
+        """A party joins the line (fails the test on anything but 201)."""
+        response = self.http.post(f"{self.url}/api/parties", json={"size": size, **fields}, timeout=10)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def seat_party(self, party: dict, *tables: dict, **body) -> requests.Response:
+        """POST /api/parties/<id>/seat at these tables."""
+        json = {"tableIds": [table["tableId"] for table in tables], **body}
+        return self.http.post(f"{self.url}/api/parties/{party['partyId']}/seat", json=json, timeout=10)
+
+    def change_party(self, party: dict, **fields) -> requests.Response:
+        """PATCH /api/parties/<id>."""
+        return self.http.patch(f"{self.url}/api/parties/{party['partyId']}", json=fields, timeout=10)
 
     def latest_event_id(self) -> int:
         """The newest id in the log, read through /api/events."""
