@@ -15,6 +15,7 @@ from collections.abc import Callable
 from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
+from pydantic import ValidationError as Refused
 
 from app.auth.sign_in import signed_in_with, without_setting_cookies
 from app.errors import RATE_LIMITED
@@ -23,7 +24,8 @@ from app.realtime import accounts, connections, direct, metrics
 from app.realtime.rooms import ALL_TABLES, STAFF, floor_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
 from app.realtime.sync import floor_exists, floors_of_rooms, room_head, shared_sync_answers
-from app.shapes.events import Connected, Joined, Left, Refusal, SocketError
+from app.shapes.events import Connected, Join, Joined, Leave, Left, Refusal, Sent, SocketError, Sync
+from app.shapes.problems import problems_of
 
 log = logging.getLogger("tableside.sockets")
 MAX_SOCKETS_PER_USER = 50
@@ -167,24 +169,23 @@ def on_disconnect(reason=None):
         log.info("socket disconnect", extra={"sid": request.sid, "user": connection.username, "reason": str(reason)})
 
 
-def _floor_field(data: object, allow_null: bool) -> tuple[int | None, dict | None]:
-    """Read `floor` from a join or leave payload, or say what is wrong with it."""
-    if not isinstance(data, dict) or "floor" not in data:
-        return None, _refusal("bad_request", "Send {floor: number" + (" | null}." if allow_null else "}."))
-    floor = data["floor"]
-    if floor is None and allow_null:
-        return None, None
-    if isinstance(floor, bool) or not isinstance(floor, int):
-        return None, _refusal("bad_request", "floor must be a whole number" + (" or null." if allow_null else "."))
-    return floor, None
+def _read(shape: type[Sent], data: object) -> tuple[Sent | None, dict | None]:
+    """What the client sent as `shape`, or the refusal that names what is wrong with it."""
+    try:
+        return shape.model_validate(data, by_name=False), None
+    except Refused as error:
+        whole, fields = problems_of(error)
+        said = "; ".join(f"{field}: {words}" for field, words in fields.items())
+        return None, _refusal("bad_request", whole or said)
 
 
 @floor_event("tables:join")
 def on_join(sid: str, user, data):
     """Join `floor:N`, or `all_tables` for floor null, within the user's floor limit."""
-    floor, problem = _floor_field(data, allow_null=True)
+    join, problem = _read(Join, data)
     if problem:
         return problem
+    floor = join.floor
     if floor is None:
         if user.is_floor_limited:
             return _refusal("forbidden", "You may only watch the floors you are assigned to.")
@@ -204,10 +205,10 @@ def on_join(sid: str, user, data):
 @floor_event("tables:leave")
 def on_leave(sid: str, user, data):
     """Leave `floor:N` (or `all_tables` for floor null)."""
-    floor, problem = _floor_field(data, allow_null=True)
+    leave, problem = _read(Leave, data)
     if problem:
         return problem
-    room = ALL_TABLES if floor is None else floor_room(floor)
+    room = ALL_TABLES if leave.floor is None else floor_room(leave.floor)
     socketio.server.leave_room(sid, room, namespace=NAMESPACE)
     return Left(ok=True, room=room).wire()
 
@@ -215,10 +216,11 @@ def on_leave(sid: str, user, data):
 @floor_event("tables:sync")
 def on_sync(sid: str, user, data):
     """Answer with the missed events of the socket's rooms, or a snapshot of them."""
-    if not isinstance(data, dict) or "lastEventId" not in data:
-        return _refusal("bad_request", "Send {lastEventId: string | null}.")
+    sync, problem = _read(Sync, data)
+    if problem:
+        return problem
     floors = floors_of_rooms(socketio.server.rooms(sid, namespace=NAMESPACE), user)
-    response, acknowledgement = shared_sync_answers(data["lastEventId"], floors)
+    response, acknowledgement = shared_sync_answers(sync.last_event_id, floors)
     send_to(sid, "tables:sync_response", response)
     return acknowledgement
 

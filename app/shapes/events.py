@@ -11,13 +11,13 @@ the AsyncAPI document and the tests that check what clients receive:
 - `CLIENT_EVENTS`: event name -> (the shape of what the client sends, the shape of the acknowledgement).
 """
 
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, RootModel
+from pydantic import BeforeValidator, ConfigDict, Field, RootModel
 
 from app.models.event import EventType
 from app.shapes.base import Logged, Shape, logged, partial
-from app.shapes.fields import EventIdText, Moment, StatusWord
+from app.shapes.fields import EventIdText, Moment, StatusWord, refused
 from app.shapes.floors import Floor
 from app.shapes.parties import Party
 from app.shapes.sections import Section
@@ -263,19 +263,36 @@ class Handshake(Shape):
     reconnect: bool = Field(None, description="True when a screen comes back after losing its link.")
 
 
-class Join(Shape):
+class Sent(Shape):
+    """What a client sends with an event: the declared fields are read, others are let be (a
+    newer client may send more than this server knows)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+def _floor_or_all(value: object) -> int | None:
+    """A JSON integer (the handler says whether that floor exists), or null for every floor."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise refused("floor", "Must be a whole number, or null for every floor.")
+
+
+FloorOrAll = Annotated[int | None, BeforeValidator(_floor_or_all)]
+
+
+class Join(Sent):
     """`tables:join`: a floor's room, or (null) `all_tables`."""
 
-    floor: int | None
+    floor: FloorOrAll
 
 
-class Leave(Shape):
+class Leave(Sent):
     """`tables:leave`: a floor's room, or (null) `all_tables`."""
 
-    floor: int | None
+    floor: FloorOrAll
 
 
-class Sync(Shape):
+class Sync(Sent):
     """`tables:sync`: the last event id the client applied, or null for a snapshot."""
 
     last_event_id: EventIdText
