@@ -112,7 +112,7 @@ class Broadcaster:
                 self._emit(event, payload, party_room(party_id))
 
     def _context(self):
-        """An app context of its own for a guest view (its database session removed after), unless there is none to make."""
+        """An app context of its own for a guest view, its database session removed after."""
         if self.app is None:
             return nullcontext()
         return _session_of(self.app)
@@ -207,7 +207,6 @@ def missed_events(app, after: int, before: int) -> list[dict]:
             ]
         finally:
             db.session.remove()
-
 
 
 @contextmanager

@@ -163,7 +163,7 @@ def _connect_guest(token: object) -> None:
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    """Accept a handshake carrying the session cookie or `auth: {token}`, or a guest's `auth: {guest}`; refuse others."""
+    """Accept a handshake with the session cookie, `auth: {token}`, or a guest's `auth: {guest}`; refuse others."""
     if isinstance(auth, dict) and "guest" in auth:
         _connect_guest(auth["guest"])
         return

@@ -21,7 +21,7 @@ class GuestUpdate(Shape):
     quoted_minutes: int | None = Field(description="The wait quoted, in minutes, from quotedAt.")
     quoted_at: Moment | None
     notified_at: Moment | None = Field(description="When the guest was told their table is ready.")
-    on_the_way_at: Moment | None = Field(description="When the guest answered \"On my way\".")
+    on_the_way_at: Moment | None = Field(description='When the guest answered "On my way".')
 
     @classmethod
     def of(cls, party, place: int | None) -> Self:
@@ -35,4 +35,3 @@ class GuestUpdate(Shape):
             notified_at=party.notified_at,
             on_the_way_at=party.on_the_way_at,
         )
-

@@ -46,7 +46,7 @@ class Party(Shape):
     quoted_at: Moment | None
     notified_at: Moment | None = Field(description="When the party was told its table is ready.")
     on_the_way_at: Moment | None = Field(
-        None, description="When the guest answered \"On my way\" on their own page after being notified."
+        None, description='When the guest answered "On my way" on their own page after being notified.'
     )
     seated_at: Moment | None
     ended_at: Moment | None = Field(description="When it left the line: seated, left, cancelled or no-show.")
