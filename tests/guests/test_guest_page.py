@@ -3,31 +3,21 @@
 import pytest
 
 from app.guests.staff import qr_svg
-from tests.conftest import StaffClient
+from tests.api import test_parties_api as door_tests
+
+# The door's fixtures: the app on SQLite and on PostgreSQL, and its staff.
+door, staff, join = door_tests.door, door_tests.staff, door_tests.join
 
 
 @pytest.fixture
-def door(app):
-    """The app with party changes not limited."""
-    app.config["STATUS_RATE_LIMIT"] = "1000 per second"
-    return app
-
-
-@pytest.fixture
-def host(door):
-    return StaffClient(door.test_client(), "host")
+def host(staff):
+    return staff("host")
 
 
 @pytest.fixture
 def guest(door):
     """A phone with no cookie of Tableside's."""
     return door.test_client()
-
-
-def join(host, size: int, **fields) -> dict:
-    response = host.post("/api/parties", json={"size": size, **fields})
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
 
 
 def move(host, party: dict, state: str):
@@ -56,9 +46,9 @@ def test_the_page_shows_the_place_in_line_and_no_staff_name(host, guest):
     assert "Sign out" not in text and "First" not in text
 
 
-def test_dead_guessed_and_unknown_links_are_the_same_404(host, guest):
+def test_dead_guessed_and_unknown_links_are_the_same_404(staff, host, guest):
     """Seated, cancelled, left and no-show parties' links, a guessed token and an absurd one: one answer."""
-    manager = StaffClient(host.client.application.test_client(), "manager")
+    manager = staff("manager")
     table = manager.post("/api/tables", json={"tableNumber": "G-1", "floor": 1, "capacity": 4}).get_json()
     seated = join(host, 2)
     assert host.post(f"/api/parties/{seated['partyId']}/seat", json={"tableIds": [table["tableId"]]}).status_code == 200
