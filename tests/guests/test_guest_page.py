@@ -142,3 +142,38 @@ def test_staff_get_the_qr_code_and_link_page(host, guest):
     assert guest.get(f"/parties/{party['partyId']}/qr.svg").status_code in (302, 401)
     move(host, party, "left")
     assert host.get(f"/parties/{party['partyId']}/qr.svg").status_code == 404
+
+
+def test_behind_a_proxy_the_link_has_the_origin_the_browser_used(tmp_path, migrated_template):
+    """With PROXY_FIX_HOPS=1 the link and its QR code take the forwarded scheme and host."""
+    from app.extensions import db
+    from app.models import User
+    from app.services.parties import add_party
+    from tests.conftest import app_on_copy
+    from tests.support.live_server import PASSWORD
+
+    proxied = app_on_copy(tmp_path, migrated_template, PROXY_FIX_HOPS=1)
+    with proxied.app_context():
+        user = User(username="host", role="host", allowed_floors=None)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        party = add_party({"size": 2}, "host")
+        party_id, token = party.id, party.guest_token
+        db.session.remove()
+    client = proxied.test_client()
+    signed = client.post("/api/auth/token", json={"username": "host", "password": PASSWORD}).get_json()["token"]
+    forwarded = {
+        "Authorization": f"Bearer {signed}",
+        "X-Forwarded-For": "203.0.113.9",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "door.example",
+    }
+    page = client.get(f"/parties/{party_id}/guest", headers=forwarded)
+    assert page.status_code == 200
+    assert f'value="https://door.example/w/{token}"' in page.get_data(as_text=True)
+    qr = client.get(f"/parties/{party_id}/qr.svg", headers=forwarded)
+    assert qr.get_data() == qr_svg(f"https://door.example/w/{token}")
+    with proxied.app_context():
+        db.session.remove()
+        db.engine.dispose()
