@@ -103,6 +103,7 @@ def register_blueprints(app) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.floors import bp as floors_bp
+    from app.guests import bp as guests_bp
     from app.health import bp as health_bp
     from app.offline import bp as offline_bp
     from app.tables import bp as tables_bp
@@ -111,5 +112,5 @@ def register_blueprints(app) -> None:
 
     # Before any route is added: rules take their converters when they are added.
     app.url_map.converters["int"] = StoredInteger
-    for blueprint in (auth_bp, api_bp, tables_bp, floors_bp, users_bp, health_bp, offline_bp):
+    for blueprint in (auth_bp, api_bp, tables_bp, floors_bp, users_bp, health_bp, offline_bp, guests_bp):
         app.register_blueprint(blueprint)

@@ -120,6 +120,9 @@ class Config:
     TOKEN_LIFETIME_SECONDS = int(os.environ.get("TOKEN_LIFETIME_SECONDS", "3600"))
     STATUS_RATE_LIMIT = os.environ.get("STATUS_RATE_LIMIT", "5 per second")
     SOCKET_RATE_LIMIT = os.environ.get("SOCKET_RATE_LIMIT", "20 per 10 seconds")
+    # The guest's page and its buttons, per address (no sign-in: the link is the credential).
+    GUEST_PAGE_RATE_LIMIT = os.environ.get("GUEST_PAGE_RATE_LIMIT", "60 per minute")
+    GUEST_ACTION_RATE_LIMIT = os.environ.get("GUEST_ACTION_RATE_LIMIT", "10 per minute")
     # Failed sign-ins: per address, and per account from devices it never signed in on
     # (app/auth/guessing.py). A device or address that signed in before waits only for its own.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")

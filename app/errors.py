@@ -54,6 +54,8 @@ def register(app: Flask) -> None:
         # unsafe requests need the CSRF token (form field or X-CSRFToken header).
         if request.method in ("GET", "HEAD", "OPTIONS") or request.endpoint == "auth.token":
             return None
+        if request.blueprint == "guests":
+            return None  # the guest's link is its credential, in the path: nothing ambient to forge (app/guests)
         if "Authorization" in request.headers:
             return None
         if wants_json() and not current_user.is_authenticated:

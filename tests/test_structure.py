@@ -13,7 +13,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # The lower layers, and what they may never import.
 LOWER = ("app.models", "app.shapes", "app.services")
-UPPER = ("app.realtime", "app.auth", "app.tables", "app.api", "app.floors", "app.users", "app.health", "app.offline")
+UPPER = (
+    "app.realtime",
+    "app.auth",
+    "app.tables",
+    "app.api",
+    "app.floors",
+    "app.users",
+    "app.health",
+    "app.offline",
+    "app.guests",
+)
 # The public surface of the socket libraries; anything below it is an internal.
 SOCKET_LIBRARIES = ("eventlet", "gevent", "engineio", "socketio", "flask_socketio")
 PUBLIC = {"eventlet", "eventlet.wsgi", "gevent", "gevent.monkey", "engineio", "socketio", "flask_socketio"}

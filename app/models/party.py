@@ -49,6 +49,8 @@ class Party(db.Model):
     quoted_minutes: Mapped[int | None] = mapped_column(Integer)
     quoted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the guest answered "On my way" on their own page (cleared if put back to waiting).
+    on_the_way_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     seated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When it left the line: seated, or gone (left, cancelled, no_show).
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -25,7 +25,7 @@ from pydantic.json_schema import models_json_schema
 
 from app.realtime.rooms import ALL_TABLES, STAFF
 from app.shapes.base import ShapeSchema
-from app.shapes.events import AT_THE_DOOR, CLIENT_EVENTS, MESSAGES, SERVER_EVENTS, Handshake
+from app.shapes.events import AT_THE_DOOR, CLIENT_EVENTS, FOR_THE_GUEST, MESSAGES, SERVER_EVENTS, Handshake
 
 SCHEMAS = "#/components/schemas/{model}"
 SOCKET_PATH = "/socket.io"
@@ -55,7 +55,15 @@ a client sends `tables:sync` with the last event id it applied; the answer holds
 events and the door's.
 Status changes in one room within the batch window (BATCH_WINDOW_MS) arrive as one
 `tables:batch_update`. Joins, leaves and syncs are rate-limited per connection: a refusal
-answers `{ok: false, error: "rate_limited"}` and `tables:error` says so too."""
+answers `{ok: false, error: "rate_limited"}` and `tables:error` says so too.
+
+A guest's page signs in with `auth: {guest: <token>}`, the token of its party's link
+(`/w/<token>`), alive while the party is in line. Such a socket joins its party's room
+`party:<id>` and no other: not `staff`, no floor, no user's room. At connect and on every
+change to its party, or when a party ahead of it leaves the line, it receives `guest:update`
+and nothing else; every client event it sends (`tables:join`, `tables:sync`, ...) is refused
+with `{ok: false, error: "forbidden"}`. A dead, unknown or guessed token is refused with the
+CONNECT error `{"message": "unauthorized"}`."""
 DESCRIPTION = "\n\n".join(paragraph.replace("\n", " ") for paragraph in _DESCRIBED.split("\n\n"))
 
 
@@ -121,6 +129,7 @@ def _interface() -> dict[str, Any]:
     socket_messages = _listed([*(_message_id(event) for event in [*to_socket, *CLIENT_EVENTS]), *answers])
     ended = _listed([_message_id(SESSION_ENDED_EVENT)])
     door_messages = _listed(_message_id(event) for event in at_the_door)
+    guest_messages = _listed(_message_id(event) for event in FOR_THE_GUEST)
 
     channels = {
         "floor": {
@@ -141,6 +150,13 @@ def _interface() -> dict[str, Any]:
             "title": "The door",
             "description": "Every staff socket, whatever floor it shows: every change to the line of parties.",
             "messages": door_messages,
+        },
+        "party": {
+            "address": "party:{partyId}",
+            "title": "One party's guest",
+            "description": "The guest's own page (auth: {guest}): its party's state, place in line and quote only.",
+            "parameters": {"partyId": {"description": "The party's id."}},
+            "messages": guest_messages,
         },
         "socket": {
             "address": None,
@@ -172,6 +188,9 @@ def _interface() -> dict[str, Any]:
         "broadcastToFloor": sending("floor", "A change on the floor, after it is committed.", broadcast),
         "broadcastToAllTables": sending("allTables", "A change on any floor, after it is committed.", broadcast),
         "broadcastToStaff": sending("staff", "A change at the door, after it is committed.", at_the_door),
+        "tellTheGuest": sending(
+            "party", "The guest's party changed, or the line moved up, after it is committed.", list(FOR_THE_GUEST)
+        ),
         "answerTheSocket": sending("socket", "The greeting, a sync's answer, or an error.", to_socket),
         "endUserSessions": sending("user", "The account's sessions ended.", [SESSION_ENDED_EVENT]),
         "endSignIn": sending("signIn", "The sign-in ended.", [SESSION_ENDED_EVENT]),

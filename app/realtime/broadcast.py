@@ -16,7 +16,8 @@ if anything, the guest is told of each of them.
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager, nullcontext
 
 from app.models.event import EventType
 from app.realtime import direct, metrics
@@ -26,8 +27,9 @@ from app.shapes.events import AT_THE_DOOR, BatchItem, BatchUpdate
 log = logging.getLogger(__name__)
 STATUS_CHANGED = EventType.STATUS_CHANGED
 BATCH = "tables:batch_update"
-# (event name, staff message) -> (event name, payload) for the party's guest, or None to tell them nothing.
-GuestView = Callable[[str, dict], tuple[str, dict] | None]
+# (event name, staff message) -> [(partyId, event name, payload)] for guests' own rooms; empty tells nobody.
+# Run in an app context (the database may be read), after the event went to the staff.
+GuestView = Callable[[str, dict], Iterable[tuple[int, str, dict]]]
 _guest_views: list[GuestView] = []
 
 
@@ -45,11 +47,13 @@ def batch_update(items: list[dict]) -> list[dict]:
 class Broadcaster:
     """Emits committed events to the local members of `floor:N` and `all_tables`."""
 
-    def __init__(self, socketio, window_ms: int, timers: bool, app=None) -> None:
+    def __init__(self, socketio, window_ms: int, timers: bool, app=None, fill_gaps: bool = False) -> None:
         self.socketio = socketio
+        # Guest views read the database in this app's context.
+        self.app = app
         # With Redis, a publish lost while Redis was away leaves a hole in the feed; the next
         # event shows it, and the missing ones are read back from the log (see fill_gap).
-        self.app = app
+        self.fill_gaps = fill_gaps and app is not None
         self.last_delivered: int | None = None
         self.window = window_ms / 1000
         # Without a server loop (CLI, in-process tests off) there is nobody to wait for.
@@ -87,7 +91,7 @@ class Broadcaster:
             return []
         first = int(fresh[0]["message"]["eventId"])
         self.last_delivered = int(fresh[-1]["message"]["eventId"])
-        if self.app is None or last is None or first <= last + 1:
+        if not self.fill_gaps or last is None or first <= last + 1:
             return fresh
         try:
             return missed_events(self.app, last, first) + fresh
@@ -96,16 +100,22 @@ class Broadcaster:
             return fresh
 
     def _tell_the_guest(self, item: dict) -> None:
-        """What each guest view makes of a door event, sent to that party's own room only."""
+        """What each guest view makes of a door event, each payload sent to its party's own room only."""
         for view in _guest_views:
             try:
-                told = view(item["event"], item["message"])
-            except Exception:  # noqa: BLE001 - the staff have their event; the guest catches up on reload
+                with self._context():
+                    told = list(view(item["event"], item["message"]))
+            except Exception:  # noqa: BLE001 - the staff have their event; the guest catches up on reconnect
                 log.exception("the guest view of %s failed", item["event"])
                 continue
-            if told is not None:
-                event, payload = told
-                self._emit(event, payload, party_room(item["message"]["partyId"]))
+            for party_id, event, payload in told:
+                self._emit(event, payload, party_room(party_id))
+
+    def _context(self):
+        """An app context of its own for a guest view, its database session removed after."""
+        if self.app is None:
+            return nullcontext()
+        return _session_of(self.app)
 
     def _hold(self, item: dict) -> None:
         first = not self.pending
@@ -195,5 +205,17 @@ def missed_events(app, after: int, before: int) -> list[dict]:
                 {"event": event.type, "message": event.message(), "floors": floors_of(event), "committedAt": now}
                 for event in db.session.scalars(query)
             ]
+        finally:
+            db.session.remove()
+
+
+@contextmanager
+def _session_of(app):
+    """The app's context for a while, its database session removed when it ends."""
+    from app.extensions import db
+
+    with app.app_context():
+        try:
+            yield
         finally:
             db.session.remove()

@@ -20,16 +20,20 @@ from pydantic import ValidationError as Refused
 from app.auth.sign_in import signed_in_with, without_setting_cookies
 from app.errors import RATE_LIMITED
 from app.extensions import db, socketio
-from app.realtime import accounts, connections, direct, metrics
-from app.realtime.rooms import ALL_TABLES, STAFF, floor_room, session_room, user_room
+from app.realtime import accounts, connections, direct, guest_sockets, metrics
+from app.realtime.guest_view import GUEST_UPDATE
+from app.realtime.rooms import ALL_TABLES, STAFF, floor_room, party_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
 from app.realtime.sync import floor_exists, floors_of_rooms, room_head, shared_sync_answers
+from app.services.guests import party_for_guest, place_in_line
 from app.shapes.events import Connected, Join, Joined, Leave, Left, Refusal, Sent, SocketError, Sync
+from app.shapes.guests import GuestUpdate
 from app.shapes.problems import problems_of
 
 log = logging.getLogger("tableside.sockets")
 MAX_SOCKETS_PER_USER = 50
 MAX_FLOOR = 999
+GUESTS_MAY_NOT = "A guest's page follows its own party only."
 
 
 NAMESPACE = "/"
@@ -89,6 +93,9 @@ def _floor_event_runner(app: Flask, handler: Callable) -> Callable:
 def _run_floor_event(handler: Callable, sid: str, data: object):
     """Re-check the socket's user and rate limit, then handler(sid, user, data)."""
     try:
+        # A guest's socket is no member of staff: refused before anything is read.
+        if guest_sockets.party_of(sid) is not None:
+            return _refusal("forbidden", GUESTS_MAY_NOT)
         # The limit first: it is counted in memory, so a flood never reaches the database.
         if not connections.within_limit(sid):
             send_to(sid, "tables:error", _socket_error("rate_limited", RATE_LIMITED))
@@ -128,9 +135,40 @@ def _gone(sid: str) -> bool:
     return liveness.gone(eio_socket) if liveness is not None else eio_socket.closed
 
 
+def _settled() -> None:
+    """The session signed in: admission stops counting it as waiting."""
+    server = socketio.server
+    server.eio.admission.settled(server.manager.eio_sid_from_sid(request.sid, "/"))
+
+
+def _connect_guest(token: object) -> None:
+    """A guest's page: its party's room and nothing else, whatever cookie the browser also sends.
+
+    A dead, unknown or guessed token is refused as no credentials are.
+    """
+    party = party_for_guest(token) if isinstance(token, str) else None
+    if party is None:
+        db.session.remove()
+        _refuse("unauthorized")
+    if connections.count() + guest_sockets.count() >= current_app.config["MAX_CONNECTIONS"]:
+        _refuse("server_full")
+    if not guest_sockets.register(request.sid, party.id):
+        _refuse("too_many_connections")
+    _settled()
+    join_room(party_room(party.id))
+    update = GuestUpdate.of(party, place_in_line(party)).wire()
+    db.session.remove()
+    log.info("guest socket connect", extra={"sid": request.sid, "party": party.id, "remote": request.remote_addr})
+    send_to(request.sid, "tables:connected", Connected(socket_id=request.sid).wire())
+    send_to(request.sid, GUEST_UPDATE, update)
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
-    """Accept a handshake carrying the session cookie or `auth: {token}`; refuse others."""
+    """Accept a handshake with the session cookie, `auth: {token}`, or a guest's `auth: {guest}`; refuse others."""
+    if isinstance(auth, dict) and "guest" in auth:
+        _connect_guest(auth["guest"])
+        return
     user = _handshake_user(auth)
     if user is None:
         _refuse("unauthorized")
@@ -143,8 +181,7 @@ def on_connect(auth=None):
             socketio.server.disconnect(dead, namespace="/", ignore_queue=True)
         if not connections.register(connection, MAX_SOCKETS_PER_USER):
             _refuse("too_many_connections")
-    server = socketio.server
-    server.eio.admission.settled(server.manager.eio_sid_from_sid(request.sid, "/"))
+    _settled()
     join_room(user_room(user.id))
     # The door is every floor's: each staff socket hears the line whatever floor it shows.
     join_room(STAFF)
@@ -159,6 +196,7 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
     """Forget the socket; Socket.IO leaves its rooms by itself."""
+    guest_sockets.forget(request.sid)
     connection = connections.forget(request.sid)
     if reason == socketio.server.reason.CLIENT_DISCONNECT:
         # The client left the namespace but may keep its transport: it waits to sign in again.

@@ -18,7 +18,8 @@ from app.realtime import (
     handlers,  # noqa: I001
     metrics,
 )
-from app.realtime.broadcast import Broadcaster
+from app.realtime.broadcast import Broadcaster, register_guest_view
+from app.realtime.guest_view import tell_guests
 from app.realtime.managers import LocalManager, QueueManager
 from app.realtime.sessions import end_sockets
 from app.services import outbox
@@ -43,7 +44,7 @@ def init_realtime(app: Flask) -> None:
     mode = serving_mode(config["ASYNC_MODE"])
     serving = mode != "threading" or config.get("TESTING")
     _broadcaster = Broadcaster(
-        socketio, config["BATCH_WINDOW_MS"], timers=bool(serving), app=app if config["REDIS_URL"] else None
+        socketio, config["BATCH_WINDOW_MS"], timers=bool(serving), app=app, fill_gaps=bool(config["REDIS_URL"])
     )
     manager = (
         QueueManager(
@@ -70,6 +71,7 @@ def init_realtime(app: Flask) -> None:
     metrics.read_rooms_with(lambda: direct.rooms(socketio.server))
     metrics.read_connections_with(connections.count)
     outbox.register_publisher(publish_change)
+    register_guest_view(tell_guests)
 
 
 def publish_change(change: outbox.Change) -> None:

@@ -245,8 +245,28 @@ def _move(party: Party, state: str, now: datetime) -> dict:
         moved["notified_at"] = now
     elif state == "waiting":
         moved["notified_at"] = None
+        if party.on_the_way_at is not None:
+            moved["on_the_way_at"] = None
     else:
         moved["ended_at"] = now
     for name, value in moved.items():
         setattr(party, name, value)
     return moved
+
+
+def mark_on_the_way(party_id: int, by: str) -> Party:
+    """The guest answered "On my way" to being notified; logs `party:updated` with `onTheWayAt`.
+
+    Only a notified party is awaited; said twice, the first time stands and nothing is logged.
+    """
+    with outbox.change() as change:
+        party = get_party(party_id, for_update=True)
+        if party.state != "notified":
+            raise _conflict(party, f"{describe(party)} is {_said(party.state)} now, not notified.")
+        if party.on_the_way_at is None:
+            now = utcnow()
+            party.on_the_way_at = now
+            _touch(party, by, now)
+            changes = PartyFieldsChanged(on_the_way_at=now, version=party.version)
+            change.record(PartyUpdated(party_id=party.id, changes=changes, updated_by=by, updated_at=now), by)
+    return party

@@ -19,6 +19,7 @@ from app.models.event import EventType
 from app.shapes.base import Logged, Shape, logged, partial
 from app.shapes.fields import EventIdText, Moment, StatusWord, refused
 from app.shapes.floors import Floor
+from app.shapes.guests import GuestUpdate
 from app.shapes.parties import Party
 from app.shapes.sections import Section
 from app.shapes.staff import Assignee
@@ -260,6 +261,11 @@ class Handshake(Shape):
     """The `auth` of the Socket.IO CONNECT packet: a token, unless the handshake carries a cookie or a bearer header."""
 
     token: str = Field(None, description="From POST /api/auth/token.")
+    guest: str = Field(
+        None,
+        description="A guest's page: the token of its party's guest link (/w/<token>). The socket then follows that"
+        " party alone, whatever cookie it also carries.",
+    )
     reconnect: bool = Field(None, description="True when a screen comes back after losing its link.")
 
 
@@ -334,7 +340,10 @@ SERVER_EVENTS: dict[str, type[Shape] | type[RootModel]] = {
     "tables:connected": Connected,
     "tables:error": SocketError,
     "tables:head": RoomHead,
+    "guest:update": GuestUpdate,
 }
+# Sent to a guest's socket at connect and to its party's room (party:<id>) only; never to staff rooms.
+FOR_THE_GUEST = ("guest:update",)
 CLIENT_EVENTS: dict[str, tuple[type[Shape], tuple[type[Shape], ...]]] = {
     "tables:join": (Join, (Joined, Refusal)),
     "tables:leave": (Leave, (Left, Refusal)),

@@ -45,6 +45,9 @@ class Party(Shape):
     quoted_minutes: int | None = Field(description="The wait quoted, in minutes; null for a walk-in seated at once.")
     quoted_at: Moment | None
     notified_at: Moment | None = Field(description="When the party was told its table is ready.")
+    on_the_way_at: Moment | None = Field(
+        None, description='When the guest answered "On my way" on their own page after being notified.'
+    )
     seated_at: Moment | None
     ended_at: Moment | None = Field(description="When it left the line: seated, left, cancelled or no-show.")
     table_ids: list[int] = Field(description="The tables it was seated at, in the order the host named them.")
@@ -67,6 +70,7 @@ class Party(Shape):
             quoted_minutes=row.quoted_minutes,
             quoted_at=row.quoted_at,
             notified_at=row.notified_at,
+            on_the_way_at=row.on_the_way_at,
             seated_at=row.seated_at,
             ended_at=row.ended_at,
             table_ids=row.table_ids,

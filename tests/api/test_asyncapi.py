@@ -168,7 +168,7 @@ def test_the_server_is_the_host_asked_with_the_handshakes_credentials(served, ap
     assert schemes["rememberCookie"]["name"] == "remember_token"
     assert (schemes["bearerHeader"]["scheme"], schemes["authToken"]["scheme"]) == ("bearer", "bearer")
     handshake = resolve(served, schemes["authToken"]["x-socketio-auth"])
-    assert set(handshake["properties"]) == {"token", "reconnect"}
+    assert set(handshake["properties"]) == {"token", "reconnect", "guest"}
 
 
 def test_the_live_tests_judge_by_the_served_document(served):

@@ -77,12 +77,14 @@ def provoke_every_floor_and_section_event(server, staff, on_floor: LiveSocket) -
     on_floor.wait_for("section:deleted")
 
 
-def provoke_every_door_event(server, staff, on_floor: LiveSocket) -> None:
-    """A party joins the line, is notified, and is seated at a table of floor 1."""
+def provoke_every_door_event(server, staff, on_floor: LiveSocket, guest: LiveSocket) -> None:
+    """A party joins the line, its guest's page opens, it is notified, and is seated at a table of floor 1."""
     host = staff("host")
     table = staff("manager").create_table(floor=1)
     party = host.http.post(f"{server.url}/api/parties", json={"size": 2, "tags": ["vip"]}, timeout=10)
     assert party.status_code == 201, party.text
+    guest.auth = {"guest": party.json()["guestUrl"].removeprefix("/w/")}
+    guest.connect()
     path = f"{server.url}/api/parties/{party.json()['partyId']}"
     assert host.http.patch(path, json={"state": "notified"}, timeout=10).status_code == 200
     assert host.http.post(f"{path}/seat", json={"tableIds": [table["tableId"]]}, timeout=10).status_code == 200
@@ -94,9 +96,12 @@ def test_every_server_event_reaches_a_client_as_the_document_says(server, staff,
     table changes, a batch, floor and section changes, room heads, both kinds of sync answer, and
     `tables:error` for a socket over its rate limit and for a tab whose sign-in ended, and the door's events."""
     on_floor, every_floor = watcher(1), watcher(None, "manager")
+    guest = LiveSocket(server.url)
     provoke_every_table_event(server, staff, on_floor)
     provoke_every_floor_and_section_event(server, staff, on_floor)
-    provoke_every_door_event(server, staff, on_floor)
+    provoke_every_door_event(server, staff, on_floor, guest)
+    guest.wait_for("guest:update", lambda data: data["state"] == "seated")
+    guest.close()
     on_floor.wait_for("tables:head")
 
     syncing = connect("viewer")
@@ -115,7 +120,7 @@ def test_every_server_event_reaches_a_client_as_the_document_says(server, staff,
     browser.post(f"{server.url}/logout", allow_redirects=False)
     assert tab.wait_for("tables:error")["code"] == "session_ended"
 
-    sockets = [on_floor, every_floor, syncing, flooding, tab]
+    sockets = [on_floor, every_floor, syncing, flooding, tab, guest]
     received = {name for socket in sockets for name in socket.names("")}
     assert set(SERVER_EVENTS) - received == set(), "events of the document no client received"
     assert problems(sockets) == []
