@@ -2,25 +2,27 @@
 
 One Tableside process (bench/virtual_clock.py: `python wsgi.py` with its clock set by this
 bench) on PostgreSQL `bench` (BENCH_DATABASE_URL). One floor of 19 tables (six 2-tops, eight
-4-tops, three 6-tops, two 8-tops). Thirty evenings of history are played first, then tonight,
-all the same way and all through the API, each request sent at its moment of the evening:
+4-tops, three 6-tops, two 8-tops). Thirty evenings of history are played first, then more,
+all the same way and all through the API, each request sent at its moment of the evening
+(`--tonights` evenings are measured, 5 unless told, each with its 30 days before it):
 
-- parties arrive from 17:00 to 22:30 on a curve that peaks at 19:30 (seeded random), sizes 1-8
+- parties arrive from 17:00 to 22:30 on a curve that peaks at 19:30 (seeded random; about 65 an
+  evening, a third more on Fridays and Saturdays, a fifth fewer on Mondays), sizes 1-8
   (mostly 2s and 4s), and each joins the line: `POST /api/parties {size}`, quoted by the server;
 - the host seats the line in order, each party at the smallest free table that fits it
   (`POST /api/parties/<id>/seat`), skipping a party no free table fits;
 - a party sits a time that depends on its size (2s about 45 minutes, 6s about 90) times a
   random factor (log-normal, sigma 0.25), then its table is cleared (`PATCH .../status available`).
 
-Before tonight the floor's turn time is set to the mean sitting of the thirty evenings (rounded
+Before the measured evenings the floor's turn time is set to the mean sitting of the thirty evenings (rounded
 to 5 minutes): the best a manager could set a flat turn time to. For each party that joined
-the line tonight the bench keeps the server's quote, the flat quote (the placeholder's method:
+the line on a measured evening the bench keeps the server's quote, the flat quote (the placeholder's method:
 0 when a free table fits and nobody is in line, otherwise the turn time, worked out here from
 the same evening's state) and the wait it had (`seatedAt - joinedAt`), and prints the absolute
 errors' mean, median and p90 for both, for every party and for the parties that waited or were
 told to. No row is written to the database other than through the API.
 
-    .venv/bin/python bench/quotes.py [--evenings 30] [--seed 25]
+    .venv/bin/python bench/quotes.py [--evenings 30] [--tonights 5] [--seed 25]
 """
 
 import argparse
@@ -55,6 +57,7 @@ SIZES = {1: 4, 2: 40, 3: 14, 4: 24, 5: 7, 6: 6, 7: 3, 8: 2}  # share of parties,
 SITTING = {1: 40, 2: 45, 3: 55, 4: 65, 5: 75, 6: 90, 7: 100, 8: 110}  # median minutes by size
 NOISE = 0.25
 PARTIES_AN_EVENING = 65
+BUSY = {0: 0.8, 4: 1.3, 5: 1.35}  # by weekday: Monday quiet, Friday and Saturday full
 OPENING, LAST_ARRIVAL, PEAK, SPREAD = 17 * 60, 22 * 60 + 30, 19 * 60 + 30, 75  # minutes of the day
 
 
@@ -72,7 +75,7 @@ class Party:
 
 def evening(day: datetime, rng: random.Random) -> list[Party]:
     """One evening's arrivals in order: times on the curve, sizes and sittings by size."""
-    count = max(1, round(rng.gauss(PARTIES_AN_EVENING, 8)))
+    count = max(1, round(rng.gauss(PARTIES_AN_EVENING * BUSY.get(day.weekday(), 1), 8)))
     minutes = []
     while len(minutes) < count:
         at = rng.gauss(PEAK, SPREAD)
@@ -167,20 +170,21 @@ def report(label: str, parties: list[Party]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--evenings", type=int, default=30, help="evenings of history before tonight")
+    parser.add_argument("--tonights", type=int, default=5, help="evenings measured, each after the history")
     parser.add_argument("--seed", type=int, default=25)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     tonight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
     folder = Path(tempfile.mkdtemp(prefix="tableside-quotes-"))
     clock = folder / "clock"
-    clock.write_text((tonight - timedelta(days=args.evenings + 1)).isoformat())
+    clock.write_text((tonight - timedelta(days=args.evenings + args.tonights)).isoformat())
     empty_bench_stores()
     prepare_database(BENCH_DATABASE)
     port = free_port()
     env = base_env(BENCH_DATABASE, None, BENCH_CLOCK_FILE=str(clock), STATUS_RATE_LIMIT="100000 per second")
     env.update(PORT=str(port), HOST="127.0.0.1", LOGIN_RATE_LIMIT="100000 per minute")
     # A token's expiry is stamped on the bench's clock and checked on the real one: outlive the history.
-    env["TOKEN_LIFETIME_SECONDS"] = str((args.evenings + 5) * 86400)
+    env["TOKEN_LIFETIME_SECONDS"] = str((args.evenings + args.tonights + 5) * 86400)
     log = folder / "server.log"
     server = launch([SERVER_PYTHON, str(ROOT / "bench" / "virtual_clock.py")], env, log)
     url = f"http://127.0.0.1:{port}"
@@ -194,26 +198,30 @@ def main() -> None:
             tables[made["tableId"]] = seats
         turn = door.call("GET", "/api/floors")[0]["turnMinutes"]
         started, sat = time.monotonic(), []
-        for day in range(args.evenings, 0, -1):
+        for day in range(args.evenings + args.tonights - 1, args.tonights - 1, -1):
             parties = evening(tonight - timedelta(days=day), rng)
             play(door, parties, tables, turn)
             sat += [party.sits / timedelta(minutes=1) for party in parties]
         if sat:
-            turn = max(5, 5 * round(statistics.mean(sat) / 5))
+            turn = max(5, 5 * round(statistics.mean(sat) / 5))  # the best flat turn time a manager could set
             door.call("PATCH", "/api/floors/1", turnMinutes=turn)
         history_seconds = time.monotonic() - started
         door.add_seconds.clear()
-        parties = evening(tonight, rng)
-        play(door, parties, tables, turn)
+        parties = []
+        for day in range(args.tonights - 1, -1, -1):
+            measured = evening(tonight - timedelta(days=day), rng)
+            play(door, measured, tables, turn)
+            parties += measured
         waits = [(party.seated - party.joined) / timedelta(minutes=1) for party in parties]
         print(f"bench/quotes.py: seed {args.seed}, {args.evenings} evenings of history ({len(sat)} parties,")
-        print(f"  played in {history_seconds:.0f} s), then tonight; {len(TABLES)} tables; flat turn time {turn} min")
-        print(f"tonight's waits: mean {statistics.mean(waits):.1f} min, longest {max(waits):.0f} min,")
+        print(f"  played in {history_seconds:.0f} s), then {args.tonights} evenings measured; {len(TABLES)} tables;")
+        print(f"  flat turn time {turn} min (the history's mean sitting)")
+        print(f"measured evenings' waits: mean {statistics.mean(waits):.1f} min, longest {max(waits):.0f} min,")
         print(f"  {sum(wait > 0 for wait in waits)} of {len(waits)} parties waited")
         report("every party that joined the line", parties)
         report("parties that waited or were quoted a wait", [p for p in parties if p.seated > p.joined or p.quote])
         p50, p90 = (percentile(door.add_seconds, share) * 1000 for share in (0.5, 0.9))
-        print(f"\nPOST /api/parties tonight (real time, quote included): p50 {p50:.1f} ms, p90 {p90:.1f} ms")
+        print(f"\nPOST /api/parties, measured evenings (real time, quote included): p50 {p50:.1f} ms, p90 {p90:.1f} ms")
         better = statistics.mean(errors(parties, "quote")) < statistics.mean(errors(parties, "flat"))
         print("the history's quotes are " + ("better" if better else "NOT better") + " than the flat turn time")
     finally:
