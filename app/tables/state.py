@@ -9,6 +9,7 @@ from limits import parse as parse_rate_limit
 from app import messages
 from app.models import TABLE_STATUSES, Floor, Table, limits
 from app.models.event import EventType
+from app.models.time import utcnow
 from app.services.parties import parties_in
 from app.services.placement import (
     PLAN_MARGIN,
@@ -17,6 +18,7 @@ from app.services.placement import (
     plan_size,  # noqa: F401 - the pages import it from here
 )
 from app.services.sections import sections_on
+from app.services.sitting_times import sitting_times
 from app.shapes.floors import Floor as FloorShape
 from app.shapes.parties import Party
 from app.shapes.sections import Section
@@ -59,6 +61,8 @@ def page_state(*, view: str, floor: int | None, floors: list[dict], tables: list
         "sections": [Section.of(section).wire() for section in sections_on([entry["floor"] for entry in floors])],
         # The line at the door, which every staff page keeps whatever floor it shows.
         "parties": [Party.of(party).wire() for party in parties_in()],
+        # How long parties of each size sit on each floor, for "likely free ~20:40" on seated tables.
+        "sittingMinutes": sitting_times(utcnow()).for_page(),
         "lastEventId": str(head) if head else None,
         "me": {
             "userId": current_user.id,

@@ -11,6 +11,28 @@ export function setTurnMinutes(floors) {
 
 export const turnMinutes = (floor) => turns.get(floor) ?? 90;
 
+const sittings = new Map(); // floor -> {size: minutes}, from the floor's history (app/services/sitting_times.py)
+
+/** Remember how long parties of each size sit on each floor (the page's state: {floor: {size: minutes}}). */
+export function setSittingMinutes(byFloor) {
+  for (const [floor, sizes] of Object.entries(byFloor ?? {})) sittings.set(Number(floor), sizes);
+}
+
+/** Minutes a party of `size` is expected to sit on `floor`: its history, else the floor's turn time. */
+export const sittingMinutes = (floor, size) => sittings.get(floor)?.[size] ?? turnMinutes(floor);
+
+/** When a seated table is likely free (a Date), or null: its seating plus how long parties of its covers sit there. */
+export function likelyFreeAt(table) {
+  if (table.status !== "occupied" || !table.statusChangedAt) return null;
+  return new Date(Date.parse(table.statusChangedAt) + sittingMinutes(table.floor, table.covers ?? table.capacity) * 60000);
+}
+
+/** "likely free ~20:40" in the viewer's own time, or "" for a table that is not seated. */
+export function likelyFreeText(table) {
+  const at = likelyFreeAt(table);
+  return at ? `likely free ~${at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}` : "";
+}
+
 const wholeMinutes = (from, to) => Math.max(0, Math.floor((to - from) / 60000));
 
 /** What a table's timer says now: {text, overdue}; text is "" when the table has nothing to time. */

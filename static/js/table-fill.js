@@ -9,7 +9,7 @@
 
 import { STATUS_LABELS } from "./facts.js";
 import { floorNames } from "./floor-names.js";
-import { coversText, showTimer, timerText } from "./service.js";
+import { coversText, likelyFreeText, showTimer, timerText } from "./service.js";
 import { relativeTime, shortLabel } from "./table-render.js";
 
 const SLOTS = "[data-field], [data-flag], [data-attrs], [data-format]";
@@ -28,7 +28,11 @@ function setData(element, name, value) {
 
 /** What a table's element says of its service, in words: ", 4 covers, looked after by maria". */
 function serviceWords(table) {
-  const words = [coversText(table) && `${table.covers} covers`, table.assignee && `looked after by ${table.assignee.username}`];
+  const words = [
+    coversText(table) && `${table.covers} covers`,
+    likelyFreeText(table).replace("~", "around "),
+    table.assignee && `looked after by ${table.assignee.username}`,
+  ];
   return words.filter(Boolean).map((word) => `, ${word}`).join("");
 }
 
@@ -62,6 +66,12 @@ export const FORMATS = {
     element.id = `timer-${table.tableId}`;
     if (element.hidden) root.removeAttribute("aria-describedby");
     else root.setAttribute("aria-describedby", element.id);
+  },
+  /** When a seated table is likely free, from how long parties of its size sit on its floor. */
+  likelyFree(element, table) {
+    const text = likelyFreeText(table);
+    setText(element, text);
+    element.hidden = !text;
   },
   /** The line of covers and timer on a tile, left out when it has neither. */
   service: (element, table) => {

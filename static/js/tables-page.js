@@ -15,7 +15,7 @@ import { checkForRelease } from "./offline-shell.js";
 import { StatusActions, notesOnly } from "./status-actions.js";
 import { TableStore } from "./store.js";
 import { SyncManager } from "./sync.js";
-import { setTurnMinutes, tickTimer } from "./service.js";
+import { setSittingMinutes, setTurnMinutes, tickTimer } from "./service.js";
 import { relativeTime } from "./table-render.js";
 import { tickEvery } from "./ticker.js";
 
@@ -24,6 +24,7 @@ const { me, statuses: labels } = state;
 document.documentElement.classList.add("js");
 
 setTurnMinutes(state.floors);
+setSittingMinutes(state.sittingMinutes);
 setFloorNames(state.floors);
 line.replace(state.parties);
 if (state.view !== "list") showFloorTitle(state.floor);
