@@ -57,6 +57,16 @@ export const api = {
   tables(floor) {
     return request("GET", floor == null ? "/api/tables" : `/api/tables?floor=${floor}`);
   },
+  // The door: each change carries its idempotency key, so a retry after a lost answer applies nothing twice.
+  addParty(body, idempotencyKey) {
+    return request("POST", "/api/parties", { body, headers: { "Idempotency-Key": idempotencyKey } });
+  },
+  changeParty(partyId, body, idempotencyKey) {
+    return request("PATCH", `/api/parties/${partyId}`, { body, headers: { "Idempotency-Key": idempotencyKey } });
+  },
+  seatParty(partyId, body, idempotencyKey) {
+    return request("POST", `/api/parties/${partyId}/seat`, { body, headers: { "Idempotency-Key": idempotencyKey } });
+  },
   saveLayout(floor, tables) {
     return request("PUT", `/api/floors/${floor}/layout`, { body: { tables } });
   },
