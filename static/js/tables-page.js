@@ -41,7 +41,11 @@ const dialog = new TableDialog({
 });
 // A tap on a table seats the party picked on the waitlist, when one is; otherwise it opens the table.
 let door = null;
-const onOpen = (tableId) => door?.tap(tableId) || dialog.open(tableId);
+const onOpen = (tableId) => {
+  if (door?.tap(tableId)) return;
+  door?.offer(tableId, () => dialog.close());
+  dialog.open(tableId);
+};
 
 const view =
   state.view === "list"

@@ -148,6 +148,31 @@ def test_a_party_bigger_than_any_free_table_is_seated_at_neighbours_together(ope
     assert [live.table(number)["covers"] for number in ("T-08", "T-09")] == [6, 5]
 
 
+def test_a_tables_dialog_seats_a_walk_in_party_of_n_or_a_party_from_the_line(open_page, live):
+    clear_the_line(live)
+    walk_in, from_line = only_free(live, "T-05", "T-06")
+    waiting = add_party(live, size=4, name="From The Line")
+    add_party(live, size=7, name="Too Big")
+    host = open_page("host")
+
+    tile(host, walk_in["tableId"]).click()
+    assert host.locator("#covers-picker-label").inner_text() == "Seat a walk-in party of"
+    host.get_by_role("button", name="Seat a party of 3").click()
+    host.wait_for_selector(f'#floor-plan [data-table-id="{walk_in["tableId"]}"][data-status="occupied"]:not([data-pending])')
+    seated = live.table("T-05")
+    assert seated["covers"] == 3
+    party = live.host.get(f"{live.url}/api/parties/{seated['partyId']}").json()
+    assert (party["size"], party["state"], party["tableIds"]) == (3, "seated", [walk_in["tableId"]])
+
+    tile(host, from_line["tableId"]).click()
+    offered = host.locator("[data-dialog-line] [data-seat-party]")
+    assert offered.all_inner_texts() == ["From The Line (4)"]  # the party of 7 does not fit a 4-top
+    offered.click()
+    host.wait_for_selector(f'#floor-plan [data-table-id="{from_line["tableId"]}"][data-status="occupied"]')
+    host.wait_for_selector(PARTY.format(waiting["partyId"]), state="detached")
+    assert live.table("T-06")["partyId"] == waiting["partyId"]
+
+
 def shift_joined(live, party_id: int, minutes: float) -> None:
     """Move a party's joining time back, as if it had waited that long (the server keeps UTC)."""
     path = live.database_url.removeprefix("sqlite:///")
@@ -176,6 +201,7 @@ def test_an_offline_added_party_and_an_offline_seat_reach_the_server_once(open_p
     live.server.stop()
     wait_for_state(host, "disconnected", timeout=(OFFLINE_AFTER_SECONDS + 3) * 1000)
     host.click('[data-walk-in] [data-party-size="2"]')
+    host.click("[data-walk-in] summary")
     host.fill('[data-walk-in] input[name="name"]', "Added Offline")
     host.click("[data-walk-in-add]")
     pending = host.locator("[data-waitlist] [data-party-id^='local:']")
@@ -225,7 +251,7 @@ def test_the_waitlist_fits_every_screen(open_page, live, size, theme):
     assert panel["x"] >= 0 and panel["x"] + panel["width"] <= width + 1
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     # Every text of every party inside its card.
-    cut = page.evaluate("""() => [...document.querySelectorAll('[data-waitlist] [data-party-id] span, [data-waitlist] .button')]
+    cut = page.evaluate("""() => [...document.querySelectorAll('[data-waitlist] [data-party-id] span:not(.visually-hidden), [data-waitlist] .button')]
       .filter((el) => el.offsetParent && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== 'inline')
       .map((el) => el.textContent)""")
     assert cut == []

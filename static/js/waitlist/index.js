@@ -4,6 +4,7 @@
 import { DoorActions } from "./door-actions.js";
 import { WaitlistPanel } from "./panel.js";
 import { Seating } from "./seating.js";
+import { partyName } from "./wait-words.js";
 
 const PHONE = window.matchMedia("(max-width: 599px)");
 
@@ -18,6 +19,29 @@ function phoneTabs(layout) {
   return show;
 }
 
+const OFFERED_AT_MOST = 4;
+
+/** In a free table's dialog, the first parties in line that fit it, each seated there in one tap. */
+function offerParties({ table, parties, actions, close }) {
+  const section = document.querySelector("[data-dialog-line]");
+  if (!section) return;
+  const fitting = table?.status === "available" ? parties.filter((party) => party.size <= table.capacity && !party.pending) : [];
+  section.hidden = !fitting.length;
+  const buttons = fitting.slice(0, OFFERED_AT_MOST).map((party) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "covers-chip dialog-line__party";
+    button.dataset.seatParty = String(party.partyId);
+    button.textContent = partyName(party);
+    button.addEventListener("click", () => {
+      actions.seat(party, [table.tableId]);
+      close();
+    });
+    return button;
+  });
+  section.querySelector("[data-dialog-line-parties]").replaceChildren(...buttons);
+}
+
 /**
  * Start the waitlist; returns {tap(tableId), actions}: tap is true when a table tap seated the
  * picked party (or said why not), so the table's dialog does not open.
@@ -26,7 +50,7 @@ export function startWaitlist({ store, me, isOnline, viewRoot }) {
   const root = document.querySelector("[data-waitlist]");
   const layout = document.querySelector("[data-door-layout]");
   const actions = new DoorActions({ store, username: me.username, isOnline });
-  if (!root || !layout) return { tap: () => false, actions };
+  if (!root || !layout) return { tap: () => false, actions, offer: () => {} };
   const show = phoneTabs(layout);
   let panel = null;
   const seating = new Seating({
@@ -36,10 +60,14 @@ export function startWaitlist({ store, me, isOnline, viewRoot }) {
     onChange: () => {
       panel?.render();
       // On a phone the tables are a tab away: picking a party shows them, marked.
-      if (PHONE.matches && seating.pickedId != null) show("floor");
+      if (PHONE.matches && seating.pickedId != null) {
+        show("floor");
+        document.querySelector("[data-seating-bar]")?.scrollIntoView({ block: "start" });
+      }
     },
   });
   panel = new WaitlistPanel({ root, store, actions, seating, hosting: me.role !== "viewer" });
   actions.showQueued();
-  return { tap: (tableId) => seating.tap(tableId), actions };
+  const offer = (tableId, close) => offerParties({ table: store.view(tableId), parties: panel.parties, actions, close });
+  return { tap: (tableId) => seating.tap(tableId), actions, offer };
 }
