@@ -262,4 +262,30 @@ def test_the_waitlist_fits_every_screen(open_page, live, size, theme):
     if size == "phone":
         page.locator(PARTY.format(told["partyId"]) + " [data-party-pick]").click()
         assert page.locator("[data-door-layout]").get_attribute("data-door-view") == "floor"
+        page.wait_for_function("() => document.querySelector('[data-seating-bar]').getBoundingClientRect().top > 0")
+        assert page.locator("[data-seating-bar]").is_visible()
         keep_picture(page, f"waitlist-{size}-seating-{theme}")
+
+
+@pytest.mark.parametrize("size", ["tablet", "host-stand"])
+def test_the_list_page_has_the_waitlist_and_seats_from_it_in_two_taps(open_page, live, size):
+    clear_the_line(live)
+    (table,) = only_free(live, "T-10")
+    party = add_party(live, size=2, name="By The List", quotedMinutes=5)
+    host = open_page("host", path="/tables?view=list", viewport=SIZES[size])
+    card = host.locator(PARTY.format(party["partyId"]))
+    assert card.locator("[data-party-suggest]").inner_text() == "Suggested: T-10"
+    card.locator("[data-party-pick]").click()
+    row = host.locator(f'#table-list tr[data-table-id="{table["tableId"]}"]')
+    assert row.get_attribute("data-fits") == "fits"
+    assert row.locator(".row__open").evaluate("el => getComputedStyle(el, '::before').content") == '"Fits · "'
+    assert page_width_fits(host)
+    keep_picture(host, f"waitlist-list-{size}-light")
+    row.locator(".row__open").click()
+    host.wait_for_selector(f'#table-list tr[data-table-id="{table["tableId"]}"][data-status="occupied"]')
+    assert host.locator("#table-dialog").is_visible() is False
+    assert live.table("T-10")["partyId"] == party["partyId"]
+
+
+def page_width_fits(page) -> bool:
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")

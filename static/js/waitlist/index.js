@@ -62,7 +62,8 @@ export function startWaitlist({ store, me, isOnline, viewRoot }) {
       // On a phone the tables are a tab away: picking a party shows them, marked.
       if (PHONE.matches && seating.pickedId != null) {
         show("floor");
-        document.querySelector("[data-seating-bar]")?.scrollIntoView({ block: "start" });
+        // After the tab has been laid out: the bar says what to tap, the tables marked "Fits" follow.
+        requestAnimationFrame(() => document.querySelector("[data-door-tabs]")?.scrollIntoView({ block: "start" }));
       }
     },
   });
