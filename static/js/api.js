@@ -34,6 +34,21 @@ export async function request(method, url, { body, headers = {} } = {}) {
   return { ok: response.ok, status: response.status, data, retryAfter };
 }
 
+/**
+ * Send a change once: its answer, or null when it must wait in the offline queue (the server could
+ * not be reached, or failed with a 5xx, and the change may be sent again with its idempotency key).
+ */
+export async function sendOrNull(send) {
+  let response;
+  try {
+    response = await send();
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+    return null;
+  }
+  return response.status >= 500 ? null : response;
+}
+
 /** A fresh idempotency key; crypto.randomUUID needs a secure context, a LAN tablet may not have one. */
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();

@@ -14,6 +14,12 @@ from tests.browser.test_host_stand import SIZES, keep_picture
 pytestmark = pytest.mark.browser
 
 PARTY = '[data-waitlist] [data-party-id="{}"]'
+OCCUPIED = '#floor-plan [data-table-id="{}"][data-status="occupied"]'
+# Texts of the waitlist wider than their box (cut off), shown ones only.
+CUT_TEXTS = """() => [...document.querySelectorAll(
+    '[data-waitlist] [data-party-id] span:not(.visually-hidden), [data-waitlist] .button')]
+  .filter((el) => el.offsetParent && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== 'inline')
+  .map((el) => el.textContent)"""
 # Every party id the waitlist shows, and when each first showed (the page's clock, ms), kept by an observer.
 WATCH_LINE = """() => {
   window.partiesSeen = {};
@@ -88,7 +94,8 @@ def test_notify_and_back_to_waiting_reach_every_screen(open_page, live):
 
     card.locator('[data-party-action="notify"]').click()
     other.wait_for_selector(PARTY.format(party["partyId"]) + '[data-state="notified"]', timeout=5_000)
-    assert other.locator(PARTY.format(party["partyId"]) + " [data-party-wait]").inner_text().startswith("Notified just now")
+    wait = other.locator(PARTY.format(party["partyId"]) + " [data-party-wait]")
+    assert wait.inner_text().startswith("Notified just now")
     assert live.host.get(f"{live.url}/api/parties/{party['partyId']}").json()["state"] == "notified"
 
     card.locator('[data-party-action="waiting"]').click()
@@ -120,7 +127,7 @@ def test_seat_in_two_taps_turns_the_table_occupied_on_both_pages(open_page, live
     tile(host, smallest["tableId"]).click()  # tap 2
 
     for page in (host, other):
-        page.wait_for_selector(f'#floor-plan [data-table-id="{smallest["tableId"]}"][data-status="occupied"]', timeout=5_000)
+        page.wait_for_selector(OCCUPIED.format(smallest["tableId"]), timeout=5_000)
         page.wait_for_selector(PARTY.format(party["partyId"]), state="detached", timeout=5_000)
     assert host.locator("#table-dialog").is_visible() is False
     seated = live.host.get(f"{live.url}/api/parties/{party['partyId']}").json()
@@ -138,11 +145,12 @@ def test_a_party_bigger_than_any_free_table_is_seated_at_neighbours_together(ope
     assert card.locator("[data-party-suggest]").inner_text() == "Together: T-08 + T-09"
 
     card.locator("[data-party-pick]").click()
-    assert "no free table is big enough; seat at T-08 + T-09 together" in host.locator("[data-seating-text]").inner_text()
+    bar = host.locator("[data-seating-text]").inner_text()
+    assert "no free table is big enough; seat at T-08 + T-09 together" in bar
     assert tile(host, tables[0]["tableId"]).get_attribute("data-fits") == "together"
     host.get_by_role("button", name="Seat at T-08 + T-09").first.click()
     for table in tables:
-        host.wait_for_selector(f'#floor-plan [data-table-id="{table["tableId"]}"][data-status="occupied"]', timeout=5_000)
+        host.wait_for_selector(OCCUPIED.format(table["tableId"]) + ":not([data-pending])", timeout=5_000)
     seated = live.host.get(f"{live.url}/api/parties/{party['partyId']}").json()
     assert seated["tableIds"] == [table["tableId"] for table in tables]
     assert [live.table(number)["covers"] for number in ("T-08", "T-09")] == [6, 5]
@@ -158,7 +166,7 @@ def test_a_tables_dialog_seats_a_walk_in_party_of_n_or_a_party_from_the_line(ope
     tile(host, walk_in["tableId"]).click()
     assert host.locator("#covers-picker-label").inner_text() == "Seat a walk-in party of"
     host.get_by_role("button", name="Seat a party of 3").click()
-    host.wait_for_selector(f'#floor-plan [data-table-id="{walk_in["tableId"]}"][data-status="occupied"]:not([data-pending])')
+    host.wait_for_selector(OCCUPIED.format(walk_in["tableId"]) + ":not([data-pending])")
     seated = live.table("T-05")
     assert seated["covers"] == 3
     party = live.host.get(f"{live.url}/api/parties/{seated['partyId']}").json()
@@ -168,7 +176,7 @@ def test_a_tables_dialog_seats_a_walk_in_party_of_n_or_a_party_from_the_line(ope
     offered = host.locator("[data-dialog-line] [data-seat-party]")
     assert offered.all_inner_texts() == ["From The Line (4)"]  # the party of 7 does not fit a 4-top
     offered.click()
-    host.wait_for_selector(f'#floor-plan [data-table-id="{from_line["tableId"]}"][data-status="occupied"]')
+    host.wait_for_selector(OCCUPIED.format(from_line["tableId"]) + ":not([data-pending])")
     host.wait_for_selector(PARTY.format(waiting["partyId"]), state="detached")
     assert live.table("T-06")["partyId"] == waiting["partyId"]
 
@@ -217,7 +225,7 @@ def test_an_offline_added_party_and_an_offline_seat_reach_the_server_once(open_p
     live.restart()
     wait_for_state(host, "live", timeout=RECONNECT_TIMEOUT_MS)
     host.wait_for_function("() => localStorage.getItem('tableside:door-queue:host') === '[]'", timeout=10_000)
-    host.wait_for_selector(f'#floor-plan [data-table-id="{table["tableId"]}"][data-status="occupied"]:not([data-pending])')
+    host.wait_for_selector(OCCUPIED.format(table["tableId"]) + ":not([data-pending])")
     line = in_line(live)
     seated = live.manager.get(f"{live.url}/api/parties?state=seated").json()
     assert [party["size"] for party in line + seated if party["name"] == "Added Offline"] == [2]
@@ -236,7 +244,8 @@ def test_the_waitlist_fits_every_screen(open_page, live, size, theme):
     clear_the_line(live)
     only_free(live, "T-01", "T-03", "T-05", "T-06", "T-08", "T-10", "T-12")
     add_party(live, size=2, name="Okafor", tags=["vip"], quotedMinutes=15)
-    late = add_party(live, size=6, name="Lindqvist-Barrington family", tags=["high_chair", "allergy", "birthday"], quotedMinutes=10)
+    tags = ["high_chair", "allergy", "birthday"]
+    late = add_party(live, size=6, name="Lindqvist-Barrington family", tags=tags, quotedMinutes=10)
     shift_joined(live, late["partyId"], 14)
     told = add_party(live, size=4, name="Nguyen", quotedMinutes=20)
     live.host.patch(f"{live.url}/api/parties/{told['partyId']}", json={"state": "notified"})
@@ -251,9 +260,7 @@ def test_the_waitlist_fits_every_screen(open_page, live, size, theme):
     assert panel["x"] >= 0 and panel["x"] + panel["width"] <= width + 1
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     # Every text of every party inside its card.
-    cut = page.evaluate("""() => [...document.querySelectorAll('[data-waitlist] [data-party-id] span:not(.visually-hidden), [data-waitlist] .button')]
-      .filter((el) => el.offsetParent && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== 'inline')
-      .map((el) => el.textContent)""")
+    cut = page.evaluate(CUT_TEXTS)
     assert cut == []
     if size != "phone":
         plan = page.locator("[data-plan-frame]").bounding_box()
@@ -282,7 +289,10 @@ def test_the_list_page_has_the_waitlist_and_seats_from_it_in_two_taps(open_page,
     assert page_width_fits(host)
     keep_picture(host, f"waitlist-list-{size}-light")
     row.locator(".row__open").click()
-    host.wait_for_selector(f'#table-list tr[data-table-id="{table["tableId"]}"][data-status="occupied"]')
+    # Shown at once while it is sent; confirmed when the server answers.
+    host.wait_for_selector(
+        f'#table-list tr[data-table-id="{table["tableId"]}"][data-status="occupied"]:not([data-pending])'
+    )
     assert host.locator("#table-dialog").is_visible() is False
     assert live.table("T-10")["partyId"] == party["partyId"]
 

@@ -2,7 +2,7 @@
 // key, or kept in localStorage while the server cannot be reached and sent once, in order, after
 // reconnect. What waits shows on the waitlist and on its tables ("Waiting to sync") meanwhile.
 
-import { NetworkError, api, newKey } from "../api.js";
+import { api, newKey, sendOrNull } from "../api.js";
 import { line } from "../door.js";
 import { MESSAGES, STATUS_SPACING_MS } from "../facts.js";
 import { hideNotice, showNotice } from "../notices.js";
@@ -88,15 +88,8 @@ export class DoorActions {
       return this.enqueue(entry);
     }
     this.showSeating(entry, "sending");
-    let response;
-    try {
-      response = await SEND[entry.kind](entry);
-    } catch (error) {
-      if (!(error instanceof NetworkError)) throw error;
-      return this.enqueue({ ...entry, attempted: true });
-    }
-    if (response.status >= 500) return this.enqueue({ ...entry, attempted: true });
-    return this.settle(entry, response);
+    const response = await sendOrNull(() => SEND[entry.kind](entry));
+    return response ? this.settle(entry, response) : this.enqueue({ ...entry, attempted: true });
   }
 
   enqueue(entry) {
