@@ -136,6 +136,27 @@ def test_seat_in_two_taps_turns_the_table_occupied_on_both_pages(open_page, live
     assert host.locator("[data-seating-bar]").is_hidden()
 
 
+def test_a_table_taken_meanwhile_is_a_conflict_notice_naming_the_table_and_who(open_page, live):
+    clear_the_line(live)
+    (table,) = only_free(live, "T-05")
+    party = add_party(live, size=4, name="Too Late")
+    host = open_page("host")
+    host.locator(PARTY.format(party["partyId"]) + " [data-party-pick]").click()
+    assert tile(host, table["tableId"]).get_attribute("data-fits") == "fits"
+    live.change_unannounced(table["tableId"], "occupied", by="manager")  # this page does not hear of it
+
+    tile(host, table["tableId"]).click()
+    notice = host.locator(f'#banners [data-banner="door-seat-{party["partyId"]}"]')
+    notice.wait_for(timeout=5_000)
+    assert notice.locator(".banner__text").inner_text() == (
+        "Too Late (4) was not seated: Table T-05 is occupied now, not available. Changed by manager."
+    )
+    assert "banner--warning" in notice.get_attribute("class")
+    host.wait_for_selector(OCCUPIED.format(table["tableId"]) + ":not([data-pending])")
+    assert host.locator(PARTY.format(party["partyId"])).get_attribute("data-state") == "waiting"
+    assert live.host.get(f"{live.url}/api/parties/{party['partyId']}").json()["state"] == "waiting"
+
+
 def test_a_party_bigger_than_any_free_table_is_seated_at_neighbours_together(open_page, live):
     clear_the_line(live)
     tables = only_free(live, "T-01", "T-08", "T-09")[1:]

@@ -142,7 +142,8 @@ export class DoorActions {
     if (response.status === 409) {
       if (data.table) this.store.acceptServerTable(data.table, { local: true });
       if (data.party) line.accept(data.party);
-      const who = data.changedBy ? ` (changed by ${data.changedBy})` : "";
+      // The server names the table (or the party) and who made the change that won.
+      const who = data.changedBy ? ` Changed by ${data.changedBy}.` : "";
       const what = entry.kind === "seat" ? `${entry.label} was not seated` : `${entry.label} was not changed`;
       showNotice(id, `${what}: ${data.message || "it changed meanwhile."}${who}`, { kind: "warning", role: "alert", actions: dismiss });
       return "conflict";
