@@ -34,6 +34,21 @@ export async function request(method, url, { body, headers = {} } = {}) {
   return { ok: response.ok, status: response.status, data, retryAfter };
 }
 
+/**
+ * Send a change once: its answer, or null when it must wait in the offline queue (the server could
+ * not be reached, or failed with a 5xx, and the change may be sent again with its idempotency key).
+ */
+export async function sendOrNull(send) {
+  let response;
+  try {
+    response = await send();
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+    return null;
+  }
+  return response.status >= 500 ? null : response;
+}
+
 /** A fresh idempotency key; crypto.randomUUID needs a secure context, a LAN tablet may not have one. */
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -56,6 +71,16 @@ export const api = {
   },
   tables(floor) {
     return request("GET", floor == null ? "/api/tables" : `/api/tables?floor=${floor}`);
+  },
+  // The door: each change carries its idempotency key, so a retry after a lost answer applies nothing twice.
+  addParty(body, idempotencyKey) {
+    return request("POST", "/api/parties", { body, headers: { "Idempotency-Key": idempotencyKey } });
+  },
+  changeParty(partyId, body, idempotencyKey) {
+    return request("PATCH", `/api/parties/${partyId}`, { body, headers: { "Idempotency-Key": idempotencyKey } });
+  },
+  seatParty(partyId, body, idempotencyKey) {
+    return request("POST", `/api/parties/${partyId}/seat`, { body, headers: { "Idempotency-Key": idempotencyKey } });
   },
   saveLayout(floor, tables) {
     return request("PUT", `/api/floors/${floor}/layout`, { body: { tables } });

@@ -111,7 +111,7 @@ export class TableDialog {
     left.dataset.until = table.reservedUntil ?? "";
     left.textContent = table.reservedUntil ? holdLeft(table.reservedUntil) : "";
     set('[data-detail="notes"]', table.notes || "");
-    set('[data-detail="covers"]', table.status === "occupied" && table.covers ? `${table.covers} of ${table.capacity} seats` : "");
+    set('[data-detail="covers"]', table.status === "occupied" && table.covers ? `A party of ${table.covers} at ${table.capacity} seats` : "");
     set('[data-detail="assignee"]', table.assignee ? `${table.assignee.username} (${table.assignee.initials})` : "");
     this.element.querySelector('[data-detail-row="covers"]').hidden = !(table.status === "occupied" && table.covers);
     this.element.querySelector('[data-detail-row="assignee"]').hidden = !table.assignee;
@@ -150,7 +150,7 @@ export class TableDialog {
     chip.textContent = text;
     const seated = table.status === "occupied" && table.covers === value;
     chip.setAttribute("aria-pressed", String(seated));
-    chip.setAttribute("aria-label", value === "more" ? "Seat a larger party" : `Seat ${value}`);
+    chip.setAttribute("aria-label", value === "more" ? "Seat a larger party" : `Seat a party of ${value}`);
     return chip;
   }
 

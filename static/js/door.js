@@ -30,6 +30,18 @@ class Line {
     return true;
   }
 
+  /** A party as the server answered a change of this page's own (its event may come before or after). */
+  accept(party) {
+    const held = this.parties.get(party.partyId);
+    if (held && held.version > party.version) return;
+    this.put({ ...party });
+    this.notify();
+  }
+
+  get(partyId) {
+    return this.parties.get(partyId);
+  }
+
   put(party) {
     if (IN_LINE.has(party.state)) this.parties.set(party.partyId, party);
     else this.parties.delete(party.partyId);

@@ -1,6 +1,6 @@
 // Changing a table's status: shown at once, confirmed by the server, queued when it cannot be reached.
 
-import { NetworkError, api, newKey } from "./api.js";
+import { api, newKey, sendOrNull } from "./api.js";
 import { MESSAGES, STATUS_SPACING_MS } from "./facts.js";
 import { hideNotice, showNotice } from "./notices.js";
 
@@ -83,15 +83,8 @@ export class StatusActions extends EventTarget {
     if (unchanged) return "saved";
     if (!this.isOnline() || this.queue.latestFor(tableId)) return this.enqueue(entry);
     this.store.setPending(tableId, shownChange(entry), "sending");
-    let response;
-    try {
-      response = await api.changeStatus(tableId, statusBody(entry), entry.key);
-    } catch (error) {
-      if (!(error instanceof NetworkError)) throw error;
-      return this.enqueue({ ...entry, attempted: true });
-    }
-    if (response.status >= 500) return this.enqueue({ ...entry, attempted: true });
-    return this.settle(entry, response);
+    const response = await sendOrNull(() => api.changeStatus(tableId, statusBody(entry), entry.key));
+    return response ? this.settle(entry, response) : this.enqueue({ ...entry, attempted: true });
   }
 
   enqueue(entry) {

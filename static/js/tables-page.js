@@ -18,6 +18,7 @@ import { SyncManager } from "./sync.js";
 import { setSittingMinutes, setTurnMinutes, tickTimer } from "./service.js";
 import { relativeTime } from "./table-render.js";
 import { tickEvery } from "./ticker.js";
+import { startWaitlist } from "./waitlist/index.js";
 
 const state = JSON.parse(document.getElementById("initial-state").textContent);
 const { me, statuses: labels } = state;
@@ -39,13 +40,20 @@ const dialog = new TableDialog({
   me,
   onSetStatus: (id, status, seen, details) => actions.change(id, status, { expectedStatus: seen, ...details }),
 });
-const onOpen = (tableId) => dialog.open(tableId);
+// A tap on a table seats the party picked on the waitlist, when one is; otherwise it opens the table.
+let door = null;
+const onOpen = (tableId) => {
+  if (door?.tap(tableId)) return;
+  door?.offer(tableId, () => dialog.close());
+  dialog.open(tableId);
+};
 
 const view =
   state.view === "list"
     ? new ListView({ body: document.getElementById("table-list"), store, me, onOpen, onBulk: bulkChange })
     : new FloorPlanView({ root: document.getElementById("floor-plan"), store, floor: state.floor, me, onOpen });
 
+door = startWaitlist({ store, me, isOnline: () => Boolean(connection?.connected), viewRoot: view.root ?? view.body });
 connection = new LiveConnection({ rooms: () => view.rooms(), offlineAfterSeconds: state.offlineAfterSeconds });
 const sync = new SyncManager({ connection, store, scope: view });
 
@@ -64,6 +72,8 @@ connection.addEventListener("ready", async ({ detail: { reconnect } }) => {
   await sync.sync({ announce: reconnect, before: () => connection.joinRooms() });
   actions.showQueued();
   actions.flush();
+  door.actions.showQueued();
+  door.actions.flush();
   if (reconnect) checkForRelease();
 });
 connection.addEventListener("state", ({ detail: { state: now } }) => {
@@ -126,6 +136,7 @@ tickEvery("[data-timer]", tickTimer);
 
 if (state.view !== "list") enableFloorSwitch({ view, store, connection, sync, dialog });
 actions.showQueued();
+door.actions.showQueued();
 actions.showConflicts();
 keepLastSeen({ store, state, view });
 if (servedOffline()) connection.workOffline();

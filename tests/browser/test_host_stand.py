@@ -283,7 +283,8 @@ def test_arrow_keys_ticking_times_and_a_remembered_theme(open_page, live):
     # A real change just now (re-sending the same status keeps the time it began).
     live.set_status(live.table("T-06")["tableId"], "reserved")
     live.set_status(live.table("T-06")["tableId"], "available")
-    host = open_page("host")
+    # A big screen draws the room as it is: beside the waitlist, a tablet's narrower plan is turned a quarter.
+    host = open_page("host", viewport=SIZES["host-stand"])
     tiles = host.locator("#floor-plan [data-table-id]")
     assert tiles.evaluate_all("ts => ts.filter(t => t.tabIndex === 0).length") == 1
     first = host.locator('#floor-plan [data-table-id][tabindex="0"]')
