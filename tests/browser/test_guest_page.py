@@ -7,6 +7,7 @@ With SHOTS=docs/screens the pictures of the page are kept (light and dark, 320 a
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import look_at
 
@@ -65,6 +66,10 @@ def test_the_table_is_ready_within_a_second_and_on_my_way_reaches_the_stand(brow
         stand.wait_for_function(
             f"() => Boolean(window.tableside.line.parties.get({party['partyId']})?.onTheWayAt)", timeout=5_000
         )
+        # The host reads it on the waitlist, in words, and the party links to its QR code page.
+        shown = stand.locator(f'[data-waitlist] [data-party-id="{party["partyId"]}"]')
+        expect(shown.locator("[data-party-wait]")).to_contain_text("On the way · notified")
+        assert shown.locator("[data-party-guest]").get_attribute("href") == f"/parties/{party['partyId']}/guest"
     finally:
         context.close()
 

@@ -117,8 +117,9 @@ export class WaitlistPanel {
     pick.setAttribute("aria-pressed", String(picked));
     pick.setAttribute("aria-label", `${partyName(party)}, ${waitWords(party)}${picked ? "; picked to seat" : ": tap to seat"}`);
     const guest = item.querySelector("[data-party-guest]");
-    guest.hidden = !party.guestUrl;
-    if (party.guestUrl) guest.href = new URL(party.guestUrl, window.location.origin).href;
+    // The staff page of the guest's link: its QR code to show at the door, and the link to send.
+    guest.hidden = Boolean(party.pending);
+    if (!party.pending) guest.href = `/parties/${party.partyId}/guest`;
     if (!this.hosting) return;
     const show = (action, shown) => (item.querySelector(`[data-party-action="${action}"]`).hidden = !shown);
     show("notify", party.state === "waiting");

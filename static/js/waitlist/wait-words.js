@@ -1,5 +1,5 @@
-// A party's wait in words: "12 of 20 min" against its quote, "Overdue by 3 min" past it, and when
-// it was told its table is ready. Words carry it, so colour is never the only cue.
+// A party's wait in words: "12 of 20 min" against its quote, "Overdue by 3 min" past it, when
+// it was told its table is ready, and whether the guest answered "On my way". Words carry it, so colour is never the only cue.
 
 const MINUTE = 60_000;
 const minutes = (ms) => Math.max(0, Math.floor(ms / MINUTE));
@@ -16,7 +16,8 @@ export function waitWords(party, now = Date.now()) {
   const waited = minutes(now - Date.parse(party.joinedAt));
   if (party.state === "notified" && party.notifiedAt) {
     const since = minutes(now - Date.parse(party.notifiedAt));
-    return `Notified ${since ? `${since} min ago` : "just now"} · waited ${waited} min`;
+    const told = `${since ? `${since} min ago` : "just now"} · waited ${waited} min`;
+    return party.onTheWayAt ? `On the way · notified ${told}` : `Notified ${told}`;
   }
   if (party.quotedMinutes == null) return `Waiting ${waited} min`;
   if (waited > party.quotedMinutes) return `Overdue by ${waited - party.quotedMinutes} min`;
