@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Party, Table
+from app.models import Party, Table, User
 from app.models.time import utcnow
 from app.services import outbox, seatings
 from app.services.errors import Conflict
@@ -32,7 +32,7 @@ def change_status(
     covers: int | None = None,
     party: Party | None = None,
     idempotency: IdempotencyKey | None = None,
-    seen_by=None,
+    seen_by: User | None = None,
 ) -> shapes.Table:
     """Set a table's status, log `table:status_changed`, commit, and return the table as clients see it.
 

@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, raiseload
 
 from app.extensions import db
-from app.models import Event, Floor, Section, Table
+from app.models import Event, Floor, Section, Table, User
 from app.models.event import EventType
 from app.models.table import DEFAULT_TABLE_SIZE
 from app.models.time import utcnow
@@ -28,7 +28,7 @@ LAYOUT_FIELDS = ("x", "y", "rotation", "width", "height")
 WITH_SECTION = (joinedload(Table.dining_section).joinedload(Section.assignee), raiseload("*"))
 
 
-def get_table(table_id: int, *, for_update: bool = False, seen_by=None) -> Table:
+def get_table(table_id: int, *, for_update: bool = False, seen_by: User | None = None) -> Table:
     """Load a table with its section and assignee in one query, or raise NotFound.
 
     `for_update` locks the table's row (not its section's) and reads it afresh, so a change starts
