@@ -64,7 +64,7 @@ def change(app, host, table_id: int, body: dict) -> tuple[dict, list[str]]:
 
 
 def test_a_status_change_reads_its_table_once_and_nothing_after_the_commit(served_table):
-    """Seating a walk-in, moving a note, and clearing the table each cost only the statements they need."""
+    """Seating a walk-in, a note, clearing the table and a plain seating each cost only the statements they need."""
     app, host, table_id, dialect = served_table
     lock = LOCK[dialect]
 
@@ -81,3 +81,8 @@ def test_a_status_change_reads_its_table_once_and_nothing_after_the_commit(serve
     assert (cleared["status"], cleared["partyId"], cleared["covers"]) == ("available", None, None)
     assert cleared["assignee"]["username"] == "manager"
     assert len(seen) <= CLEARING + lock, "\n".join(seen)
+
+    # What bench/write_throughput.py sends: occupied without covers, no party to seat or clear.
+    taken, seen = change(app, host, table_id, {"status": "occupied", "critical": False})
+    assert (taken["status"], taken["covers"], taken["partyId"], taken["section"]) == ("occupied", None, None, "Window")
+    assert len(seen) <= PLAIN + lock, "\n".join(seen)
