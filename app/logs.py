@@ -49,6 +49,22 @@ def configure_logging(level: str = "INFO") -> None:
 
 
 request_log = logging.getLogger("tableside.requests")
+_USER = "tableside_user_in_log"
+
+
+def name_in_log(user) -> None:
+    """Keep the name of the user a request was loaded for, for its log line: read then, the line
+    does not load the user again after a change's commit has expired the row."""
+    if user is not None and user.is_authenticated:  # an inactive user is no one's name in the log
+        g.setdefault(_USER, (user, user.username))
+
+
+def _user_of_request() -> str | None:
+    user, name = g.get(_USER, (None, None))
+    if user is not None and user is current_user._get_current_object():
+        return name
+    # Nobody was loaded, or someone signed in or out during the request: the user it ends with.
+    return current_user.username if current_user.is_authenticated else None
 
 
 def register(app: Flask) -> None:
@@ -70,7 +86,7 @@ def register(app: Flask) -> None:
                 "path": request.path,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
-                "user": current_user.username if current_user.is_authenticated else None,
+                "user": _user_of_request(),
                 "remote": request.remote_addr,
             },
         )

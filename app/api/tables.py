@@ -113,7 +113,6 @@ def change_status(table_id: int, body: StatusChange):
     """Change a table's status; 409 on a stale expectedStatus; replays an Idempotency-Key."""
     if body.critical and not current_user.has_role("manager"):
         raise Forbidden("Only managers may send critical updates.")
-    visible_table(table_id)
     idempotency = idempotency_key(table_id)
     options = {name: value for name, value in body.values().items() if name in ("notes", "reserved_until", "covers")}
     try:
@@ -123,8 +122,9 @@ def change_status(table_id: int, body: StatusChange):
             by=current_user.username,
             expected_status=body.expected_status,
             idempotency=idempotency,
+            seen_by=current_user,  # checked on the row the change reads: no read of its own
             **options,
         )
     except status_service.AlreadyApplied as replay:
         return replay.body
-    return Table.of(table).wire()
+    return table.wire()

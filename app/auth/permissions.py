@@ -7,7 +7,9 @@ from flask import abort
 from flask_login import current_user
 
 from app.services import tables as table_service
-from app.services.errors import Forbidden, NotFound
+from app.services.floors import check_floor
+
+__all__ = ["check_floor", "role_required", "visible_floors", "visible_table"]
 
 
 def role_required(role: str) -> Callable:
@@ -27,27 +29,14 @@ def role_required(role: str) -> Callable:
     return decorator
 
 
-def check_floor(user, floor: int) -> None:
-    """Refuse a floor outside the user's limit."""
-    if not user.may_see_floor(floor):
-        raise Forbidden(f"You do not have access to floor {floor}.")
-
-
 def visible_floors(user) -> list[int] | None:
     """The floors a user may see: their limit, or None for all."""
     return list(user.allowed_floors) if user.allowed_floors else None
 
 
 def visible_table(user, table_id: int):
-    """A table on a floor `user` may see (404 unknown, 403 outside their floors).
+    """A table on a floor `user` may see (404 unknown, 403 outside their floors), read once with its section.
 
     A deleted table is named, with who deleted it, only to those who may see its floor.
     """
-    try:
-        table = table_service.get_table(table_id)
-    except table_service.TableGone as gone:
-        if not user.may_see_floor(gone.floor):
-            raise NotFound(table_service.unknown_table(table_id)) from None
-        raise
-    check_floor(user, table.floor)
-    return table
+    return table_service.get_table(table_id, seen_by=user)

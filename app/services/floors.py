@@ -6,7 +6,7 @@ from app.extensions import db
 from app.models import Floor, RetiredFloor, Section, Table, limits
 from app.models.time import utcnow
 from app.services import outbox
-from app.services.errors import Conflict, NotFound, ValidationError
+from app.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.services.validation import read, text_problem
 from app.shapes.events import FloorFieldsChanged, FloorUpdated
 from app.shapes.floors import FloorChanges
@@ -19,6 +19,12 @@ def list_floors(allowed: list[int] | None = None) -> list[tuple[Floor, int]]:
     if allowed:
         query = query.where(Floor.number.in_(allowed))
     return [(floor, counts.get(floor.number, 0)) for floor in db.session.scalars(query)]
+
+
+def check_floor(user, floor: int) -> None:
+    """Refuse a floor outside the user's limit."""
+    if not user.may_see_floor(floor):
+        raise Forbidden(f"You do not have access to floor {floor}.")
 
 
 def get_floor(number: int) -> Floor:

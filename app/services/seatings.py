@@ -61,9 +61,11 @@ def clear(table: Table, now: datetime) -> None:
     table.party_id = None
 
 
-def follow_status(table: Table, old_status: str, *, party: Party | None, by: str, now: datetime) -> None:
+def follow_status(
+    table: Table, old_status: str, old_covers: int | None, *, party: Party | None, by: str, now: datetime
+) -> None:
     """After a status change: clear the table's party when it left occupied; seat `party` when given,
-    or a walk-in of the table's covers when the table has none."""
+    or a walk-in of the table's covers when the table has none; new covers are its party's new size."""
     if table.status != "occupied":
         clear(table, now)
         return
@@ -74,7 +76,7 @@ def follow_status(table: Table, old_status: str, *, party: Party | None, by: str
         if table.covers is not None:
             seat(table, walk_in(table.covers, by, now), now)
         return
-    if old_status == "occupied" and table.covers is not None:
+    if old_status == "occupied" and table.covers is not None and table.covers != old_covers:
         _follow_covers(table, by, now)
 
 

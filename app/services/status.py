@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Party, Table
+from app.models import Party, Table, User
 from app.models.time import utcnow
 from app.services import outbox, seatings
 from app.services.errors import Conflict
@@ -32,19 +32,25 @@ def change_status(
     covers: int | None = None,
     party: Party | None = None,
     idempotency: IdempotencyKey | None = None,
-) -> Table:
-    """Set a table's status, log `table:status_changed`, and commit.
+    seen_by: User | None = None,
+) -> shapes.Table:
+    """Set a table's status, log `table:status_changed`, commit, and return the table as clients see it.
 
     `covers` is the party seated (occupied only); staying occupied without it keeps the
     party, leaving occupied clears it. `party` is the party seated (app/services/seatings.py:
-    without one, covers seat a walk-in). Raises Conflict when `expected_status` is given and
-    the stored status differs, and AlreadyApplied when the Idempotency-Key was seen before.
+    without one, covers seat a walk-in). `seen_by` is the user asking: the table must be on a
+    floor they may see (app/services/tables.py `get_table`). Raises Conflict when
+    `expected_status` is given and the stored status differs, and AlreadyApplied when the
+    Idempotency-Key was seen before.
+
+    The table is read once, with its section and assignee; the answer and the event are built
+    from it before the commit, so nothing is read again after it.
     """
     with outbox.change() as change:
+        table = get_table(table_id, for_update=True, seen_by=seen_by)
         if idempotency is not None:
             replay(idempotency)
             record = claim(idempotency)
-        table = get_table(table_id, for_update=True)
         if expected_status is not None and table.status != expected_status:
             current = shapes.Table.of(table).wire()
             # Who made the change the person did not see, so the question can name them.
@@ -54,7 +60,7 @@ def change_status(
                 table=current,
                 changedBy=latest[0]["by"] if latest else None,
             )
-        old_status = table.status
+        old_status, old_covers = table.status, table.covers
         now = utcnow()
         table.status = status
         if status != old_status:
@@ -70,7 +76,7 @@ def change_status(
             table.covers = None
         elif covers is not None or old_status != "occupied":
             table.covers = covers
-        seatings.follow_status(table, old_status, party=party, by=by, now=now)
+        seatings.follow_status(table, old_status, old_covers, party=party, by=by, now=now)
         table.version += 1
         table.updated_at = now
         carried = {}
@@ -95,12 +101,13 @@ def change_status(
             ),
             by,
         )
+        answer = shapes.Table.of(table)
         if idempotency is not None:
-            record.body = shapes.Table.of(table).wire()
-    return table
+            record.body = answer.wire()
+    return answer
 
 
-def release_expired_holds(now: datetime | None = None) -> list[Table]:
+def release_expired_holds(now: datetime | None = None) -> list[shapes.Table]:
     """Set every reserved table whose hold has passed back to available, as "system"."""
     now = now or utcnow()
     expired = db.session.scalars(

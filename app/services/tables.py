@@ -2,14 +2,16 @@
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, raiseload
 
 from app.extensions import db
-from app.models import Event, Floor, Section, Table
+from app.models import Event, Floor, Section, Table, User
 from app.models.event import EventType
 from app.models.table import DEFAULT_TABLE_SIZE
 from app.models.time import utcnow
 from app.services import outbox, seatings
 from app.services.errors import Conflict, NotFound, ValidationError
+from app.services.floors import check_floor
 from app.services.placement import free_spot
 from app.services.sections import place_in_section
 from app.services.validation import sort_table_fields
@@ -21,14 +23,29 @@ from app.shapes.tables import TableFieldsChanged
 LAYOUT_FIELDS = ("x", "y", "rotation", "width", "height")
 
 
-def get_table(table_id: int, *, for_update: bool = False) -> Table:
-    """Load a table or raise NotFound."""
-    query = select(Table).where(Table.id == table_id)
+# A table as every answer shows it: with its section and the section's assignee, in the same
+# query. Anything else reached from these rows would be a read nobody planned: it raises.
+WITH_SECTION = (joinedload(Table.dining_section).joinedload(Section.assignee), raiseload("*"))
+
+
+def get_table(table_id: int, *, for_update: bool = False, seen_by: User | None = None) -> Table:
+    """Load a table with its section and assignee in one query, or raise NotFound.
+
+    `for_update` locks the table's row (not its section's) and reads it afresh, so a change starts
+    from what is stored. With `seen_by`, the table must be on a floor that user may see (403), and a
+    deleted table is named, with who deleted it, only to those who may see its floor (404 otherwise).
+    """
+    query = select(Table).where(Table.id == table_id).options(*WITH_SECTION)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Table).execution_options(populate_existing=True)
     table = db.session.scalar(query)
     if table is None:
-        raise _why_missing(table_id)
+        missing = _why_missing(table_id)
+        if seen_by is not None and isinstance(missing, TableGone) and not seen_by.may_see_floor(missing.floor):
+            raise NotFound(unknown_table(table_id))
+        raise missing
+    if seen_by is not None:
+        check_floor(seen_by, table.floor)
     return table
 
 

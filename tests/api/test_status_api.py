@@ -168,3 +168,21 @@ def test_a_refused_change_leaves_no_event(app, host, table):
     host.patch("/api/tables/999/status", json={"status": "occupied"})
     with app.app_context():
         assert db.session.scalar(select(func.count(Event.id))) == before
+
+
+def test_the_floor_is_checked_on_the_table_the_change_reads(app, as_staff, manager, host, table):
+    """A host of floor 2 gets 403 for a floor 1 table, and 404 "does not exist" once it is deleted;
+    a host of every floor is told who deleted it. Nothing is logged for any of them."""
+    other = as_staff("floor2host")
+    refused = other.patch(status_url(table), json={"status": "occupied"})
+    assert refused.status_code == 403
+    assert refused.get_json()["message"] == "You do not have access to floor 1."
+    assert manager.delete(f"/api/tables/{table['tableId']}").status_code == 204
+    before = len(events(app))
+    unknown = other.patch(status_url(table), json={"status": "occupied"}, headers={"Idempotency-Key": "k-1"})
+    assert unknown.status_code == 404
+    assert unknown.get_json()["message"] == f"Table {table['tableId']} does not exist."
+    named = host.patch(status_url(table), json={"status": "occupied"})
+    assert named.status_code == 404
+    assert named.get_json()["message"] == f"Table {table['tableNumber']} was deleted by manager."
+    assert len(events(app)) == before

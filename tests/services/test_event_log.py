@@ -132,7 +132,7 @@ def test_expired_holds_are_released_by_system(db):
     kept = new_table("T-02")
     change_status(kept.id, "reserved", by="host", reserved_until=utcnow() + timedelta(hours=1))
     released = release_expired_holds()
-    assert [t.id for t in released] == [table.id]
+    assert [t.table_id for t in released] == [table.id]
     event = logged()[-1]
     assert event.payload["updatedBy"] == "system"
     assert event.payload["notes"] == "Reservation hold expired"
