@@ -39,15 +39,14 @@ def save_preset(floor: int, name: str, by: str) -> tuple[SectionPreset, bool]:
     if db.session.get(Floor, floor) is None:
         raise NotFound(f"Floor {floor} does not exist.")
     wanted = name.casefold()
-    preset = next((kept for kept in presets_on(floor) if kept.name.casefold() == wanted), None)
+    preset = next((old for old in presets_on(floor) if old.name.casefold() == wanted), None)
+    kept = [_kept(section) for section in sections_on([floor])]
     created = preset is None
     if created:
-        preset = SectionPreset(floor=floor)
+        preset = SectionPreset(floor=floor, name=name, sections=kept, saved_by=by, saved_at=utcnow())
         db.session.add(preset)
-    preset.name = name
-    preset.sections = [_kept(section) for section in sections_on([floor])]
-    preset.saved_by = by
-    preset.saved_at = utcnow()
+    else:
+        preset.name, preset.sections, preset.saved_by, preset.saved_at = name, kept, by, utcnow()
     db.session.commit()
     return preset, created
 
