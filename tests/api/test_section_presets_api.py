@@ -26,7 +26,7 @@ def last_event_id(app) -> int:
 
 
 def sections_of(viewer, floor: int = 1) -> dict[str, tuple]:
-    """Each section of a floor by name: its colour and assignee's name, and its tables' numbers, as a viewer reads them."""
+    """Each section of a floor by name: its colour, assignee and tables' numbers, as a viewer reads them."""
     tables = viewer.get(f"/api/tables?floor={floor}").get_json()
     tables = tables["tables"] if isinstance(tables, dict) else tables
     shown = {}
@@ -62,7 +62,7 @@ def test_a_plan_makes_sections_gives_them_tables_and_staff(manager, viewer, app,
 
 
 def test_a_preset_saved_is_loaded_back_in_one_tap(manager, viewer, app, three_tables):
-    """Save "Friday dinner", change the floor, load it: the sections, tables and staff are back, the extra section gone."""
+    """Save "Friday dinner", change the floor, load it: sections, tables and staff are back, the extra gone."""
     host = user_id(app, "host")
     one, two, three = three_tables
     plan(manager, 1, {"name": "Window", "colour": "#0072b2", "userId": host, "tableIds": [one, two]})
@@ -157,7 +157,7 @@ def test_bad_preset_names_are_422_with_the_field_named(manager, body, field):
 
 
 def test_bad_plans_are_422_naming_each_problem(manager, make_table):
-    """A table in two sections, a table of another floor, a name used twice and a bad colour are each named; nothing changes."""
+    """A table in two sections or of another floor, a name used twice, a bad colour: each named, nothing saved."""
     here, there = make_table()["tableId"], make_table(floor=2)["tableId"]
     response = plan(
         manager,
