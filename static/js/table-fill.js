@@ -11,6 +11,7 @@ import { STATUS_LABELS } from "./facts.js";
 import { floorNames } from "./floor-names.js";
 import { coversText, likelyFreeText, showTimer, timerText } from "./service.js";
 import { relativeTime, shortLabel } from "./table-render.js";
+import { paint, sections } from "./sections/kept.js";
 
 const SLOTS = "[data-field], [data-flag], [data-attrs], [data-format]";
 const dataName = (field) => `data-${field.replace(/[A-Z]/g, (capital) => `-${capital.toLowerCase()}`)}`;
@@ -76,6 +77,14 @@ export const FORMATS = {
   /** The line of covers and timer on a tile, left out when it has neither. */
   service: (element, table) => {
     element.hidden = !coversText(table) && !timerText(table).text;
+  },
+  /** The section's name in a band of its colour, and the table outlined in it (the colour is never alone). */
+  section(element, table, root) {
+    const section = table.sectionId == null ? null : sections.get(table.sectionId);
+    setText(element, section?.name ?? table.section ?? "");
+    element.hidden = table.sectionId == null;
+    setData(root, "data-section-id", table.sectionId);
+    paint(root, section);
   },
   assignee(element, table, root) {
     const who = table.assignee;
