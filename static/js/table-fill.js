@@ -32,6 +32,7 @@ function serviceWords(table) {
   const words = [
     coversText(table) && `${table.covers} covers`,
     likelyFreeText(table).replace("~", "around "),
+    table.section && `${table.section} section`,
     table.assignee && `looked after by ${table.assignee.username}`,
   ];
   return words.filter(Boolean).map((word) => `, ${word}`).join("");
