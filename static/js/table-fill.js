@@ -11,7 +11,7 @@ import { STATUS_LABELS } from "./facts.js";
 import { floorNames } from "./floor-names.js";
 import { coversText, likelyFreeText, showTimer, timerText } from "./service.js";
 import { relativeTime, shortLabel } from "./table-render.js";
-import { paint, sections } from "./sections/kept.js";
+import { initialsOf, paint, sections } from "./sections/kept.js";
 
 const SLOTS = "[data-field], [data-flag], [data-attrs], [data-format]";
 const dataName = (field) => `data-${field.replace(/[A-Z]/g, (capital) => `-${capital.toLowerCase()}`)}`;
@@ -79,10 +79,12 @@ export const FORMATS = {
   service: (element, table) => {
     element.hidden = !coversText(table) && !timerText(table).text;
   },
-  /** The section's name in a band of its colour, and the table outlined in it (the colour is never alone). */
+  /** The section's initials on a badge of its colour, and the table outlined in it (the colour is never alone). */
   section(element, table, root) {
     const section = table.sectionId == null ? null : sections.get(table.sectionId);
-    setText(element, section?.name ?? table.section ?? "");
+    const name = section?.name ?? table.section ?? "";
+    setText(element, name ? initialsOf(name) : "");
+    element.title = name ? `${name} section` : "";
     element.hidden = table.sectionId == null;
     setData(root, "data-section-id", table.sectionId);
     paint(root, section);

@@ -45,15 +45,16 @@ def test_a_manager_draws_a_section_and_another_page_shows_it_live(open_page, liv
     assert screen.locator("[data-save]").is_disabled()
 
     plan.wait_for_function(
-        f"""() => document.querySelector('#floor-plan [data-table-id="{t06}"] .tile__section')?.textContent === 'Patio'"""
+        f"""() => document.querySelector('#floor-plan [data-table-id="{t06}"] .tile__section')?.title === 'Patio section'"""
     )
     for table_id in (t05, t06):
         tile = plan.locator(f'#floor-plan [data-table-id="{table_id}"]')
-        assert tile.locator(".tile__section").is_visible()
+        badge = tile.locator(".tile__section")
+        assert badge.is_visible() and badge.inner_text() == "PA" and badge.get_attribute("title") == "Patio section"
         assert tile.locator(".tile__shape").evaluate("el => getComputedStyle(el).outlineColor") == VERMILION
         assert "Patio section, looked after by host" in tile.get_attribute("aria-label")
     patio = plan.locator("[data-section-legend] li", has_text="Patio")
-    assert patio.inner_text().split() == ["Patio", "host"]
+    assert patio.inner_text().split() == ["PA", "Patio", "host"]
     assert patio.locator(".section-legend__swatch").evaluate("el => getComputedStyle(el).backgroundColor") == VERMILION
 
     shoot(open_page)

@@ -50,6 +50,13 @@ export const sections = {
   },
 };
 
+/** Two letters for a section's badge on its tables, as staff initials are made: "Terrace door" is "TD", "Bar" "BA". */
+export function initialsOf(name) {
+  const words = name.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  if (words.length >= 2) return (words[0][0] + words[1][0]).toUpperCase();
+  return (words[0] ?? name).slice(0, 2).toUpperCase();
+}
+
 /** Black or white, whichever reads better on `colour` (#rrggbb): WCAG relative luminance. */
 export function inkOn(colour) {
   const channel = (at) => {

@@ -1,7 +1,7 @@
 // The legend of a floor's sections on the plan: each colour with its name and who looks after it.
 // Drawn on every screen size (cards too) and redrawn whenever a section changes.
 
-import { paint, sections } from "./kept.js";
+import { initialsOf, paint, sections } from "./kept.js";
 
 /** Keep the `[data-section-legend]` list of the page showing the sections of `floor()` (redrawn on a store's reset: another floor). */
 export function keepLegend(floor, store) {
@@ -20,6 +20,7 @@ export function keepLegend(floor, store) {
         const swatch = document.createElement("span");
         swatch.className = "section-legend__swatch";
         swatch.setAttribute("aria-hidden", "true");
+        swatch.textContent = initialsOf(section.name); // the badge its tables carry
         const name = document.createElement("span");
         name.className = "section-legend__name";
         name.textContent = section.name;

@@ -7,7 +7,7 @@ import { fillFrame, placeScaled, tablesBox } from "../plan-fill.js";
 import { fill } from "../table-fill.js";
 import { SectionDraft } from "./draft.js";
 import { drawOnPlan } from "./drawing.js";
-import { paint, sections } from "./kept.js";
+import { initialsOf, paint, sections } from "./kept.js";
 
 const state = JSON.parse(document.getElementById("initial-state").textContent);
 document.documentElement.classList.add("js");
@@ -66,6 +66,7 @@ function drawPicks() {
       const count = draft.tablesOf(section.key).length;
       const who = section.userId == null ? "nobody yet" : staff.get(section.userId)?.username;
       button.innerHTML = '<span class="section-legend__swatch" aria-hidden="true"></span><span class="section-pick__name"></span><span class="section-pick__more"></span>';
+      button.querySelector(".section-legend__swatch").textContent = initialsOf(section.name);
       button.querySelector(".section-pick__name").textContent = section.name;
       button.querySelector(".section-pick__more").textContent = `${count} ${count === 1 ? "table" : "tables"} · ${who}`;
       button.addEventListener("click", () => {
