@@ -44,9 +44,8 @@ def test_a_manager_draws_a_section_and_another_page_shows_it_live(open_page, liv
     screen.locator("[data-message]").filter(has_text="Sections saved").wait_for()
     assert screen.locator("[data-save]").is_disabled()
 
-    plan.wait_for_function(
-        f"""() => document.querySelector('#floor-plan [data-table-id="{t06}"] .tile__section')?.title === 'Patio section'"""
-    )
+    badge = f'#floor-plan [data-table-id="{t06}"] .tile__section'
+    plan.wait_for_function(f"""() => document.querySelector('{badge}')?.title === 'Patio section'""")
     for table_id in (t05, t06):
         tile = plan.locator(f'#floor-plan [data-table-id="{table_id}"]')
         badge = tile.locator(".tile__section")
@@ -64,7 +63,9 @@ def shoot(open_page) -> None:
     """The sections screen and the plan with its legend at each size, light and dark."""
     for scheme in ("light", "dark"):
         for size, viewport in SHOWN.items():
-            screen = open_page("manager", path="/sections?floor=1", wait_live=False, viewport=viewport, color_scheme=scheme)
+            screen = open_page(
+                "manager", path="/sections?floor=1", wait_live=False, viewport=viewport, color_scheme=scheme
+            )
             screen.locator(".section-pick", has_text="Patio").click()
             screen.wait_for_timeout(300)
             screen.screenshot(path=str(SCREENS / f"sections-screen-{size}-{scheme}.png"), full_page=True)
