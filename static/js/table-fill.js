@@ -11,7 +11,7 @@ import { STATUS_LABELS } from "./facts.js";
 import { floorNames } from "./floor-names.js";
 import { coversText, likelyFreeText, showTimer, timerText } from "./service.js";
 import { relativeTime, shortLabel } from "./table-render.js";
-import { initialsOf, paint, sections } from "./sections/kept.js";
+import { initialsOf, sections } from "./sections/kept.js";
 
 const SLOTS = "[data-field], [data-flag], [data-attrs], [data-format]";
 const dataName = (field) => `data-${field.replace(/[A-Z]/g, (capital) => `-${capital.toLowerCase()}`)}`;
@@ -86,8 +86,7 @@ export const FORMATS = {
     setText(element, name ? initialsOf(name) : "");
     element.title = name ? `${name} section` : "";
     element.hidden = table.sectionId == null;
-    setData(root, "data-section-id", table.sectionId);
-    paint(root, section);
+    setData(root, "data-section-id", table.sectionId); // its colour: a rule per section (sections/kept.js)
   },
   assignee(element, table, root) {
     const who = table.assignee;

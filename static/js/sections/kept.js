@@ -4,8 +4,17 @@
 
 const kept = new Map();
 const listeners = new Set();
+// Each section's colour as a rule of its own, `[data-section-id="7"] { --section-colour: … }`: a tile, a
+// legend entry or a pick carries only the attribute, so markup drawn by the server and by a script is the same.
+const sheet = new CSSStyleSheet();
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+const COLOUR = /^#[0-9a-f]{6}$/i;
 
 function changed() {
+  const rules = [...kept.values()]
+    .filter((section) => COLOUR.test(section.colour))
+    .map((section) => `[data-section-id="${Number(section.sectionId)}"] { --section-colour: ${section.colour}; --section-ink: ${inkOn(section.colour)}; }`);
+  sheet.replaceSync(rules.join("\n"));
   for (const listener of listeners) listener();
 }
 
@@ -65,15 +74,4 @@ export function inkOn(colour) {
   };
   const light = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
   return (light + 0.05) / 0.05 >= 1.05 / (light + 0.05) ? "#000000" : "#ffffff";
-}
-
-/** Paint an element in a section's colour (--section-colour, --section-ink), or clear it for none. */
-export function paint(element, section) {
-  if (section) {
-    element.style.setProperty("--section-colour", section.colour);
-    element.style.setProperty("--section-ink", inkOn(section.colour));
-  } else {
-    element.style.removeProperty("--section-colour");
-    element.style.removeProperty("--section-ink");
-  }
 }

@@ -1,7 +1,7 @@
 // The legend of a floor's sections on the plan: each colour with its name and who looks after it.
 // Drawn on every screen size (cards too) and redrawn whenever a section changes.
 
-import { initialsOf, paint, sections } from "./kept.js";
+import { initialsOf, sections } from "./kept.js";
 
 /** Keep the `[data-section-legend]` list of the page showing the sections of `floor()` (redrawn on a store's reset: another floor). */
 export function keepLegend(floor, store) {
@@ -16,7 +16,6 @@ export function keepLegend(floor, store) {
         const item = document.createElement("li");
         item.className = "section-legend__item";
         item.dataset.sectionId = section.sectionId;
-        paint(item, section);
         const swatch = document.createElement("span");
         swatch.className = "section-legend__swatch";
         swatch.setAttribute("aria-hidden", "true");

@@ -7,7 +7,7 @@ import { fillFrame, placeScaled, tablesBox } from "../plan-fill.js";
 import { fill } from "../table-fill.js";
 import { SectionDraft } from "./draft.js";
 import { drawOnPlan } from "./drawing.js";
-import { initialsOf, paint, sections } from "./kept.js";
+import { initialsOf, sections } from "./kept.js";
 
 const state = JSON.parse(document.getElementById("initial-state").textContent);
 document.documentElement.classList.add("js");
@@ -62,7 +62,7 @@ function drawPicks() {
       button.className = "section-pick";
       button.dataset.sectionKey = section.key;
       button.setAttribute("aria-pressed", String(section.key === picked));
-      paint(button, section);
+      button.dataset.sectionId = section.key; // its colour (sections/kept.js)
       const count = draft.tablesOf(section.key).length;
       const who = section.userId == null ? "nobody yet" : staff.get(section.userId)?.username;
       button.innerHTML = '<span class="section-legend__swatch" aria-hidden="true"></span><span class="section-pick__name"></span><span class="section-pick__more"></span>';
