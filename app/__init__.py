@@ -106,11 +106,12 @@ def register_blueprints(app) -> None:
     from app.guests import bp as guests_bp
     from app.health import bp as health_bp
     from app.offline import bp as offline_bp
+    from app.sections import bp as sections_bp
     from app.tables import bp as tables_bp
     from app.users import bp as users_bp
     from app.web import StoredInteger
 
     # Before any route is added: rules take their converters when they are added.
     app.url_map.converters["int"] = StoredInteger
-    for blueprint in (auth_bp, api_bp, tables_bp, floors_bp, users_bp, health_bp, offline_bp, guests_bp):
+    for blueprint in (auth_bp, api_bp, tables_bp, floors_bp, users_bp, health_bp, offline_bp, guests_bp, sections_bp):
         app.register_blueprint(blueprint)

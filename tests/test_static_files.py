@@ -14,7 +14,7 @@ from tests.support.live_server import ROOT
 from tests.support.servers import start_sqlite_server
 
 STATIC = ROOT / "static"
-HASHED_MODULE = re.compile(r"/static/(js|vendor)/[\w.-]+\.[0-9a-f]{12}\.js$")
+HASHED_MODULE = re.compile(r"/static/(js|vendor)/([\w-]+/)*[\w.-]+\.[0-9a-f]{12}\.js$")
 TEN_YEARS = "max-age=315360000"
 
 

@@ -23,6 +23,7 @@ UPPER = (
     "app.health",
     "app.offline",
     "app.guests",
+    "app.sections",
 )
 # The public surface of the socket libraries; anything below it is an internal.
 SOCKET_LIBRARIES = ("eventlet", "gevent", "engineio", "socketio", "flask_socketio")

@@ -20,7 +20,8 @@ def _visible_section(section_id: int):
     return section
 
 
-def _known_floor(floor: int) -> None:
+def known_floor(floor: int) -> None:
+    """The floor exists (404) and the user may see it (403)."""
     check_floor(current_user, floor)
     floor_service.get_floor(floor)
 
@@ -38,7 +39,7 @@ def list_sections():
 @operation({200: list[Section]}, refusals=(401, 403, 404), tag="sections")
 def floor_sections(floor: int):
     """The sections of one floor, with their assignees."""
-    _known_floor(floor)
+    known_floor(floor)
     return [Section.of(section).wire() for section in section_service.sections_on([floor])]
 
 
@@ -47,7 +48,7 @@ def floor_sections(floor: int):
 @operation({201: Section}, body=NewSection, hands_body=False, refusals=(400, 401, 403, 404, 409, 422), tag="sections")
 def create_section(floor: int):
     """Add a section {name, colour?} to a floor (201). Logs section:created."""
-    _known_floor(floor)
+    known_floor(floor)
     fields = read(NewSection, request_json()).values()
     return Section.of(section_service.create_section(floor, fields, by=current_user.username)).wire(), 201
 

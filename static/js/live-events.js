@@ -5,6 +5,7 @@ import { line } from "./door.js";
 import { renameFloor } from "./floor-names.js";
 import { BATCH_UPDATE } from "./connection.js";
 import { EVENTS } from "./facts.js";
+import { sections } from "./sections/kept.js";
 import { setTurnMinutes } from "./service.js";
 import { tableFields } from "./store.js";
 
@@ -38,12 +39,16 @@ export function applyEvent(store, scope, name, payload) {
       store.notify({ kind: "service", cause: "floor" });
       return 1;
     case EVENTS.SECTION_CREATED:
+      sections.created(payload);
       return 1;
     case EVENTS.SECTION_UPDATED:
+      sections.updated(payload);
       return sectionTables(store, payload, payload.changes?.name ? { section: payload.changes.name } : {});
     case EVENTS.SECTION_DELETED:
+      sections.deleted(payload);
       return sectionTables(store, payload, { sectionId: null, section: null, assignee: null });
     case EVENTS.SECTION_ASSIGNED:
+      sections.assigned(payload);
       return sectionTables(store, payload, { assignee: payload.assignee ?? null });
     default:
       line.apply(name, payload); // the door's events: no table update to count

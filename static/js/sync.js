@@ -5,6 +5,7 @@ import { applyEvent } from "./live-events.js";
 import { line } from "./door.js";
 import { setFloorNames } from "./floor-names.js";
 import { setTurnMinutes } from "./service.js";
+import { sections } from "./sections/kept.js";
 
 const GAP_GRACE_MS = 1500; // a head can be read before its event's broadcast arrives
 const SIGNIFICANT = 3; // "Synced N table updates" only when N is more than this
@@ -84,6 +85,7 @@ export class SyncManager {
     setTurnMinutes(answer.floors);
     setFloorNames(answer.floors);
     line.replace(answer.parties);
+    if (answer.sections) sections.replace(answer.sections);
     const tables = answer.tables.filter((table) => this.scope.shows(table.floor));
     const changed = this.store.replaceAll(tables, { cause: "sync" });
     this.store.resetEvents(answer.lastEventId);

@@ -11,6 +11,7 @@ import { STATUS_LABELS } from "./facts.js";
 import { floorNames } from "./floor-names.js";
 import { coversText, likelyFreeText, showTimer, timerText } from "./service.js";
 import { relativeTime, shortLabel } from "./table-render.js";
+import { initialsOf, sections } from "./sections/kept.js";
 
 const SLOTS = "[data-field], [data-flag], [data-attrs], [data-format]";
 const dataName = (field) => `data-${field.replace(/[A-Z]/g, (capital) => `-${capital.toLowerCase()}`)}`;
@@ -31,6 +32,7 @@ function serviceWords(table) {
   const words = [
     coversText(table) && `${table.covers} covers`,
     likelyFreeText(table).replace("~", "around "),
+    table.section && `${table.section} section`,
     table.assignee && `looked after by ${table.assignee.username}`,
   ];
   return words.filter(Boolean).map((word) => `, ${word}`).join("");
@@ -76,6 +78,15 @@ export const FORMATS = {
   /** The line of covers and timer on a tile, left out when it has neither. */
   service: (element, table) => {
     element.hidden = !coversText(table) && !timerText(table).text;
+  },
+  /** The section's initials on a badge of its colour, and the table outlined in it (the colour is never alone). */
+  section(element, table, root) {
+    const section = table.sectionId == null ? null : sections.get(table.sectionId);
+    const name = section?.name ?? table.section ?? "";
+    setText(element, name ? initialsOf(name) : "");
+    element.title = name ? `${name} section` : "";
+    element.hidden = table.sectionId == null;
+    setData(root, "data-section-id", table.sectionId); // its colour: a rule per section (sections/kept.js)
   },
   assignee(element, table, root) {
     const who = table.assignee;

@@ -17,6 +17,8 @@ import { TableStore } from "./store.js";
 import { SyncManager } from "./sync.js";
 import { setSittingMinutes, setTurnMinutes, tickTimer } from "./service.js";
 import { relativeTime } from "./table-render.js";
+import { keepLegend } from "./sections/legend.js";
+import { sections } from "./sections/kept.js";
 import { tickEvery } from "./ticker.js";
 import { startWaitlist } from "./waitlist/index.js";
 
@@ -28,6 +30,7 @@ setTurnMinutes(state.floors);
 setSittingMinutes(state.sittingMinutes);
 setFloorNames(state.floors);
 line.replace(state.parties);
+sections.replace(state.sections);
 if (state.view !== "list") showFloorTitle(state.floor);
 const start = startingTables(state); // a kept page's own state is old: the device's copy may be newer
 const store = new TableStore(start.tables, start.lastEventId);
@@ -135,6 +138,9 @@ tickEvery("[data-since]", (element, now) => relativeTime(element.dataset.since, 
 tickEvery("[data-timer]", tickTimer);
 
 if (state.view !== "list") enableFloorSwitch({ view, store, connection, sync, dialog });
+// A section's new colour or name repaints its tables; the legend follows the floor shown.
+sections.subscribe(() => store.notify({ kind: "service", cause: "section" }));
+if (state.view !== "list") keepLegend(() => view.floor, store);
 actions.showQueued();
 door.actions.showQueued();
 actions.showConflicts();

@@ -1,0 +1,227 @@
+// The sections screen: the floor's plan drawn with the plan's own tiles, a section picked or made,
+// tables tapped (or boxed) into it, a member of staff given to it, then one Save; shift presets too.
+
+import { request } from "../api.js";
+import { setFloorNames } from "../floor-names.js";
+import { fillFrame, placeScaled, tablesBox } from "../plan-fill.js";
+import { fill } from "../table-fill.js";
+import { SectionDraft } from "./draft.js";
+import { drawOnPlan } from "./drawing.js";
+import { initialsOf, sections } from "./kept.js";
+
+const state = JSON.parse(document.getElementById("initial-state").textContent);
+document.documentElement.classList.add("js");
+setFloorNames(state.floors);
+const floor = state.floor;
+const PHONE = window.matchMedia("(max-width: 599px)");
+let tables = state.tables;
+const draft = new SectionDraft(state.sections.filter((section) => section.floor === floor), tables, state.palette);
+const staff = new Map(state.staff.map((person) => [person.userId, person]));
+let picked = draft.sections[0]?.key ?? null;
+let presets = state.presets;
+
+const plan = document.getElementById("sections-plan");
+const frame = plan.closest("[data-plan-frame]");
+const $ = (selector) => document.querySelector(selector);
+const picks = $("[data-section-picks]");
+const editor = $("[data-section-editor]");
+const message = $("[data-message]");
+const say = (text, kind = "info") => {
+  message.textContent = text;
+  message.dataset.kind = kind;
+};
+
+/** A table as its tile shows it in the draft: its draft section and that section's staff member. */
+function drafted(table) {
+  const key = draft.placed.get(table.tableId) ?? null;
+  const section = key == null ? null : draft.find(key);
+  const person = section?.userId == null ? null : staff.get(section.userId);
+  const assignee = person ? { userId: person.userId, username: person.username, initials: person.initials } : null;
+  return { ...table, sectionId: key, section: section?.name ?? null, assignee };
+}
+
+function drawPlan() {
+  // The tiles read their section's colour from the kept sections: here, the draft's.
+  sections.replace(draft.sections.map((section) => ({ ...section, sectionId: section.key, floor })));
+  const drawing = fillFrame(plan, frame, tablesBox(tables), { narrow: PHONE.matches });
+  for (const table of tables) {
+    const tile = plan.querySelector(`[data-table-id="${table.tableId}"]`);
+    if (!tile) continue;
+    fill(tile, drafted(table));
+    placeScaled(tile, table, drawing);
+    tile.setAttribute("aria-pressed", String(picked != null && draft.placed.get(table.tableId) === picked));
+  }
+}
+
+function drawPicks() {
+  picks.replaceChildren(
+    ...draft.sections.map((section) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "section-pick";
+      button.dataset.sectionKey = section.key;
+      button.setAttribute("aria-pressed", String(section.key === picked));
+      button.dataset.sectionId = section.key; // its colour (sections/kept.js)
+      const count = draft.tablesOf(section.key).length;
+      const who = section.userId == null ? "nobody yet" : staff.get(section.userId)?.username;
+      button.innerHTML = '<span class="section-legend__swatch" aria-hidden="true"></span><span class="section-pick__name"></span><span class="section-pick__more"></span>';
+      button.querySelector(".section-legend__swatch").textContent = initialsOf(section.name);
+      button.querySelector(".section-pick__name").textContent = section.name;
+      button.querySelector(".section-pick__more").textContent = `${count} ${count === 1 ? "table" : "tables"} · ${who}`;
+      button.addEventListener("click", () => {
+        picked = section.key;
+        render();
+      });
+      item.append(button);
+      return item;
+    }),
+  );
+  $("[data-no-sections]").hidden = draft.sections.length > 0;
+}
+
+function drawEditor() {
+  const section = picked == null ? null : draft.find(picked);
+  editor.hidden = !section;
+  if (!section) return;
+  $("[data-editor-title]").textContent = section.name;
+  const name = $("[data-edit-name]");
+  if (document.activeElement !== name) name.value = section.name;
+  for (const radio of document.querySelectorAll("[data-edit-colour]")) radio.checked = radio.value === section.colour;
+  $("[data-edit-staff]").value = section.userId == null ? "" : String(section.userId);
+}
+
+function drawPresets() {
+  const pick = $("[data-preset-pick]");
+  pick.replaceChildren(
+    ...presets.map((preset) => {
+      const option = document.createElement("option");
+      option.value = preset.presetId;
+      option.textContent = preset.name;
+      return option;
+    }),
+  );
+  if (!presets.length) pick.append(new Option("No presets yet", ""));
+  pick.disabled = !presets.length;
+  $("[data-preset-load]").disabled = !presets.length;
+}
+
+function render() {
+  drawPlan();
+  drawPicks();
+  drawEditor();
+  $("[data-save]").disabled = !draft.dirty;
+  $("[data-unsaved]").hidden = !draft.dirty;
+}
+
+function needsSection() {
+  if (picked != null) return false;
+  say("Pick a section or add one first, then tap its tables.", "error");
+  return true;
+}
+
+drawOnPlan(plan, {
+  onTap(tableId) {
+    if (needsSection()) return;
+    draft.toggle(tableId, picked);
+    render();
+  },
+  onBox(tableIds) {
+    if (needsSection() || !tableIds.length) return;
+    draft.put(tableIds, picked);
+    render();
+  },
+});
+
+$("[data-new-section]").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = event.target.elements.name;
+  const name = input.value.trim();
+  if (!name) return say("Give the section a name, e.g. Window.", "error");
+  if (draft.isTaken(name)) return say(`There is already a section called ${name}.`, "error");
+  picked = draft.add(name);
+  input.value = "";
+  say(`${name} added: tap its tables on the plan.`);
+  render();
+});
+$("[data-edit-name]").addEventListener("input", (event) => {
+  const name = event.target.value.trim();
+  if (name && !draft.isTaken(name, picked)) draft.change(picked, { name });
+  render();
+});
+for (const radio of document.querySelectorAll("[data-edit-colour]")) {
+  radio.addEventListener("change", () => {
+    draft.change(picked, { colour: radio.value });
+    render();
+  });
+}
+$("[data-edit-staff]").addEventListener("change", (event) => {
+  draft.change(picked, { userId: event.target.value ? Number(event.target.value) : null });
+  render();
+});
+$("[data-remove-section]").addEventListener("click", () => {
+  draft.remove(picked);
+  picked = draft.sections[0]?.key ?? null;
+  render();
+});
+
+/** The floor's sections and tables as saved now, drawn afresh. */
+async function reload(saved) {
+  const answer = await request("GET", `/api/tables?floor=${floor}`);
+  if (answer.ok) tables = Array.isArray(answer.data) ? answer.data : answer.data.tables;
+  const name = picked == null ? null : draft.find(picked)?.name;
+  draft.reset(saved, tables);
+  picked = (draft.sections.find((section) => section.name === name) ?? draft.sections[0])?.key ?? null;
+  render();
+}
+
+function problem(answer) {
+  const fields = Object.values(answer.data?.fields ?? {});
+  return [answer.data?.message ?? `The server said ${answer.status}.`, ...fields].join(" ");
+}
+
+async function send(method, url, body, done) {
+  try {
+    const answer = await request(method, url, { body });
+    if (!answer.ok) return say(`Not saved: ${problem(answer)}`, "error");
+    await done(answer.data);
+  } catch {
+    say("Not saved: the server cannot be reached. Your changes are still here; try again.", "error");
+  }
+}
+
+$("[data-save]").addEventListener("click", () =>
+  send("PUT", `/api/floors/${floor}/sections/plan`, draft.plan(), async (saved) => {
+    await reload(saved);
+    say("Sections saved. Every screen shows them now.", "success");
+  }),
+);
+$("[data-preset-load]").addEventListener("click", () => {
+  const preset = presets.find((kept) => String(kept.presetId) === $("[data-preset-pick]").value);
+  if (!preset) return;
+  send("POST", `/api/presets/${preset.presetId}/load`, undefined, async (saved) => {
+    await reload(saved);
+    say(`${preset.name} loaded. Every screen shows it now.`, "success");
+  });
+});
+$("[data-preset-save]").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const name = event.target.elements.name.value.trim();
+  if (!name) return say("Give the preset a name, e.g. Friday dinner, 5 servers.", "error");
+  if (draft.dirty) return say("Save the sections first: a preset keeps the sections as saved.", "error");
+  send("POST", `/api/floors/${floor}/presets`, { name }, (preset) => {
+    presets = [...presets.filter((kept) => kept.presetId !== preset.presetId), preset].sort((a, b) => a.name.localeCompare(b.name));
+    event.target.elements.name.value = "";
+    drawPresets();
+    $("[data-preset-pick]").value = preset.presetId;
+    say(`Preset ${preset.name} saved.`, "success");
+  });
+});
+
+window.addEventListener("beforeunload", (event) => {
+  if (draft.dirty) event.preventDefault();
+});
+new ResizeObserver(() => drawPlan()).observe(frame);
+PHONE.addEventListener("change", () => drawPlan());
+drawPresets();
+render();
