@@ -4,6 +4,7 @@ from app.models.event import Event, IdempotencyRecord
 from app.models.event_state import EventLogState
 from app.models.floor import Floor, RetiredFloor
 from app.models.party import Party, PartyTable
+from app.models.rotation import ServerTurn
 from app.models.section import Section
 from app.models.sign_in import SignIn
 from app.models.table import TABLE_SHAPES, TABLE_STATUSES, Table
@@ -19,6 +20,7 @@ __all__ = [
     "ROLES",
     "RetiredFloor",
     "Section",
+    "ServerTurn",
     "SignIn",
     "TABLE_SHAPES",
     "TABLE_STATUSES",
