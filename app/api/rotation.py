@@ -11,7 +11,7 @@ from app.shapes.rotation import Rotation, RotationQuery, Server
 
 @bp.get("/rotation")
 @role_required("viewer")
-@operation({200: Rotation}, query=RotationQuery, refusals=(401, 403, 422), tag="rotation")
+@operation({200: Rotation}, query=RotationQuery, refusals=(400, 401, 403), tag="rotation")
 def rotation(query: RotationQuery):
     """The servers of the floors the user may see (or `?floor=`), with their figures this shift, and who is
     next up for a party of `?size=` (1 when left out): their smallest free table that fits."""
