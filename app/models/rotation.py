@@ -18,7 +18,9 @@ from app.models.time import utcnow
 class ServerTurn(db.Model):
     __tablename__ = "server_turns"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     # When a host cut the server (None: not cut); counts for the shift it was made in.
     cut_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When a host passed the server over once; spent by the next party seated after it.

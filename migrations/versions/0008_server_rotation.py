@@ -20,7 +20,7 @@ depends_on = None
 def upgrade():
     op.create_table(
         "server_turns",
-        sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False),
         sa.Column("cut_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("skipped_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_by", sa.String(length=80), nullable=False),
