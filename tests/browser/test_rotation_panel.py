@@ -28,6 +28,11 @@ def servers(live):
         manager.put(f"{live.url}/api/sections/{sections[name]}/assignee", json={"userId": None})
 
 
+def open_panel(page) -> None:
+    """Open the servers drawer (closed when the page opens, so the plan keeps the screen)."""
+    page.locator("[data-servers-panel] > summary").click()
+
+
 def server_item(page, user_id: int):
     return page.locator(f'[data-servers-panel] [data-server="{user_id}"]')
 
@@ -38,6 +43,7 @@ def test_the_panel_shows_each_server_and_who_is_next_up(open_page, servers):
     host_page = open_page("host", viewport=SIZES["1920x1080"])
     other = open_page("manager", viewport=SIZES["1920x1080"])
     for page in (host_page, other):
+        open_panel(page)
         server_item(page, servers["viewer"]).wait_for(timeout=5_000)
     viewer_item = server_item(host_page, servers["viewer"])
     assert "T-05" in viewer_item.locator("[data-server-tables]").inner_text()
@@ -56,6 +62,7 @@ def test_the_panel_shows_each_server_and_who_is_next_up(open_page, servers):
     assert server_item(other, servers["viewer"]).get_by_role("button", name="Uncut viewer").is_visible()
 
     own = open_page("viewer", viewport=SIZES["390x844"])
+    open_panel(own)
     server_item(own, servers["host"]).wait_for(timeout=5_000)
     assert own.locator("[data-servers-panel] button").count() == 0
 
@@ -65,6 +72,7 @@ def test_the_panel_shows_each_server_and_who_is_next_up(open_page, servers):
 def test_the_panel_fits_the_screen(open_page, servers, size, theme):
     """No sideways scrolling, 44 px buttons; pictured in docs/screens/rotation-<size>-<theme>.png."""
     page = open_page("host", viewport=SIZES[size], color_scheme=theme)
+    open_panel(page)
     server_item(page, servers["viewer"]).wait_for(timeout=5_000)
     page.locator("[data-servers-panel]").scroll_into_view_if_needed()
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")

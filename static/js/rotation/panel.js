@@ -50,7 +50,9 @@ function render(rotation) {
   const list = panel.querySelector("[data-server-list]");
   const template = panel.querySelector("[data-server-template]");
   const mayChange = panel.dataset.mayChange === "true";
-  panel.querySelector("[data-next-up]").textContent = rotation.servers.length ? nextUpText(rotation.nextUp, rotation.size) : "";
+  const told = rotation.servers.length ? nextUpText(rotation.nextUp, rotation.size) : "";
+  panel.querySelector("[data-next-up]").textContent = told;
+  panel.querySelector("[data-next-up-short]").textContent = rotation.nextUp ? `· ${told}` : "";
   panel.querySelector("[data-servers-empty]").hidden = rotation.servers.length > 0;
   const items = rotation.servers.map((server) => {
     const item = template.content.firstElementChild.cloneNode(true);
