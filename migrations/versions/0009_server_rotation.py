@@ -1,7 +1,7 @@
 """server rotation: who a host cut or skipped this shift
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06 11:15:00
 
 `server_turns`: one row per server a host cut (no more parties this shift) or skipped once.
