@@ -133,6 +133,9 @@ class Config:
     # A remember cookie's secret, once renewed, is still taken this long (requests that crossed
     # the renewal); after that only a copy would carry it, and the sign-in is ended.
     SIGN_IN_RENEWAL_GRACE_SECONDS = float(os.environ.get("SIGN_IN_RENEWAL_GRACE_SECONDS", "30"))
+    # A shift starts at this hour of the server's local time (the latest one past), for the
+    # rotation's "covers this shift" and for how long a cut lasts (app/services/rotation.py).
+    SHIFT_START_HOUR = int(os.environ.get("SHIFT_START_HOUR", "4"))
     # Sync's replay window: a client further behind gets a snapshot instead of events.
     EVENT_LOG_MAX_AGE_HOURS = int(os.environ.get("EVENT_LOG_MAX_AGE_HOURS", "24"))
     EVENT_LOG_MAX_ROWS = int(os.environ.get("EVENT_LOG_MAX_ROWS", "10000"))

@@ -16,7 +16,7 @@ from tests.support.live_server import base_env, flask_cli
 
 TABLES = {
     "users", "floors", "retired_floors", "tables", "sections", "events", "event_log_state", "idempotency_records",
-    "sign_ins", "parties", "party_tables", "section_presets",
+    "sign_ins", "parties", "party_tables", "section_presets", "server_turns",
     "alembic_version",
 }  # fmt: skip
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from app.api import asyncapi, document, events, floors, parties, presets, sections, service, tables  # noqa: E402,F401
+from app.api import asyncapi, document, events, floors, parties, presets, rotation, sections, service, tables  # noqa: E402,F401

@@ -25,6 +25,9 @@ class EventType(StrEnum):
     PARTY_CREATED = "party:created"
     PARTY_UPDATED = "party:updated"
     PARTY_SEATED = "party:seated"
+    SERVER_CUT = "server:cut"
+    SERVER_UNCUT = "server:uncut"
+    SERVER_SKIPPED = "server:skipped"
 
 
 # The `floor` of an event that is news at the door (a party's), not on one floor: every staff

@@ -40,6 +40,8 @@ def line_moved(event: str, message: dict) -> bool:
 
 def tell_guests(event: str, message: dict) -> list[tuple[int, str, dict]]:
     """(partyId, "guest:update", payload) for each watching guest this event concerns."""
+    if "partyId" not in message:  # the rotation's events are the staff's alone
+        return []
     watched = watched_parties()
     if not watched:
         return []

@@ -159,6 +159,31 @@ class PartySeated(Shape):
     updated_at: Moment
 
 
+# The rotation's events: a host cut, uncut or skipped a server; news on every staff screen's
+# servers panel, like the door's (logged with floor DOOR).
+class ServerTurnChanged(Shape):
+    """A server's place in the rotation after a host's change."""
+
+    user_id: int
+    name: str
+    cut: bool
+    skipped: bool
+    updated_by: str
+    updated_at: Moment
+
+
+class ServerCut(ServerTurnChanged):
+    """`server:cut`: no more parties for this server this shift."""
+
+
+class ServerUncut(ServerTurnChanged):
+    """`server:uncut`: the server is back in the rotation."""
+
+
+class ServerSkipped(ServerTurnChanged):
+    """`server:skipped`: the server is passed over for the next party only."""
+
+
 LOGGED: dict[str, type[Shape]] = {
     EventType.STATUS_CHANGED: StatusChanged,
     EventType.TABLE_CREATED: TableCreated,
@@ -172,9 +197,19 @@ LOGGED: dict[str, type[Shape]] = {
     EventType.PARTY_CREATED: PartyCreated,
     EventType.PARTY_UPDATED: PartyUpdated,
     EventType.PARTY_SEATED: PartySeated,
+    EventType.SERVER_CUT: ServerCut,
+    EventType.SERVER_UNCUT: ServerUncut,
+    EventType.SERVER_SKIPPED: ServerSkipped,
 }
 # What the door hears, every staff socket alike; every other logged event is news on its floors.
-AT_THE_DOOR = (EventType.PARTY_CREATED, EventType.PARTY_UPDATED, EventType.PARTY_SEATED)
+AT_THE_DOOR = (
+    EventType.PARTY_CREATED,
+    EventType.PARTY_UPDATED,
+    EventType.PARTY_SEATED,
+    EventType.SERVER_CUT,
+    EventType.SERVER_UNCUT,
+    EventType.SERVER_SKIPPED,
+)
 KIND_OF: dict[type[Shape], EventType] = {shape: EventType(name) for name, shape in LOGGED.items()}
 MESSAGES: dict[str, type[Logged]] = {name: logged(shape) for name, shape in LOGGED.items()}
 

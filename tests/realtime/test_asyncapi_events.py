@@ -91,6 +91,19 @@ def provoke_every_door_event(server, staff, on_floor: LiveSocket, guest: LiveSoc
     on_floor.wait_for("party:seated")
 
 
+def provoke_every_rotation_event(server, staff, on_floor: LiveSocket) -> None:
+    """The host looks after a section; another host cuts, uncuts and skips them; the section goes."""
+    manager, host = staff("manager"), staff("host")
+    created = manager.http.post(f"{server.url}/api/floors/1/sections", json={"name": "Rotation"}, timeout=10)
+    section = f"{server.url}/api/sections/{created.json()['sectionId']}"
+    host_id = next(person["userId"] for person in manager.get("/api/staff").json() if person["username"] == "host")
+    assert manager.http.put(f"{section}/assignee", json={"userId": host_id}, timeout=10).status_code == 200
+    for action in ("cut", "uncut", "skip"):
+        assert host.http.post(f"{server.url}/api/rotation/{host_id}/{action}", timeout=10).status_code == 200
+    on_floor.wait_for("server:skipped")
+    assert manager.http.delete(section, timeout=10).status_code == 204
+
+
 def test_every_server_event_reaches_a_client_as_the_document_says(server, staff, connect, watcher):
     """A watcher of floor 1 and one of every floor receive each event of the document, each valid by it:
     table changes, a batch, floor and section changes, room heads, both kinds of sync answer, and
@@ -100,6 +113,7 @@ def test_every_server_event_reaches_a_client_as_the_document_says(server, staff,
     provoke_every_table_event(server, staff, on_floor)
     provoke_every_floor_and_section_event(server, staff, on_floor)
     provoke_every_door_event(server, staff, on_floor, guest)
+    provoke_every_rotation_event(server, staff, on_floor)
     guest.wait_for("guest:update", lambda data: data["state"] == "seated")
     guest.close()
     on_floor.wait_for("tables:head")

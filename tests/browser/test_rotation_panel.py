@@ -1,0 +1,84 @@
+"""The servers panel on the floor plan, in real Chromium: each server's figures, who is next up for a
+party, and a host's cut reaching another screen; pictured at a big screen and a phone, light and dark."""
+
+import pytest
+
+from tests.support.live_server import ROOT
+
+pytestmark = pytest.mark.browser
+
+SCREENS = ROOT / "docs" / "screens"
+SIZES = {"1920x1080": {"width": 1920, "height": 1080}, "390x844": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def servers(live):
+    """The host looks after Window and the viewer after Centre on the main room; unassigned afterwards."""
+    manager = live.manager
+    sections = {s["name"]: s["sectionId"] for s in manager.get(f"{live.url}/api/floors/1/sections").json()}
+    staff = {member["username"]: member["userId"] for member in manager.get(f"{live.url}/api/staff").json()}
+    given = {"Window": "host", "Centre": "viewer"}
+    for name, username in given.items():
+        answer = manager.put(f"{live.url}/api/sections/{sections[name]}/assignee", json={"userId": staff[username]})
+        assert answer.status_code == 200, answer.text
+    yield staff
+    for username in given.values():
+        manager.post(f"{live.url}/api/rotation/{staff[username]}/uncut")
+    for name in given:
+        manager.put(f"{live.url}/api/sections/{sections[name]}/assignee", json={"userId": None})
+
+
+def open_panel(page) -> None:
+    """Open the servers drawer (closed when the page opens, so the plan keeps the screen)."""
+    page.locator("[data-servers-panel] > summary").click()
+
+
+def server_item(page, user_id: int):
+    return page.locator(f'[data-servers-panel] [data-server="{user_id}"]')
+
+
+def test_the_panel_shows_each_server_and_who_is_next_up(open_page, servers):
+    """Both servers with their tables and covers; a party of 4 is told who is next up and at which table;
+    a host's cut of the viewer shows on another screen, and the viewer's own screen has no buttons."""
+    host_page = open_page("host", viewport=SIZES["1920x1080"])
+    other = open_page("manager", viewport=SIZES["1920x1080"])
+    for page in (host_page, other):
+        open_panel(page)
+        server_item(page, servers["viewer"]).wait_for(timeout=5_000)
+    viewer_item = server_item(host_page, servers["viewer"])
+    assert "T-05" in viewer_item.locator("[data-server-tables]").inner_text()
+    assert viewer_item.locator("[data-covers-shift]").inner_text().isdigit()
+    size = host_page.locator("[data-rotation-size]")
+    size.fill("4")
+    size.dispatch_event("change")
+    answer = host_page.evaluate("() => window.tableside.rotation.nextUpFor(4)")
+    assert answer["tableNumber"] in ("T-04", "T-05", "T-06")  # the 4-tops of Window and Centre
+    told = f"Next up: {answer['name']} — {answer['tableNumber']}"
+    host_page.locator("[data-next-up]").filter(has_text=told).wait_for(timeout=5_000)
+
+    viewer_item.get_by_role("button", name="Cut viewer").click()
+    cut_elsewhere = server_item(other, servers["viewer"]).locator("[data-server-state]")
+    cut_elsewhere.filter(has_text="Cut").wait_for(timeout=5_000)
+    assert server_item(other, servers["viewer"]).get_by_role("button", name="Uncut viewer").is_visible()
+
+    own = open_page("viewer", viewport=SIZES["390x844"])
+    open_panel(own)
+    server_item(own, servers["host"]).wait_for(timeout=5_000)
+    assert own.locator("[data-servers-panel] button").count() == 0
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_panel_fits_the_screen(open_page, servers, size, theme):
+    """No sideways scrolling, 44 px buttons; pictured in docs/screens/rotation-<size>-<theme>.png."""
+    page = open_page("host", viewport=SIZES[size], color_scheme=theme)
+    open_panel(page)
+    server_item(page, servers["viewer"]).wait_for(timeout=5_000)
+    page.locator("[data-servers-panel]").scroll_into_view_if_needed()
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    heights = page.eval_on_selector_all(
+        "[data-servers-panel] button", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 44
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENS / f"rotation-{size}-{theme}.png"))
