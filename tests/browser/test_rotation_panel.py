@@ -82,3 +82,28 @@ def test_the_panel_fits_the_screen(open_page, servers, size, theme):
     assert heights and min(heights) >= 44
     page.wait_for_timeout(300)
     page.screenshot(path=str(SCREENS / f"rotation-{size}-{theme}.png"))
+
+
+def test_picking_a_party_on_the_waitlist_names_the_server_next_up_and_marks_their_table(open_page, live, servers):
+    """Tap a party of 4: the seating bar says who is next up and at which table, and that table is marked
+    "Next up" among those that fit (any other that fits may still be taken)."""
+    for number in ("T-04", "T-05", "T-06"):  # the 4-tops of Window and Centre, free whatever ran before
+        table = live.table(number)
+        if table["status"] != "available":
+            live.set_status(table["tableId"], "available")
+    added = live.host.post(f"{live.url}/api/parties", json={"size": 4, "name": "Rotation Test"})
+    assert added.status_code == 201, added.text
+    party = added.json()
+    page = open_page("host", viewport=SIZES["1920x1080"])
+    try:
+        page.locator(f'[data-waitlist] [data-party-id="{party["partyId"]}"] [data-party-pick]').click()
+        nextup = page.locator("[data-seating-next]")
+        nextup.filter(has_text="Next up: ").wait_for(timeout=5_000)
+        answer = page.evaluate("() => window.tableside.rotation.nextUpFor(4)")
+        assert nextup.inner_text() == f"Next up: {answer['name']} — {answer['tableNumber']}"
+        marked = page.locator("#floor-plan [data-next-table]")
+        assert marked.count() == 1
+        assert marked.get_attribute("data-table-id") == str(answer["tableId"])
+        assert marked.get_attribute("data-fits") == "fits"
+    finally:
+        live.host.patch(f"{live.url}/api/parties/{party['partyId']}", json={"state": "cancelled"})

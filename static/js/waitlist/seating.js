@@ -1,6 +1,8 @@
 // Seating from the waitlist in two taps: the party, then a table marked "Fits" on the plan (or a row
 // of the list). A party bigger than every free table gets neighbouring tables marked "Together",
-// seated all at once from the bar ("Seat at T-01 + T-02") or a tap on one of them.
+// seated all at once from the bar ("Seat at T-01 + T-02") or a tap on one of them. Where the servers
+// panel runs, the table of the server next up is marked "Next up" and named in the bar; the host may
+// take any other table that fits.
 
 import { fittingTables, suggestion } from "./fit.js";
 import { partyName } from "./wait-words.js";
@@ -16,6 +18,8 @@ export class Seating {
     this.bar = document.querySelector("[data-seating-bar]");
     this.barText = this.bar?.querySelector("[data-seating-text]");
     this.together = this.bar?.querySelector("[data-seating-together]");
+    this.nextText = this.bar?.querySelector("[data-seating-next]");
+    this.nextUp = null; // {userId, name, tableId, tableNumber} for the picked party, once the rotation answers
     this.together?.addEventListener("click", () => this.seatTogether());
     this.bar?.querySelector("[data-seating-cancel]").addEventListener("click", () => this.pick(null));
     document.addEventListener("keydown", (event) => {
@@ -27,8 +31,21 @@ export class Seating {
   /** Pick a party to seat (null lets it go); picking the one picked lets it go too. */
   pick(party) {
     this.party = party && this.party?.partyId !== party.partyId ? party : null;
+    this.nextUp = null;
     this.mark();
     this.onChange();
+    this.askWhoIsNext();
+  }
+
+  /** The server next up for the picked party (servers panel: window.tableside.rotation), marked when it answers. */
+  async askWhoIsNext() {
+    const rotation = window.tableside?.rotation;
+    const party = this.party;
+    if (!rotation || !party) return;
+    const nextUp = await rotation.nextUpFor(party.size).catch(() => null);
+    if (this.party?.partyId !== party.partyId) return;
+    this.nextUp = nextUp;
+    this.mark();
   }
 
   /** The party picked, kept current from the line (it may have been seated or edited elsewhere). */
@@ -60,6 +77,7 @@ export class Seating {
     for (const element of this.root.querySelectorAll("[data-table-id]")) {
       const id = Number(element.dataset.tableId);
       const mark = fits.includes(id) ? "fits" : together.has(id) ? "together" : null;
+      element.toggleAttribute("data-next-table", mark === "fits" && this.nextUp?.tableId === id);
       if (mark) {
         element.dataset.fits = mark;
         element.setAttribute("aria-description", mark === "fits" ? `Fits ${partyName(this.party)}: tap to seat` : `Together with ${group.label}`);
@@ -79,6 +97,11 @@ export class Seating {
         : `Seating ${who}: no free tables fit now.`;
     this.together.hidden = !group;
     this.together.textContent = group ? `Seat at ${group.label}` : "";
+    const nextUp = this.nextUp && fits.includes(this.nextUp.tableId) ? this.nextUp : null;
+    if (this.nextText) {
+      this.nextText.hidden = !nextUp;
+      this.nextText.textContent = nextUp ? `Next up: ${nextUp.name} — ${nextUp.tableNumber}` : "";
+    }
   }
 
   /** A tap on a table while a party is picked: true when the tap was for the seating (no dialog opens). */
