@@ -55,6 +55,12 @@ def only_free(live, *numbers: str) -> list[dict]:
     return [live.table(number) for number in numbers]
 
 
+def sent(page, path: str):
+    """Wait, around a tap, for the server's answer to the change it sends: the page shows a seating at
+    once and may hear the tables' events before the answer, so what it shows is not yet what the server has."""
+    return page.expect_response(lambda response: path in response.url and response.request.method in ("POST", "PATCH"))
+
+
 def clear_the_line(live) -> None:
     """Cancel every party in line, as a manager would one by one (party changes are limited per person)."""
     for party in in_line(live):
@@ -132,7 +138,8 @@ def test_seat_in_two_taps_turns_the_table_occupied_on_both_pages(open_page, live
     assert "tap a table marked “Fits”" in host.locator("[data-seating-text]").inner_text()
     smallest = live.table("T-05")
     assert tile(host, smallest["tableId"]).get_attribute("data-fits") == "fits"
-    tile(host, smallest["tableId"]).click()  # tap 2
+    with sent(host, "/seat"):
+        tile(host, smallest["tableId"]).click()  # tap 2
 
     for page in (host, other):
         page.wait_for_selector(OCCUPIED.format(smallest["tableId"]), timeout=5_000)
@@ -177,7 +184,8 @@ def test_a_party_bigger_than_any_free_table_is_seated_at_neighbours_together(ope
     bar = host.locator("[data-seating-text]").inner_text()
     assert "no free table is big enough; seat at T-08 + T-09 together" in bar
     assert tile(host, tables[0]["tableId"]).get_attribute("data-fits") == "together"
-    host.get_by_role("button", name="Seat at T-08 + T-09").first.click()
+    with sent(host, "/seat"):
+        host.get_by_role("button", name="Seat at T-08 + T-09").first.click()
     for table in tables:
         host.wait_for_selector(OCCUPIED.format(table["tableId"]) + ":not([data-pending])", timeout=5_000)
     seated = live.host.get(f"{live.url}/api/parties/{party['partyId']}").json()
@@ -194,7 +202,8 @@ def test_a_tables_dialog_seats_a_walk_in_party_of_n_or_a_party_from_the_line(ope
 
     tile(host, walk_in["tableId"]).click()
     assert host.locator("#covers-picker-label").inner_text() == "Seat a walk-in party of"
-    host.get_by_role("button", name="Seat a party of 3").click()
+    with sent(host, "/status"):
+        host.get_by_role("button", name="Seat a party of 3").click()
     host.wait_for_selector(OCCUPIED.format(walk_in["tableId"]) + ":not([data-pending])")
     seated = live.table("T-05")
     assert seated["covers"] == 3
@@ -204,7 +213,8 @@ def test_a_tables_dialog_seats_a_walk_in_party_of_n_or_a_party_from_the_line(ope
     tile(host, from_line["tableId"]).click()
     offered = host.locator("[data-dialog-line] [data-seat-party]")
     assert offered.all_inner_texts() == ["From The Line (4)"]  # the party of 7 does not fit a 4-top
-    offered.click()
+    with sent(host, "/seat"):
+        offered.click()
     host.wait_for_selector(OCCUPIED.format(from_line["tableId"]) + ":not([data-pending])")
     host.wait_for_selector(PARTY.format(waiting["partyId"]), state="detached")
     assert live.table("T-06")["partyId"] == waiting["partyId"]
@@ -320,7 +330,8 @@ def test_the_list_page_has_the_waitlist_and_seats_from_it_in_two_taps(open_page,
     assert row.locator(".row__open").evaluate("el => getComputedStyle(el, '::before').content") == '"Fits · "'
     assert page_width_fits(host)
     keep_picture(host, f"waitlist-list-{size}-light")
-    row.locator(".row__open").click()
+    with sent(host, "/seat"):
+        row.locator(".row__open").click()
     # Shown at once while it is sent; confirmed when the server answers.
     host.wait_for_selector(
         f'#table-list tr[data-table-id="{table["tableId"]}"][data-status="occupied"]:not([data-pending])'
