@@ -73,7 +73,10 @@ def test_a_moved_party_keeps_its_covers_and_seated_time_and_frees_the_old_table(
     events = host.get("/api/events?after=0").get_json()["events"]
     last = [event for event in events if event["event"] in ("table:status_changed", "party:updated")][-3:]
     assert [event["event"] for event in last] == ["table:status_changed", "table:status_changed", "party:updated"]
-    assert last[0]["data"]["partyId"] == party["partyId"] and last[0]["data"]["statusChangedAt"] == before["statusChangedAt"]
+    assert (
+        last[0]["data"]["partyId"] == party["partyId"]
+        and last[0]["data"]["statusChangedAt"] == before["statusChangedAt"]
+    )
     assert last[1]["data"]["newStatus"] == "available" and "partyId" not in last[1]["data"]
     assert last[2]["data"]["changes"]["tableIds"] == moved["tableIds"]
 
