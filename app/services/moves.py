@@ -9,6 +9,9 @@ so a table not as the host saw it refuses the whole change, named with who chang
 the party's new tables are a `party:updated` with `tableIds`.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -33,9 +36,7 @@ def move_party(
     idempotency: IdempotencyKey | None = None,
 ) -> Party:
     """The party leaves `from_table_id` (available again) for `to_table_id` with the same covers and seated time."""
-    with outbox.change() as change:
-        record = claimed(idempotency)
-        party = _seated(party_id)
+    with _seated_change(party_id, by, idempotency) as party:
         source = get_table(from_table_id, for_update=True)
         if source.party_id != party.id:
             raise stale(source, f"is not {describe(party)}'s table now.")
@@ -49,8 +50,6 @@ def move_party(
             since=source.status_changed_at,
         )
         change_status(from_table_id, "available", by=by, together=False)
-        _tell(change, party, by)
-        answered(record, PartyShape.of(party).wire())
     return party
 
 
@@ -63,9 +62,7 @@ def add_table(
     idempotency: IdempotencyKey | None = None,
 ) -> Party:
     """One more table for a seated party: same seated time, its covers split again over all its tables."""
-    with outbox.change() as change:
-        record = claimed(idempotency)
-        party = _seated(party_id)
+    with _seated_change(party_id, by, idempotency) as party:
         tables = seatings.tables_of(party.id)
         if table_id in tables:
             raise stale(get_table(table_id), f"is {describe(party)}'s already.")
@@ -88,23 +85,22 @@ def add_table(
         for other in db.session.scalars(select(Table).where(Table.id.in_(tables[:-1]))):
             if other.covers != covers[other.id]:
                 change_status(other.id, "occupied", by=by, expected_status="occupied", covers=covers[other.id])
-        _tell(change, party, by)
+    return party
+
+
+@contextmanager
+def _seated_change(party_id: int, by: str, idempotency: IdempotencyKey | None) -> Iterator[Party]:
+    """One change to a party seated at a table now (locked; otherwise a PartyConflict), its tables' changes
+    made in the block; then `party:updated` with the tables it has sat at and its new version."""
+    with outbox.change() as change:
+        record = claimed(idempotency)
+        party = get_party(party_id, for_update=True)
+        if party.state != "seated" or not seatings.tables_of(party.id):
+            raise party_conflict(party, f"{describe(party)} is not seated at a table now.")
+        yield party
+        now = utcnow()
+        party.version += 1
+        party.updated_by, party.updated_at = by, now
+        changes = PartyFieldsChanged(table_ids=party.table_ids, version=party.version)
+        change.record(PartyUpdated(party_id=party.id, changes=changes, updated_by=by, updated_at=now), by)
         answered(record, PartyShape.of(party).wire())
-    return party
-
-
-def _seated(party_id: int) -> Party:
-    """The party, locked, if it is seated at a table now; otherwise a PartyConflict."""
-    party = get_party(party_id, for_update=True)
-    if party.state != "seated" or not seatings.tables_of(party.id):
-        raise party_conflict(party, f"{describe(party)} is not seated at a table now.")
-    return party
-
-
-def _tell(change: outbox.Change, party: Party, by: str) -> None:
-    """`party:updated` with the tables it has sat at and its new version."""
-    now = utcnow()
-    party.version += 1
-    party.updated_by, party.updated_at = by, now
-    changes = PartyFieldsChanged(table_ids=party.table_ids, version=party.version)
-    change.record(PartyUpdated(party_id=party.id, changes=changes, updated_by=by, updated_at=now), by)

@@ -1,39 +1,9 @@
 """Move and join over JSON, on SQLite and PostgreSQL: a seated party moved to a free table or given
 one more, keeping its covers and seated time; clearing one of its tables clears them all."""
 
-import itertools
-
-import pytest
-
-from tests.api.test_parties_api import join, seat
-from tests.conftest import StaffClient
-
-_numbers = itertools.count(1)
-
-
-@pytest.fixture
-def staff(either_app):
-    """Factory: a signed-in client for a username from STAFF, changes not rate limited."""
-    either_app.config["STATUS_RATE_LIMIT"] = "1000 per second"
-    people: dict[str, StaffClient] = {}
-
-    def person(username: str) -> StaffClient:
-        if username not in people:
-            people[username] = StaffClient(either_app.test_client(), username)
-        return people[username]
-
-    return person
-
-
-@pytest.fixture
-def table(staff):
-    def make(floor: int = 1, capacity: int = 4) -> dict:
-        body = {"tableNumber": f"M-{next(_numbers):02d}", "floor": floor, "capacity": capacity}
-        response = staff("manager").post("/api/tables", json=body)
-        assert response.status_code == 201, response.get_data(as_text=True)
-        return response.get_json()
-
-    return make
+# The door's own fixtures (a staff client per username, a table factory), shared rather than written again.
+# ruff: noqa: F811
+from tests.api.test_parties_api import door, join, seat, staff, table  # noqa: F401
 
 
 def seated(host, size: int, *tables: dict, name: str = "Smith") -> dict:
