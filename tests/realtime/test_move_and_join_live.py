@@ -34,11 +34,14 @@ def move(host, party: dict, source: dict, target: dict):
     return host.http.post(f"{host.url}/api/parties/{party['partyId']}/move", json=body, timeout=10)
 
 
-def test_two_hosts_moving_two_parties_to_one_table_at_once_never_both_win(watcher, connect, staff):
+def test_two_hosts_moving_two_parties_to_one_table_at_once_never_both_win(watcher, staff):
     """Five races: exactly one move lands and the other is 409 naming the table and the winner; the
     loser's party stays where it sat; two screens see the winner's party on the table and its party:updated."""
-    manager, hosts = staff("manager"), (staff("host"), staff("manager"))
-    screens = (watcher(1), watcher(None))
+    race(staff("manager"), (staff("host"), staff("manager")), (watcher(1), watcher(None)))
+
+
+def race(manager, hosts, screens) -> None:
+    """Five times, each of two hosts moves a party of its own to one new table at once."""
     for _ in range(5):
         target = manager.create_table(floor=1)
         sources = [manager.create_table(floor=1) for _ in hosts]
