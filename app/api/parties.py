@@ -11,10 +11,11 @@ from app.auth.permissions import role_required
 from app.extensions import limiter
 from app.models import Party as PartyRow
 from app.openapi import operation
+from app.services import moves
 from app.services import parties as party_service
 from app.services.idempotency import AlreadyApplied
 from app.shapes.errors import PartyConflict, SeatingConflict
-from app.shapes.parties import NewParty, PartiesQuery, Party, PartyChanges, Seating
+from app.shapes.parties import NewParty, PartiesQuery, Party, PartyChanges, PartyMove, Seating, TableAdded
 from app.shapes.tables import StatusHeaders
 
 # Party changes are counted per user like status changes, in a bucket of their own.
@@ -107,4 +108,38 @@ def seat_party(party_id: int, body: Seating):
     by, expected = current_user.username, body.expected_statuses
     return _once(
         lambda: party_service.seat_party(party_id, body.table_ids, by, expected_statuses=expected, idempotency=key)
+    )
+
+
+@bp.post("/parties/<int:party_id>/move")
+@role_required("host")
+@limiter.limit(status_limit, **PARTY_CHANGES)
+@operation({200: Party, 409: SeatingConflict}, body=PartyMove, **WRITES)
+def move_party(party_id: int, body: PartyMove):
+    """Move a seated party from one of its tables to a free one in one transaction: the party keeps its
+    covers and seated time, the old table becomes available. Both tables on floors the host may see
+    (403); 409 naming the table and who changed it when either is not as the host saw it.
+    Replays an Idempotency-Key."""
+    for table_id in (body.from_table_id, body.to_table_id):
+        visible_table(table_id)
+    key = idempotency_key(["move", party_id])
+    by, source, target = current_user.username, body.from_table_id, body.to_table_id
+    return _once(
+        lambda: moves.move_party(party_id, source, target, by, expected_status=body.expected_status, idempotency=key)
+    )
+
+
+@bp.post("/parties/<int:party_id>/tables")
+@role_required("host")
+@limiter.limit(status_limit, **PARTY_CHANGES)
+@operation({200: Party, 409: SeatingConflict}, body=TableAdded, **WRITES)
+def add_table(party_id: int, body: TableAdded):
+    """Add a table: join a free table to a seated party (one timer, its covers split again over its
+    tables, counted once). On a floor the host may see (403); 409 naming the table and who changed it.
+    Replays an Idempotency-Key."""
+    visible_table(body.table_id)
+    key = idempotency_key(["join", party_id])
+    by = current_user.username
+    return _once(
+        lambda: moves.add_table(party_id, body.table_id, by, expected_status=body.expected_status, idempotency=key)
     )

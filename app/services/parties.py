@@ -77,7 +77,7 @@ def _touch(party: Party, by: str, now: datetime) -> None:
     party.updated_at = now
 
 
-def _conflict(party: Party, message: str) -> Conflict:
+def party_conflict(party: Party, message: str) -> Conflict:
     """A refusal naming the party as it is now and who changed it last."""
     return Conflict(message, party=PartyShape.of(party).wire(), changedBy=party.updated_by)
 
@@ -143,7 +143,7 @@ def seat_party(
         record = claimed(idempotency)
         party = get_party(party_id, for_update=True)
         if not party.in_line:
-            raise _conflict(party, f"{describe(party)} is {_said(party.state)} now, no longer in line.")
+            raise party_conflict(party, f"{describe(party)} is {_said(party.state)} now, no longer in line.")
         now = utcnow()
         party.state = "seated"
         party.seated_at = party.ended_at = now
@@ -214,9 +214,9 @@ def change_party(
         record = claimed(idempotency)
         party = get_party(party_id, for_update=True)
         if expected_state is not None and party.state != expected_state:
-            raise _conflict(party, f"{describe(party)} is {_said(party.state)} now, not {_said(expected_state)}.")
+            raise party_conflict(party, f"{describe(party)} is {_said(party.state)} now, not {_said(expected_state)}.")
         if expected_version is not None and party.version != expected_version:
-            raise _conflict(party, f"{describe(party)} was changed by {party.updated_by} meanwhile.")
+            raise party_conflict(party, f"{describe(party)} was changed by {party.updated_by} meanwhile.")
         now = utcnow()
         changes = {name: value for name, value in fields.items() if name in FIELDS and getattr(party, name) != value}
         for name, value in changes.items():
@@ -239,7 +239,7 @@ def change_party(
 def _move(party: Party, state: str, now: datetime) -> dict:
     """Move a party in line; return what changed with it."""
     if state not in NEXT_STATES.get(party.state, ()):
-        raise _conflict(party, f"{describe(party)} is {_said(party.state)} now: it cannot become {_said(state)}.")
+        raise party_conflict(party, f"{describe(party)} is {_said(party.state)} now: it cannot become {_said(state)}.")
     moved = {"state": state}
     if state == "notified":
         moved["notified_at"] = now
@@ -262,7 +262,7 @@ def mark_on_the_way(party_id: int, by: str) -> Party:
     with outbox.change() as change:
         party = get_party(party_id, for_update=True)
         if party.state != "notified":
-            raise _conflict(party, f"{describe(party)} is {_said(party.state)} now, not notified.")
+            raise party_conflict(party, f"{describe(party)} is {_said(party.state)} now, not notified.")
         if party.on_the_way_at is None:
             now = utcnow()
             party.on_the_way_at = now

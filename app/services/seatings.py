@@ -12,7 +12,7 @@ stood in line.
 
 from datetime import datetime
 
-from sqlalchemy import exists, update
+from sqlalchemy import exists, select, update
 
 from app.extensions import db
 from app.models import Party, PartyTable, Table
@@ -42,8 +42,23 @@ def walk_in(size: int, by: str, now: datetime, **fields: object) -> Party:
 def seat(table: Table, party: Party, now: datetime) -> None:
     """`party` sits at `table` from now (its tables kept in the order they were seated)."""
     table.party_id = party.id
-    if table.id not in party.table_ids:
+    earlier = next((seating for seating in party.seatings if seating.table_id == table.id), None)
+    if earlier is None:
         party.seatings.append(PartyTable(table_id=table.id, position=len(party.seatings), seated_at=now))
+    elif earlier.cleared_at is not None:  # back at a table it was moved from: sat there again from now
+        earlier.seated_at, earlier.cleared_at = now, None
+
+
+def tables_of(party_id: int) -> list[int]:
+    """The tables a party sits at now, in the order they were seated (locked rows are read afresh by the caller)."""
+    return list(
+        db.session.scalars(
+            select(Table.id)
+            .join(PartyTable, (PartyTable.table_id == Table.id) & (PartyTable.party_id == party_id))
+            .where(Table.party_id == party_id)
+            .order_by(PartyTable.position)
+        )
+    )
 
 
 def clear(table: Table, now: datetime) -> None:

@@ -33,13 +33,18 @@ def change_status(
     party: Party | None = None,
     idempotency: IdempotencyKey | None = None,
     seen_by: User | None = None,
+    since: datetime | None = None,
+    together: bool = True,
 ) -> shapes.Table:
     """Set a table's status, log `table:status_changed`, commit, and return the table as clients see it.
 
     `covers` is the party seated (occupied only); staying occupied without it keeps the
     party, leaving occupied clears it. `party` is the party seated (app/services/seatings.py:
     without one, covers seat a walk-in). `seen_by` is the user asking: the table must be on a
-    floor they may see (app/services/tables.py `get_table`). Raises Conflict when
+    floor they may see (app/services/tables.py `get_table`). `since` is when the new status
+    began when not now (a moved or joined party keeps its seated time). Clearing a table to
+    available clears every table its party sits at, each with its own event, unless `together`
+    is False (a move leaves the party's other tables as they are). Raises Conflict when
     `expected_status` is given and the stored status differs, and AlreadyApplied when the
     Idempotency-Key was seen before.
 
@@ -52,20 +57,13 @@ def change_status(
             replay(idempotency)
             record = claim(idempotency)
         if expected_status is not None and table.status != expected_status:
-            current = shapes.Table.of(table).wire()
-            # Who made the change the person did not see, so the question can name them.
-            latest = table_history(table.id, 1)
-            raise Conflict(
-                f"Table {current['tableNumber']} is {current['status']} now, not {expected_status}.",
-                table=current,
-                changedBy=latest[0]["by"] if latest else None,
-            )
-        old_status, old_covers = table.status, table.covers
+            raise stale(table, f"is {table.status} now, not {expected_status}.")
+        old_status, old_covers, old_party = table.status, table.covers, table.party_id
         now = utcnow()
         table.status = status
         if status != old_status:
             # The seated timer counts from the seating: a new party size or note does not restart it.
-            table.status_changed_at = now
+            table.status_changed_at = since or now
         if reserved_until is not _UNSET:
             table.reserved_until = reserved_until if status == "reserved" else None
         elif status != "reserved":
@@ -88,6 +86,8 @@ def change_status(
             carried["reserved_until"] = table.reserved_until
         if notes is not _UNSET:
             carried["notes"] = notes  # null too: notes cleared reach every screen
+        if since is not None and status != old_status:
+            carried["status_changed_at"] = since
         change.record(
             StatusChanged(
                 table_id=table.id,
@@ -102,9 +102,21 @@ def change_status(
             by,
         )
         answer = shapes.Table.of(table)
+        if together and old_party is not None and status == "available":
+            for other_id in seatings.tables_of(old_party):
+                change_status(other_id, "available", by=by, together=False)
         if idempotency is not None:
             record.body = answer.wire()
     return answer
+
+
+def stale(table: Table, saying: str) -> Conflict:
+    """A refusal naming the table as it is now ("Table T-04 " + `saying`) and who last changed it."""
+    current = shapes.Table.of(table).wire()
+    latest = table_history(table.id, 1)
+    return Conflict(
+        f"Table {current['tableNumber']} {saying}", table=current, changedBy=latest[0]["by"] if latest else None
+    )
 
 
 def release_expired_holds(now: datetime | None = None) -> list[shapes.Table]:

@@ -41,6 +41,10 @@ class StatusChanged(Shape):
     party_id: int | None = Field(None, description="The party at the table, whenever it has one after the change.")
     reserved_until: Moment | None = None
     notes: str | None = Field(None, description="Present when the change set them; null when it cleared them.")
+    status_changed_at: Moment | None = Field(
+        None,
+        description="When the new status began, when not updatedAt: a moved or joined party keeps its seated time.",
+    )
 
 
 class TableCreated(Table):

@@ -188,6 +188,35 @@ class Seating(Shape):
         return expected_of(info.data.get("table_ids", []), expected)
 
 
+TableId = Annotated[int, Field(gt=0, le=LARGEST_NUMBER, strict=True)]
+SeatableStatus = Annotated[
+    Literal[limits.SEATABLE_STATUSES],
+    Field(description="The status the host saw the new table in: available (the default) or reserved."),
+]
+
+
+class PartyMove(Shape):
+    """`POST /api/parties/<id>/move`: from one of the party's tables to a free one, keeping covers and seated time."""
+
+    from_table_id: TableId
+    to_table_id: TableId
+    expected_status: SeatableStatus = None
+
+    @field_validator("to_table_id")
+    @classmethod
+    def _somewhere_else(cls, to_table_id: int, info: ValidationInfo) -> int:
+        if to_table_id == info.data.get("from_table_id"):
+            raise refused("to_table_id", "Move the party to another table.")
+        return to_table_id
+
+
+class TableAdded(Shape):
+    """`POST /api/parties/<id>/tables`: one more table joined to a seated party."""
+
+    table_id: TableId
+    expected_status: SeatableStatus = None
+
+
 def _query_state(value: object) -> object:
     if value is None or value == "":
         return None

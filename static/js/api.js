@@ -82,6 +82,12 @@ export const api = {
   seatParty(partyId, body, idempotencyKey) {
     return request("POST", `/api/parties/${partyId}/seat`, { body, headers: { "Idempotency-Key": idempotencyKey } });
   },
+  moveParty(partyId, body, idempotencyKey) {
+    return request("POST", `/api/parties/${partyId}/move`, { body, headers: { "Idempotency-Key": idempotencyKey } });
+  },
+  addPartyTable(partyId, body, idempotencyKey) {
+    return request("POST", `/api/parties/${partyId}/tables`, { body, headers: { "Idempotency-Key": idempotencyKey } });
+  },
   saveLayout(floor, tables) {
     return request("PUT", `/api/floors/${floor}/layout`, { body: { tables } });
   },

@@ -71,7 +71,7 @@ function statusChanged(store, scope, payload) {
     changedBy: payload.updatedBy,
   };
   // Re-sending a status keeps the time it began (and the seated timer with it).
-  if (payload.oldStatus !== payload.newStatus || held.status !== payload.newStatus) changes.statusChangedAt = payload.updatedAt;
+  if (payload.oldStatus !== payload.newStatus || held.status !== payload.newStatus) changes.statusChangedAt = payload.statusChangedAt ?? payload.updatedAt;
   // The event names the hold whenever the table has one after the change, and notes whenever they were given (null: cleared).
   changes.reservedUntil = payload.newStatus === "reserved" ? (payload.reservedUntil ?? null) : null;
   if ("notes" in payload) changes.notes = payload.notes ?? null;

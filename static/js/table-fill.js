@@ -12,6 +12,7 @@ import { floorNames } from "./floor-names.js";
 import { coversText, likelyFreeText, showTimer, timerText } from "./service.js";
 import { relativeTime, shortLabel } from "./table-render.js";
 import { initialsOf, sections } from "./sections/kept.js";
+import { joinedText } from "./joined.js";
 
 const SLOTS = "[data-field], [data-flag], [data-attrs], [data-format]";
 const dataName = (field) => `data-${field.replace(/[A-Z]/g, (capital) => `-${capital.toLowerCase()}`)}`;
@@ -34,6 +35,7 @@ function serviceWords(table) {
     likelyFreeText(table).replace("~", "around "),
     table.section && `${table.section} section`,
     table.assignee && `looked after by ${table.assignee.username}`,
+    joinedText(table) && `joined ${joinedText(table)}`,
   ];
   return words.filter(Boolean).map((word) => `, ${word}`).join("");
 }
@@ -72,6 +74,12 @@ export const FORMATS = {
   /** When a seated table is likely free, from how long parties of its size sit on its floor. */
   likelyFree(element, table) {
     const text = likelyFreeText(table);
+    setText(element, text);
+    element.hidden = !text;
+  },
+  /** "T-08 + T-09" on each of a party's joined tables. */
+  joined(element, table) {
+    const text = joinedText(table);
     setText(element, text);
     element.hidden = !text;
   },

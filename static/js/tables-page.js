@@ -18,6 +18,7 @@ import { SyncManager } from "./sync.js";
 import { setSittingMinutes, setTurnMinutes, tickTimer } from "./service.js";
 import { relativeTime } from "./table-render.js";
 import { keepLegend } from "./sections/legend.js";
+import { followJoined } from "./joined.js";
 import { sections } from "./sections/kept.js";
 import { tickEvery } from "./ticker.js";
 import { startWaitlist } from "./waitlist/index.js";
@@ -34,6 +35,7 @@ sections.replace(state.sections);
 if (state.view !== "list") showFloorTitle(state.floor);
 const start = startingTables(state); // a kept page's own state is old: the device's copy may be newer
 const store = new TableStore(start.tables, start.lastEventId);
+followJoined(store); // before the first drawing: joined tables are named from it
 const queue = new OfflineQueue(me.username);
 let connection = null;
 const actions = new StatusActions({ store, queue, labels, isOnline: () => Boolean(connection?.connected) });

@@ -46,12 +46,16 @@ def add_party(live, **fields) -> dict:
 
 
 def only_free(live, *numbers: str) -> list[dict]:
-    """Make these tables of the main room available and every other one occupied; return these."""
-    for number, *_ in MAIN_ROOM:
-        table = live.table(number)
-        wanted = "available" if number in numbers else "occupied"
-        if table["status"] != wanted:
-            live.set_status(table["tableId"], wanted)
+    """Make these tables of the main room available and every other one occupied; return these.
+
+    The free ones first: clearing a table clears every table of its party, so one cleared last
+    could free a table already made occupied for the test."""
+    for free in (True, False):
+        for number, *_ in MAIN_ROOM:
+            table = live.table(number)
+            wanted = "available" if number in numbers else "occupied"
+            if (number in numbers) == free and table["status"] != wanted:
+                live.set_status(table["tableId"], wanted)
     return [live.table(number) for number in numbers]
 
 

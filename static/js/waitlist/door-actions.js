@@ -12,6 +12,10 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const SEND = { add: (entry) => api.addParty(entry.body, entry.key) };
 SEND.change = (entry) => api.changeParty(entry.partyId, entry.body, entry.key);
 SEND.seat = (entry) => api.seatParty(entry.partyId, entry.body, entry.key);
+SEND.move = (entry) => api.moveParty(entry.partyId, entry.body, entry.key);
+SEND.join = (entry) => api.addPartyTable(entry.partyId, entry.body, entry.key);
+// What a refused change says: "The party at T-08 was not moved: Table T-09 is occupied now, ..."
+const NOT_DONE = { seat: "was not seated", move: "was not moved", join: "was not joined" };
 
 /** How a party's covers sit at its tables, as the server counts them: each filled in order, the rest at the first. */
 export function splitCovers(size, capacities) {
@@ -24,6 +28,8 @@ export function splitCovers(size, capacities) {
   covers[0] += left;
   return covers;
 }
+
+const seenFree = (table) => (table.status === "reserved" ? "reserved" : "available");
 
 export class DoorActions {
   constructor({ store, username, isOnline }) {
@@ -80,6 +86,18 @@ export class DoorActions {
       tables: tables.map((table) => ({ tableId: table.tableId, number: table.tableNumber, seats: table.capacity })),
     };
     return this.run(entry);
+  }
+
+  /** Move a seated party from one of its tables to a free (or held) one: covers and seated time go with it. */
+  move(partyId, from, to) {
+    const body = { fromTableId: from.tableId, toTableId: to.tableId, expectedStatus: seenFree(to) };
+    return this.run({ key: newKey(), kind: "move", partyId, body, label: `The party at ${from.tableNumber}` });
+  }
+
+  /** Add a table: join a free (or held) table to a seated party. */
+  join(partyId, at, table) {
+    const body = { tableId: table.tableId, expectedStatus: seenFree(table) };
+    return this.run({ key: newKey(), kind: "join", partyId, body, label: `The party at ${at.tableNumber}` });
   }
 
   async run(entry) {
@@ -144,7 +162,7 @@ export class DoorActions {
       if (data.party) line.accept(data.party);
       // The server names the table (or the party) and who made the change that won.
       const who = data.changedBy ? ` Changed by ${data.changedBy}.` : "";
-      const what = entry.kind === "seat" ? `${entry.label} was not seated` : `${entry.label} was not changed`;
+      const what = `${entry.label} ${NOT_DONE[entry.kind] ?? "was not changed"}`;
       showNotice(id, `${what}: ${data.message || "it changed meanwhile."}${who}`, { kind: "warning", role: "alert", actions: dismiss });
       return "conflict";
     }

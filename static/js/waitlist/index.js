@@ -2,6 +2,7 @@
 // from it in two taps, its changes sent at once or queued offline like status changes.
 
 import { DoorActions } from "./door-actions.js";
+import { offerMoves } from "./move-join.js";
 import { WaitlistPanel } from "./panel.js";
 import { Seating } from "./seating.js";
 import { partyName } from "./wait-words.js";
@@ -69,6 +70,9 @@ export function startWaitlist({ store, me, isOnline, viewRoot }) {
   });
   panel = new WaitlistPanel({ root, store, actions, seating, hosting: me.role !== "viewer" });
   actions.showQueued();
-  const offer = (tableId, close) => offerParties({ table: store.view(tableId), parties: panel.parties, actions, close });
+  const offer = (tableId, close) => {
+    offerParties({ table: store.view(tableId), parties: panel.parties, actions, close });
+    offerMoves({ table: store.view(tableId), store, actions, close });
+  };
   return { tap: (tableId) => seating.tap(tableId), actions, offer };
 }

@@ -1,0 +1,106 @@
+"""Move and join: a seated party moved to a free table, or given one more, in one transaction.
+
+The party keeps its covers and its seated time: a table it moves to or joins takes the
+`statusChangedAt` of the table it came from (of its first table, for a join), so the seated
+timer the host saw goes on, one timer on however many tables (within milliseconds of the
+party's `seatedAt`, stamped in the same seating). Each
+table's change is its own `table:status_changed` (through app/services/status.py, row locked,
+so a table not as the host saw it refuses the whole change, named with who changed it), and
+the party's new tables are a `party:updated` with `tableIds`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Party, Table
+from app.models.time import utcnow
+from app.services import outbox, seatings
+from app.services.idempotency import IdempotencyKey, answered, claimed
+from app.services.parties import describe, get_party, party_conflict, split_covers
+from app.services.status import change_status, stale
+from app.services.tables import get_table
+from app.shapes.events import PartyFieldsChanged, PartyUpdated
+from app.shapes.parties import Party as PartyShape
+
+
+def move_party(
+    party_id: int,
+    from_table_id: int,
+    to_table_id: int,
+    by: str,
+    *,
+    expected_status: str | None = None,
+    idempotency: IdempotencyKey | None = None,
+) -> Party:
+    """The party leaves `from_table_id` (available again) for `to_table_id` with the same covers and seated time."""
+    with _seated_change(party_id, by, idempotency) as party:
+        source = get_table(from_table_id, for_update=True)
+        if source.party_id != party.id:
+            raise stale(source, f"is not {describe(party)}'s table now.")
+        change_status(
+            to_table_id,
+            "occupied",
+            by=by,
+            expected_status=expected_status or "available",
+            covers=source.covers,
+            party=party,
+            since=source.status_changed_at,
+        )
+        change_status(from_table_id, "available", by=by, together=False)
+    return party
+
+
+def add_table(
+    party_id: int,
+    table_id: int,
+    by: str,
+    *,
+    expected_status: str | None = None,
+    idempotency: IdempotencyKey | None = None,
+) -> Party:
+    """One more table for a seated party: same seated time, its covers split again over all its tables."""
+    with _seated_change(party_id, by, idempotency) as party:
+        tables = seatings.tables_of(party.id)
+        if table_id in tables:
+            raise stale(get_table(table_id), f"is {describe(party)}'s already.")
+        since = get_table(tables[0]).status_changed_at
+        tables.append(table_id)
+        capacities = dict(db.session.execute(select(Table.id, Table.capacity).where(Table.id.in_(tables))).all())
+        if table_id not in capacities:
+            get_table(table_id)  # says why: unknown, or deleted by whom
+        covers = dict(zip(tables, split_covers(party.size, [capacities[one] for one in tables]), strict=True))
+        change_status(
+            table_id,
+            "occupied",
+            by=by,
+            expected_status=expected_status or "available",
+            covers=covers[table_id],
+            party=party,
+            since=since,
+        )
+        db.session.flush()  # the new table is the party's before its other tables' covers change
+        for other in db.session.scalars(select(Table).where(Table.id.in_(tables[:-1]))):
+            if other.covers != covers[other.id]:
+                change_status(other.id, "occupied", by=by, expected_status="occupied", covers=covers[other.id])
+    return party
+
+
+@contextmanager
+def _seated_change(party_id: int, by: str, idempotency: IdempotencyKey | None) -> Iterator[Party]:
+    """One change to a party seated at a table now (locked; otherwise a PartyConflict), its tables' changes
+    made in the block; then `party:updated` with the tables it has sat at and its new version."""
+    with outbox.change() as change:
+        record = claimed(idempotency)
+        party = get_party(party_id, for_update=True)
+        if party.state != "seated" or not seatings.tables_of(party.id):
+            raise party_conflict(party, f"{describe(party)} is not seated at a table now.")
+        yield party
+        now = utcnow()
+        party.version += 1
+        party.updated_by, party.updated_at = by, now
+        changes = PartyFieldsChanged(table_ids=party.table_ids, version=party.version)
+        change.record(PartyUpdated(party_id=party.id, changes=changes, updated_by=by, updated_at=now), by)
+        answered(record, PartyShape.of(party).wire())

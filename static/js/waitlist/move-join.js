@@ -1,0 +1,64 @@
+// In a seated table's dialog: "Move party" to a free table that fits, or "Add a table" from the
+// nearest free ones, each one tap after the choice; sent like every change at the door (door-actions.js).
+
+const OFFERED_AT_MOST = 6;
+
+const centre = (table) => [table.x + table.width / 2, table.y + table.height / 2];
+const apart = (a, b) => Math.hypot(centre(a)[0] - centre(b)[0], centre(a)[1] - centre(b)[1]);
+
+/** Free tables on `table`'s floor, nearest first; `fits` keeps only those seating its covers. */
+export function freeNear(store, table, { fits = false } = {}) {
+  const seated = table.covers ?? table.capacity;
+  return store
+    .views()
+    .filter((one) => one.floor === table.floor && one.status === "available" && one.tableId !== table.tableId)
+    .filter((one) => !fits || one.capacity >= seated)
+    .sort((a, b) => apart(a, table) - apart(b, table));
+}
+
+function chip(text, label, onClick) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "covers-chip";
+  button.textContent = text;
+  button.setAttribute("aria-label", label);
+  button.addEventListener("click", onClick);
+  return button;
+}
+
+/** Show the party's choices in the dialog of `table` when a party sits there; hidden otherwise. */
+export function offerMoves({ table, store, actions, close }) {
+  const section = document.querySelector("[data-party-tables]");
+  if (!section) return;
+  section.hidden = !(table?.status === "occupied" && table.partyId != null && !table.pendingState);
+  const offer = section.querySelector("[data-party-tables-offer]");
+  const hint = section.querySelector("[data-party-tables-hint]");
+  offer.replaceChildren();
+  hint.textContent = "";
+  if (section.hidden) return;
+  const list = (kind) => {
+    const moving = kind === "move";
+    const tables = freeNear(store, table, { fits: moving }).slice(0, OFFERED_AT_MOST);
+    hint.textContent = tables.length
+      ? moving
+        ? "Move to (free tables that fit, nearest first):"
+        : "Join (nearest free tables first):"
+      : "No free table on this floor" + (moving ? " fits the party." : ".");
+    offer.replaceChildren(
+      ...tables.map((one) =>
+        chip(`${one.tableNumber} · ${one.capacity} seats`, `${moving ? "Move the party to" : "Add"} ${one.tableNumber}, ${one.capacity} seats`, () => {
+          if (moving) actions.move(table.partyId, table, one);
+          else actions.join(table.partyId, table, one);
+          close();
+        }),
+      ),
+    );
+  };
+  for (const button of section.querySelectorAll("[data-party-tables-choice]")) {
+    button.onclick = () => {
+      for (const other of section.querySelectorAll("[data-party-tables-choice]")) other.setAttribute("aria-pressed", String(other === button));
+      list(button.dataset.partyTablesChoice);
+    };
+    button.setAttribute("aria-pressed", "false");
+  }
+}
