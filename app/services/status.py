@@ -12,6 +12,7 @@ from app.services.errors import Conflict
 from app.services.history import table_history
 from app.services.idempotency import AlreadyApplied, IdempotencyKey, claim, replay
 from app.services.tables import get_table
+from app.services.tap_time import change_time
 from app.shapes import tables as shapes
 from app.shapes.events import StatusChanged
 
@@ -33,6 +34,7 @@ def change_status(
     party: Party | None = None,
     idempotency: IdempotencyKey | None = None,
     seen_by: User | None = None,
+    tapped_at: datetime | None = None,
 ) -> shapes.Table:
     """Set a table's status, log `table:status_changed`, commit, and return the table as clients see it.
 
@@ -41,7 +43,8 @@ def change_status(
     without one, covers seat a walk-in). `seen_by` is the user asking: the table must be on a
     floor they may see (app/services/tables.py `get_table`). Raises Conflict when
     `expected_status` is given and the stored status differs, and AlreadyApplied when the
-    Idempotency-Key was seen before.
+    Idempotency-Key was seen before. `tapped_at` is when a change queued offline was tapped: its
+    time within the offline window (app/services/tap_time.py), the party's seated time too.
 
     The table is read once, with its section and assignee; the answer and the event are built
     from it before the commit, so nothing is read again after it.
@@ -61,7 +64,7 @@ def change_status(
                 changedBy=latest[0]["by"] if latest else None,
             )
         old_status, old_covers = table.status, table.covers
-        now = utcnow()
+        now = change_time(tapped_at, table.updated_at, utcnow())
         table.status = status
         if status != old_status:
             # The seated timer counts from the seating: a new party size or note does not restart it.

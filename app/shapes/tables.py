@@ -130,6 +130,11 @@ class StatusChange(Shape):
     )
     reserved_until: HoldEnd = None
     critical: Flag = Field(False, description="A manager's change that the rate limit lets through.")
+    tapped_at: HoldEnd = Field(
+        None,
+        description="When the change was tapped, for one that waited offline: recorded as its time within "
+        "OFFLINE_WINDOW_SECONDS, never before the table's previous change nor after now; older, the change is now.",
+    )
 
     @field_validator("covers")
     @classmethod
