@@ -17,6 +17,7 @@ from app.shapes.fields import (
     StatusWord,
     TableForm,
     TableNumber,
+    TapTime,
     choice,
     number,
     query_number,
@@ -130,11 +131,7 @@ class StatusChange(Shape):
     )
     reserved_until: HoldEnd = None
     critical: Flag = Field(False, description="A manager's change that the rate limit lets through.")
-    tapped_at: HoldEnd = Field(
-        None,
-        description="When the change was tapped, for one that waited offline: recorded as its time within "
-        "OFFLINE_WINDOW_SECONDS, never before the table's previous change nor after now; older, the change is now.",
-    )
+    tapped_at: TapTime = None
 
     @field_validator("covers")
     @classmethod

@@ -79,6 +79,26 @@ def test_a_tap_older_than_the_offline_window_is_recorded_as_now(app, host, table
     assert moment(body["statusChangedAt"]) >= before - timedelta(milliseconds=1)
 
 
+def test_a_party_added_and_seated_offline_joined_and_sat_when_tapped(app, host, table):
+    """The door's queue: the party joined 60 s ago and sat 30 s ago, at the table too."""
+    joined, sat = ago(60), ago(30)
+    party = host.post("/api/parties", json={"size": 2, "tappedAt": joined}).get_json()
+    assert abs(moment(party["joinedAt"]) - moment(joined)) < timedelta(milliseconds=2)
+    url = f"/api/parties/{party['partyId']}/seat"
+    seated = host.post(url, json={"tableIds": [table["tableId"]], "tappedAt": sat}).get_json()
+    assert abs(moment(seated["seatedAt"]) - moment(sat)) < timedelta(milliseconds=2)
+    at = host.get(f"/api/tables/{table['tableId']}").get_json()["statusChangedAt"]
+    assert at == seated["seatedAt"]
+
+
+def test_a_seating_tapped_before_the_party_last_changed_comes_after_it(app, host, table):
+    """A party added online just now cannot have sat before it joined."""
+    party = host.post("/api/parties", json={"size": 2}).get_json()
+    url = f"/api/parties/{party['partyId']}/seat"
+    seated = host.post(url, json={"tableIds": [table["tableId"]], "tappedAt": ago(600)}).get_json()
+    assert seated["seatedAt"] == party["joinedAt"]
+
+
 @pytest.mark.parametrize("tapped", ["yesterday", "2026-13-40T00:00:00Z", 17, "0001-01-01T00:00:00Z"])
 def test_a_bad_tap_time_is_422_and_changes_nothing(app, host, table, tapped):
     """A tap time that is not an ISO 8601 date is refused by name."""

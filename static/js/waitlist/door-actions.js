@@ -12,6 +12,10 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const SEND = { add: (entry) => api.addParty(entry.body, entry.key) };
 SEND.change = (entry) => api.changeParty(entry.partyId, entry.body, entry.key);
 SEND.seat = (entry) => api.seatParty(entry.partyId, entry.body, entry.key);
+/** An add or a seating sent from the queue carries when it was tapped; the server records that time. */
+const TAPPED = new Set(["add", "seat"]);
+const fromQueue = (entry) =>
+  TAPPED.has(entry.kind) && entry.tappedAt ? { ...entry, body: { ...entry.body, tappedAt: entry.tappedAt } } : entry;
 
 /** How a party's covers sit at its tables, as the server counts them: each filled in order, the rest at the first. */
 export function splitCovers(size, capacities) {
@@ -82,7 +86,8 @@ export class DoorActions {
     return this.run(entry);
   }
 
-  async run(entry) {
+  async run(change) {
+    const entry = { ...change, tappedAt: new Date().toISOString() };
     const forLocalParty = String(entry.partyId).startsWith("local:") && entry.kind !== "add";
     if (!this.isOnline() || this.entries().length || forLocalParty) {
       return this.enqueue(entry);
@@ -107,7 +112,8 @@ export class DoorActions {
     if (entry.kind !== "seat") return;
     const covers = splitCovers(entry.size, entry.tables.map((table) => table.seats));
     entry.tables.forEach((table, index) => {
-      if (this.store.get(table.tableId)) this.store.setPending(table.tableId, { status: "occupied", covers: covers[index] }, state);
+      const seated = { status: "occupied", covers: covers[index], tappedAt: entry.tappedAt };
+      if (this.store.get(table.tableId)) this.store.setPending(table.tableId, seated, state);
     });
   }
 
@@ -177,7 +183,7 @@ export class DoorActions {
         this.save(this.entries().map((item) => (item.key === entry.key ? { ...item, attempted: true } : item)));
         let response;
         try {
-          response = await SEND[entry.kind](entry);
+          response = await SEND[entry.kind](fromQueue(entry));
         } catch {
           break; // still unreachable: the next reconnect tries again
         }
