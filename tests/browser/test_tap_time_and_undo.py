@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.browser.conftest import OFFLINE_AFTER_SECONDS, tile, wait_for_state
+from tests.browser.test_waitlist import PARTY, add_party, clear_the_line, only_free
 
 pytestmark = pytest.mark.browser
 
@@ -122,3 +123,28 @@ def test_the_undo_offer_ends_after_ten_seconds(open_page, live):
     notice.wait_for()
     notice.wait_for(state="detached", timeout=12_000)
     assert live.table("T-12")["status"] == "maintenance"
+
+
+def test_a_party_seated_offline_from_the_line_sat_when_tapped(open_page, live):
+    """The door's queue too: a party picked and seated during an outage is seated at the tap's time."""
+    clear_the_line(live)
+    (table,) = only_free(live, "T-03")
+    waiting = add_party(live, size=2, name="Sat Offline")
+    host = open_page("host")
+    host.locator(PARTY.format(waiting["partyId"])).wait_for()
+    live.server.stop()
+    wait_for_state(host, "disconnected", timeout=(OFFLINE_AFTER_SECONDS + 3) * 1000)
+
+    tapped = datetime.now(UTC)
+    host.locator(PARTY.format(waiting["partyId"]) + " [data-party-pick]").click()
+    tile(host, table["tableId"]).click()
+    assert tile(host, table["tableId"]).locator("[data-timer]").inner_text() == "0 min"
+    time.sleep(OUTAGE_SECONDS)
+
+    live.restart()
+    wait_for_state(host, "live", timeout=RECONNECT_TIMEOUT_MS)
+    host.wait_for_function("() => localStorage.getItem('tableside:door-queue:host') === '[]'", timeout=10_000)
+    party = live.manager.get(f"{live.url}/api/parties/{waiting['partyId']}").json()
+    assert party["state"] == "seated"
+    assert abs(moment(party["seatedAt"]) - tapped) < timedelta(seconds=1), (party["seatedAt"], tapped)
+    assert live.table("T-03")["statusChangedAt"] == party["seatedAt"]
