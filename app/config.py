@@ -138,6 +138,10 @@ class Config:
     SHIFT_START_HOUR = int(os.environ.get("SHIFT_START_HOUR", "4"))
     # Sync's replay window: a client further behind gets a snapshot instead of events.
     EVENT_LOG_MAX_AGE_HOURS = int(os.environ.get("EVENT_LOG_MAX_AGE_HOURS", "24"))
+    # A change queued offline is recorded at the time it was tapped when it reaches the server
+    # within this long (app/services/tap_time.py); the page keeps its queue without a limit, so
+    # the default is sync's replay window. Older, it is recorded when it arrives.
+    OFFLINE_WINDOW_SECONDS = int(os.environ.get("OFFLINE_WINDOW_SECONDS", str(EVENT_LOG_MAX_AGE_HOURS * 3600)))
     EVENT_LOG_MAX_ROWS = int(os.environ.get("EVENT_LOG_MAX_ROWS", "10000"))
     # Log rows stay this long for tables' history, whatever sync's window.
     HISTORY_DAYS = int(os.environ.get("HISTORY_DAYS", "30"))

@@ -61,13 +61,18 @@ def add_party(body: NewParty):
     """
     key = idempotency_key("parties")
     if body.seat_at is None:
-        return _once(lambda: party_service.add_party(body.values(), current_user.username, idempotency=key), 201)
+        return _once(
+            lambda: party_service.add_party(
+                body.values(), current_user.username, idempotency=key, tapped_at=body.tapped_at
+            ),
+            201,
+        )
     for table_id in body.seat_at:
         visible_table(table_id)
     by, expected = current_user.username, body.expected_statuses
     return _once(
         lambda: party_service.seat_walk_in(
-            body.values(), body.seat_at, by, expected_statuses=expected, idempotency=key
+            body.values(), body.seat_at, by, expected_statuses=expected, idempotency=key, tapped_at=body.tapped_at
         ),
         201,
     )
@@ -107,7 +112,9 @@ def seat_party(party_id: int, body: Seating):
     key = idempotency_key(["seat", party_id])
     by, expected = current_user.username, body.expected_statuses
     return _once(
-        lambda: party_service.seat_party(party_id, body.table_ids, by, expected_statuses=expected, idempotency=key)
+        lambda: party_service.seat_party(
+            party_id, body.table_ids, by, expected_statuses=expected, idempotency=key, tapped_at=body.tapped_at
+        )
     )
 
 

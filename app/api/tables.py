@@ -114,7 +114,11 @@ def change_status(table_id: int, body: StatusChange):
     if body.critical and not current_user.has_role("manager"):
         raise Forbidden("Only managers may send critical updates.")
     idempotency = idempotency_key(table_id)
-    options = {name: value for name, value in body.values().items() if name in ("notes", "reserved_until", "covers")}
+    options = {
+        name: value
+        for name, value in body.values().items()
+        if name in ("notes", "reserved_until", "covers", "tapped_at")
+    }
     try:
         table = status_service.change_status(
             table_id,

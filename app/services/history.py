@@ -29,7 +29,9 @@ def table_history(table_id: int, limit: int = HISTORY_DEFAULT) -> list[dict]:
         # The change that seated a party shows it; the table's later changes name only its id.
         if payload.get("partyId") in parties and payload.get("oldStatus") != "occupied":
             repeated["party"] = parties[payload["partyId"]]
-        entry = HistoryEntry(event_id=str(event_id), event=kind, at=at, by=actor, **repeated)
+        # A status change queued offline happened when it was tapped (app/services/tap_time.py).
+        when = payload.get("updatedAt", at) if kind == "table:status_changed" else at
+        entry = HistoryEntry(event_id=str(event_id), event=kind, at=when, by=actor, **repeated)
         entries.append(entry.wire())
     return entries
 

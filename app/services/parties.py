@@ -22,6 +22,7 @@ from app.services.quotes import suggest_quote
 from app.services.rows import row_or_missing
 from app.services.status import change_status
 from app.services.tables import get_table
+from app.services.tap_time import change_time
 from app.shapes.events import PartyCreated, PartyFieldsChanged, PartySeated, PartyUpdated
 from app.shapes.parties import Party as PartyShape
 
@@ -82,11 +83,15 @@ def party_conflict(party: Party, message: str) -> Conflict:
     return Conflict(message, party=PartyShape.of(party).wire(), changedBy=party.updated_by)
 
 
-def add_party(fields: dict, by: str, *, idempotency: IdempotencyKey | None = None) -> Party:
-    """A party joins the line, quoted the host's minutes or the suggested wait; logs `party:created`."""
+def add_party(
+    fields: dict, by: str, *, idempotency: IdempotencyKey | None = None, tapped_at: datetime | None = None
+) -> Party:
+    """A party joins the line, quoted the host's minutes or the suggested wait; logs `party:created`.
+
+    Added offline, it joined when it was tapped (`tapped_at`, app/services/tap_time.py)."""
     with outbox.change() as change:
         record = claimed(idempotency)
-        now = utcnow()
+        now = change_time(tapped_at, None, utcnow())
         fields = {name: value for name, value in fields.items() if name in FIELDS}
         quoted = fields.pop("quoted_minutes", None)
         if quoted is None:
@@ -115,13 +120,16 @@ def seat_walk_in(
     *,
     expected_statuses: dict | None = None,
     idempotency: IdempotencyKey | None = None,
+    tapped_at: datetime | None = None,
 ) -> Party:
-    """A party seated as it arrives, at these tables in one transaction (never in line)."""
+    """A party seated as it arrives, at these tables in one transaction (never in line); seated offline,
+    when it was tapped (`tapped_at`)."""
     with outbox.change():
         record = claimed(idempotency)
         fields = {name: value for name, value in fields.items() if name in FIELDS and name != "quoted_minutes"}
-        party = seatings.walk_in(fields.pop("size"), by, utcnow(), **fields)
-        _seat_at(party, table_ids, expected_statuses or {}, by)
+        now = change_time(tapped_at, None, utcnow())
+        party = seatings.walk_in(fields.pop("size"), by, now, **fields)
+        _seat_at(party, table_ids, expected_statuses or {}, by, now if tapped_at else None)
         answered(record, PartyShape.of(party).wire(), 201)
     return party
 
@@ -133,22 +141,24 @@ def seat_party(
     *,
     expected_statuses: dict | None = None,
     idempotency: IdempotencyKey | None = None,
+    tapped_at: datetime | None = None,
 ) -> Party:
     """Seat a party in line at these tables in one transaction; logs each table's status change and `party:seated`.
 
     Each table must be available, or in the status `expected_statuses` gives for it (by tableId);
-    otherwise nothing is seated and the Conflict names the table and who changed it.
+    otherwise nothing is seated and the Conflict names the table and who changed it. Seated
+    offline, it sat when it was tapped (`tapped_at`), not before its own previous change.
     """
     with outbox.change() as change:
         record = claimed(idempotency)
         party = get_party(party_id, for_update=True)
         if not party.in_line:
             raise party_conflict(party, f"{describe(party)} is {_said(party.state)} now, no longer in line.")
-        now = utcnow()
+        now = change_time(tapped_at, party.updated_at, utcnow())
         party.state = "seated"
         party.seated_at = party.ended_at = now
         _touch(party, by, now)
-        _seat_at(party, table_ids, expected_statuses or {}, by)
+        _seat_at(party, table_ids, expected_statuses or {}, by, now if tapped_at else None)
         change.record(
             PartySeated(
                 party_id=party.id,
@@ -179,8 +189,11 @@ def split_covers(size: int, capacities: list[int]) -> list[int | None]:
     return covers
 
 
-def _seat_at(party: Party, table_ids: list[int], expected_statuses: dict, by: str) -> None:
-    """Each table seated through its own status change, its covers split: all in the caller's transaction."""
+def _seat_at(
+    party: Party, table_ids: list[int], expected_statuses: dict, by: str, tapped_at: datetime | None = None
+) -> None:
+    """Each table seated through its own status change, its covers split: all in the caller's transaction.
+    A seating tapped offline passes its time to each table (each kept after that table's previous change)."""
     capacities = dict(db.session.execute(select(Table.id, Table.capacity).where(Table.id.in_(table_ids))).all())
     for table_id in table_ids:
         if table_id not in capacities:
@@ -188,7 +201,9 @@ def _seat_at(party: Party, table_ids: list[int], expected_statuses: dict, by: st
     covers = split_covers(party.size, [capacities[table_id] for table_id in table_ids])
     for table_id, count in zip(table_ids, covers, strict=True):
         expected = expected_statuses.get(str(table_id), "available")
-        change_status(table_id, "occupied", by=by, expected_status=expected, covers=count, party=party)
+        change_status(
+            table_id, "occupied", by=by, expected_status=expected, covers=count, party=party, tapped_at=tapped_at
+        )
 
 
 def _said(state: str) -> str:

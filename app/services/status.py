@@ -12,6 +12,7 @@ from app.services.errors import Conflict
 from app.services.history import table_history
 from app.services.idempotency import AlreadyApplied, IdempotencyKey, claim, replay
 from app.services.tables import get_table
+from app.services.tap_time import change_time
 from app.shapes import tables as shapes
 from app.shapes.events import StatusChanged
 
@@ -35,6 +36,7 @@ def change_status(
     seen_by: User | None = None,
     since: datetime | None = None,
     together: bool = True,
+    tapped_at: datetime | None = None,
 ) -> shapes.Table:
     """Set a table's status, log `table:status_changed`, commit, and return the table as clients see it.
 
@@ -46,7 +48,8 @@ def change_status(
     available clears every table its party sits at, each with its own event, unless `together`
     is False (a move leaves the party's other tables as they are). Raises Conflict when
     `expected_status` is given and the stored status differs, and AlreadyApplied when the
-    Idempotency-Key was seen before.
+    Idempotency-Key was seen before. `tapped_at` is when a change queued offline was tapped: its
+    time within the offline window (app/services/tap_time.py), the party's seated time too.
 
     The table is read once, with its section and assignee; the answer and the event are built
     from it before the commit, so nothing is read again after it.
@@ -59,7 +62,7 @@ def change_status(
         if expected_status is not None and table.status != expected_status:
             raise stale(table, f"is {table.status} now, not {expected_status}.")
         old_status, old_covers, old_party = table.status, table.covers, table.party_id
-        now = utcnow()
+        now = change_time(tapped_at, table.updated_at, utcnow())
         table.status = status
         if status != old_status:
             # The seated timer counts from the seating: a new party size or note does not restart it.
@@ -104,7 +107,7 @@ def change_status(
         answer = shapes.Table.of(table)
         if together and old_party is not None and status == "available":
             for other_id in seatings.tables_of(old_party):
-                change_status(other_id, "available", by=by, together=False)
+                change_status(other_id, "available", by=by, together=False, tapped_at=tapped_at)
         if idempotency is not None:
             record.body = answer.wire()
     return answer

@@ -261,6 +261,14 @@ HoldEnd = Annotated[
         }
     ),
 ]
+# When a change that waited offline was tapped: its time, within the offline window (app/services/tap_time.py).
+TapTime = Annotated[
+    HoldEnd,
+    Field(
+        description="When the change was tapped, for one that waited offline: recorded as its time within "
+        "OFFLINE_WINDOW_SECONDS, never before the previous change nor after now; older, the change is now."
+    ),
+]
 TableNumber = Annotated[str, Field(pattern=limits.TABLE_NUMBER_PATTERN), BeforeValidator(_table_number)]
 Colour = Annotated[str, Field(pattern=limits.COLOUR_PATTERN), BeforeValidator(_colour)]
 Flag = Annotated[bool, BeforeValidator(_flag)]

@@ -14,6 +14,7 @@ from app.shapes.fields import (
     Phone,
     Tags,
     TagWord,
+    TapTime,
     choice,
     refused,
     text,
@@ -135,6 +136,7 @@ class NewParty(Shape):
     quoted_minutes: QuoteMinutes = Field(None, description="The host's own quote; left out, Tableside suggests one.")
     seat_at: TableIds = Field(None, description="A walk-in: the tables to seat the party at now, in one transaction.")
     expected_statuses: ExpectedStatuses = None
+    tapped_at: TapTime = None
 
     @field_validator("seat_at")
     @classmethod
@@ -181,6 +183,7 @@ class Seating(Shape):
 
     table_ids: TableIds
     expected_statuses: ExpectedStatuses = None
+    tapped_at: TapTime = None
 
     @field_validator("expected_statuses", mode="before")
     @classmethod

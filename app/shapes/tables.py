@@ -17,6 +17,7 @@ from app.shapes.fields import (
     StatusWord,
     TableForm,
     TableNumber,
+    TapTime,
     choice,
     number,
     query_number,
@@ -130,6 +131,7 @@ class StatusChange(Shape):
     )
     reserved_until: HoldEnd = None
     critical: Flag = Field(False, description="A manager's change that the rate limit lets through.")
+    tapped_at: TapTime = None
 
     @field_validator("covers")
     @classmethod

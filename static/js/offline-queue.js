@@ -29,7 +29,7 @@ export class OfflineQueue {
   }
 
   /**
-   * Keep a change: {key, tableId, tableNumber, status, expectedStatus, covers, notes?, reservedUntil?, attempted}.
+   * Keep a change: {key, tableId, tableNumber, status, expectedStatus, covers, notes?, reservedUntil?, tappedAt, attempted}.
    * A second change to a table whose first was never sent replaces it (from what the user first
    * saw to what they want now), keeping notes or a hold the first carried; one that returns the
    * table to what they saw, with no notes or hold to deliver, cancels it.
@@ -38,6 +38,8 @@ export class OfflineQueue {
     const entries = this.entries();
     const earlier = entries.find((item) => item.tableId === entry.tableId && !item.attempted);
     if (earlier) {
+      // The status changed at the later tap; notes alone leave the time of the status the first set.
+      if (entry.status !== earlier.status) earlier.tappedAt = entry.tappedAt;
       earlier.status = entry.status;
       earlier.covers = entry.covers ?? null;
       for (const name of DETAILS) if (entry[name] !== undefined) earlier[name] = entry[name];
@@ -65,12 +67,15 @@ export class OfflineQueue {
     return waiting.length ? waiting[waiting.length - 1].status : null;
   }
 
-  /** What the user last chose for a table while changes to it wait: {status, covers, notes?, reservedUntil?}, or null. */
+  /**
+   * What the user last chose for a table while changes to it wait: {status, covers, tappedAt,
+   * notes?, reservedUntil?}, or null. `tappedAt` is when the status shown was picked.
+   */
   pendingFor(tableId) {
     const waiting = this.entries().filter((item) => item.tableId === tableId);
     if (!waiting.length) return null;
     const last = waiting[waiting.length - 1];
-    const pending = { status: last.status, covers: last.covers ?? null };
+    const pending = { status: last.status, covers: last.covers ?? null, tappedAt: last.tappedAt };
     for (const item of waiting) for (const name of DETAILS) if (item[name] !== undefined) pending[name] = item[name];
     return pending;
   }

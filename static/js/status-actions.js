@@ -6,9 +6,14 @@ import { hideNotice, showNotice } from "./notices.js";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The status request for a change: covers go with a seating only, a hold with a reservation only. */
-function statusBody({ status, expectedStatus, covers, notes, reservedUntil }) {
+/**
+ * The status request for a change: covers go with a seating only, a hold with a reservation only.
+ * A change sent from the queue carries when it was tapped (`tappedAt`), recorded as its time by the
+ * server; one sent at once does not, so a device clock that runs slow cannot date it.
+ */
+function statusBody({ status, expectedStatus, covers, notes, reservedUntil, tappedAt }, { queued = false } = {}) {
   const body = { status, expectedStatus };
+  if (queued && tappedAt) body.tappedAt = tappedAt;
   if (status === "occupied" && covers != null) body.covers = covers;
   if (notes !== undefined) body.notes = notes;
   if (status === "reserved" && reservedUntil !== undefined) body.reservedUntil = reservedUntil;
@@ -41,6 +46,10 @@ export function conflictWords(conflict, labels) {
     use: `Use ${mine}`,
   };
 }
+/** "3 changes made offline were sent", "1 change made offline was sent". */
+export const sentWords = (count) =>
+  count === 1 ? "1 change made offline was sent" : `${count} changes made offline were sent`;
+
 export class StatusActions extends EventTarget {
   constructor({ store, queue, labels, isOnline }) {
     super();
@@ -65,13 +74,25 @@ export class StatusActions extends EventTarget {
    * page shows now), so a change made meanwhile by someone else is asked about, never overwritten.
    * `notes` and `reservedUntil` (a hold, with `reserved` only) go with it when given; left out, they stay.
    * Whatever the outcome, the person hears about it; returns "saved", "queued", "refused" or "conflict".
+   * The outcome names the table as it was shown before (`before`), which an undo goes back to;
+   * `undo` marks a change that is itself an undo.
    */
-  async change(tableId, status, { expectedStatus, covers = null, notes, reservedUntil } = {}) {
+  async change(tableId, status, { expectedStatus, covers = null, notes, reservedUntil, undo = false } = {}) {
     const shown = this.store.view(tableId);
     if (!shown) return "refused";
     const seen = expectedStatus ?? shown.status;
     const party = status === "occupied" ? covers : null;
-    const entry = { key: newKey(), tableId, tableNumber: shown.tableNumber, status, expectedStatus: seen, covers: party };
+    const entry = {
+      key: newKey(),
+      tableId,
+      tableNumber: shown.tableNumber,
+      status,
+      expectedStatus: seen,
+      covers: party,
+      tappedAt: new Date().toISOString(),
+      before: shown,
+      undo,
+    };
     if (notes !== undefined) entry.notes = notes || null;
     if (status === "reserved" && reservedUntil !== undefined) entry.reservedUntil = reservedUntil;
     const unchanged =
@@ -88,7 +109,8 @@ export class StatusActions extends EventTarget {
   }
 
   enqueue(entry) {
-    this.queue.add(entry);
+    const { before, undo, ...kept } = entry; // what the page showed is not kept with the change
+    this.queue.add(kept);
     const waiting = this.queue.pendingFor(entry.tableId);
     if (waiting) this.store.setPending(entry.tableId, waiting, "queued");
     else this.store.clearPending(entry.tableId);
@@ -207,6 +229,7 @@ export class StatusActions extends EventTarget {
     if (this.flushing) return;
     this.flushing = true;
     clearTimeout(this.retryTimer);
+    let sent = 0;
     try {
       for (;;) {
         if (!this.isOnline()) break;
@@ -215,7 +238,7 @@ export class StatusActions extends EventTarget {
         this.queue.update(entry.key, { attempted: true });
         let response;
         try {
-          response = await api.changeStatus(entry.tableId, statusBody(entry), entry.key);
+          response = await api.changeStatus(entry.tableId, statusBody(entry, { queued: true }), entry.key);
         } catch {
           break; // still unreachable: try again on the next reconnect
         }
@@ -229,6 +252,7 @@ export class StatusActions extends EventTarget {
           break;
         }
         this.queue.remove(entry.key);
+        if (response.ok) sent += 1;
         const waiting = this.queue.pendingFor(entry.tableId);
         if (response.ok && waiting) {
           this.store.acceptServerTable(response.data, { local: true });
@@ -240,6 +264,7 @@ export class StatusActions extends EventTarget {
       }
     } finally {
       this.flushing = false;
+      if (sent) showNotice("queue-sent", sentWords(sent), { kind: "success", timeout: 6000 });
     }
   }
 

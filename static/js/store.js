@@ -71,6 +71,8 @@ export class TableStore {
     if (!pending) return table;
     const covers = pending.status !== "occupied" ? null : (pending.covers ?? table.covers ?? null);
     const shown = { ...table, status: pending.status, covers, pendingState: pending.state };
+    // A status picked offline runs its timer from the tap ("0 min" at once), as the server will record it.
+    if (pending.tappedAt && pending.status !== table.status) shown.statusChangedAt = pending.tappedAt;
     if (pending.notes !== undefined) shown.notes = pending.notes;
     if (pending.status !== "reserved") shown.reservedUntil = null;
     else if (pending.reservedUntil !== undefined) shown.reservedUntil = pending.reservedUntil;

@@ -21,6 +21,7 @@ import { keepLegend } from "./sections/legend.js";
 import { followJoined } from "./joined.js";
 import { sections } from "./sections/kept.js";
 import { tickEvery } from "./ticker.js";
+import { offerUndo } from "./undo.js";
 import { startWaitlist } from "./waitlist/index.js";
 
 const state = JSON.parse(document.getElementById("initial-state").textContent);
@@ -99,7 +100,10 @@ actions.addEventListener("outcome", ({ detail: { outcome, entry, message, confli
   const label = labels[entry.status];
   const notes = notesOnly(entry);
   const what = notes ? `Notes for ${entry.tableNumber}` : `${entry.tableNumber} set to ${label}`;
-  if (outcome === "saved") announce(notes ? `${what} saved.` : `${entry.tableNumber} is now ${label}.`);
+  if (outcome === "saved") {
+    announce(notes ? `${what} saved.` : `${entry.tableNumber} is now ${label}.`);
+    offerUndo(actions, entry, notes ? `${what} saved.` : `${what}.`);
+  }
   if (outcome === "queued") {
     const text = `${what}: saved on this device; ${notes ? "they" : "it"} will be sent when the connection returns.`;
     showNotice(`queued-${entry.tableId}`, text, { kind: "info", timeout: 6000 });

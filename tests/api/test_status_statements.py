@@ -1,6 +1,7 @@
 """What one status change costs the database: the statements a user-visible change needs, and no more (issue 24)."""
 
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -87,3 +88,12 @@ def test_a_status_change_reads_its_table_once_and_nothing_after_the_commit(serve
     taken, seen = change(app, host, table_id, {"status": "occupied", "critical": False})
     assert (taken["status"], taken["covers"], taken["partyId"], taken["section"]) == ("occupied", None, None, "Window")
     assert len(seen) <= PLAIN + lock, "\n".join(seen)
+
+
+def test_a_change_tapped_offline_costs_no_more(served_table):
+    """The tap time is checked against the table already read: a queued seating needs nothing more."""
+    app, host, table_id, dialect = served_table
+    tapped = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
+    seated, seen = change(app, host, table_id, {"status": "occupied", "covers": 2, "tappedAt": tapped})
+    assert seated["partyId"] is not None
+    assert len(seen) <= SEATING_A_WALK_IN + LOCK[dialect], "\n".join(seen)

@@ -16,6 +16,10 @@ SEND.move = (entry) => api.moveParty(entry.partyId, entry.body, entry.key);
 SEND.join = (entry) => api.addPartyTable(entry.partyId, entry.body, entry.key);
 // What a refused change says: "The party at T-08 was not moved: Table T-09 is occupied now, ..."
 const NOT_DONE = { seat: "was not seated", move: "was not moved", join: "was not joined" };
+/** An add or a seating sent from the queue carries when it was tapped; the server records that time. */
+const TAPPED = new Set(["add", "seat"]);
+const fromQueue = (entry) =>
+  TAPPED.has(entry.kind) && entry.tappedAt ? { ...entry, body: { ...entry.body, tappedAt: entry.tappedAt } } : entry;
 
 /** How a party's covers sit at its tables, as the server counts them: each filled in order, the rest at the first. */
 export function splitCovers(size, capacities) {
@@ -100,7 +104,8 @@ export class DoorActions {
     return this.run({ key: newKey(), kind: "join", partyId, body, label: `The party at ${at.tableNumber}` });
   }
 
-  async run(entry) {
+  async run(change) {
+    const entry = { ...change, tappedAt: new Date().toISOString() };
     const forLocalParty = String(entry.partyId).startsWith("local:") && entry.kind !== "add";
     if (!this.isOnline() || this.entries().length || forLocalParty) {
       return this.enqueue(entry);
@@ -125,7 +130,8 @@ export class DoorActions {
     if (entry.kind !== "seat") return;
     const covers = splitCovers(entry.size, entry.tables.map((table) => table.seats));
     entry.tables.forEach((table, index) => {
-      if (this.store.get(table.tableId)) this.store.setPending(table.tableId, { status: "occupied", covers: covers[index] }, state);
+      const seated = { status: "occupied", covers: covers[index], tappedAt: entry.tappedAt };
+      if (this.store.get(table.tableId)) this.store.setPending(table.tableId, seated, state);
     });
   }
 
@@ -195,7 +201,7 @@ export class DoorActions {
         this.save(this.entries().map((item) => (item.key === entry.key ? { ...item, attempted: true } : item)));
         let response;
         try {
-          response = await SEND[entry.kind](entry);
+          response = await SEND[entry.kind](fromQueue(entry));
         } catch {
           break; // still unreachable: the next reconnect tries again
         }
