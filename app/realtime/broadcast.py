@@ -2,9 +2,11 @@
 
 Every process receives every committed event exactly once and in commit order (through
 Redis, or directly without it) and hands it to its Broadcaster, which emits to its own
-sockets only. Status changes are held per room for the batch window and go out as one
-`tables:batch_update` (a lone change as `table:status_changed`); any other event first
-flushes the rooms it goes to, so each socket sees event ids in increasing order. A socket
+sockets only. The first status change after a quiet window goes out at once as
+`table:status_changed`; the ones that follow it within the batch window are held and go out
+together at its end as one `tables:batch_update` (a single one as `table:status_changed`), and
+the window goes on while changes keep coming. Any other event first flushes what is held, so
+each socket sees event ids in increasing order. A socket
 in `all_tables` gets every status change through that room only, never twice.
 
 The door's events (party:*) go to `staff`, which every staff socket is in: they flush held
@@ -59,6 +61,8 @@ class Broadcaster:
         # Without a server loop (CLI, in-process tests off) there is nobody to wait for.
         self.timers = timers and window_ms > 0
         self.pending: dict[str, list[dict]] = {}
+        # A window is open from a status change sent at once until a window passes with nothing held.
+        self.window_open = False
         # Held while emitting too, so a timer's flush and a new event cannot overtake each other.
         self.lock = threading.RLock()
 
@@ -118,15 +122,23 @@ class Broadcaster:
         return _session_of(self.app)
 
     def _hold(self, item: dict) -> None:
-        first = not self.pending
+        """Hold a status change for the open window, or send it at once and open one."""
         for room in (floor_room(item["message"]["floor"]), ALL_TABLES):
             self.pending.setdefault(room, []).append(item)
-        if first and self.timers:
+        if self.timers and not self.window_open:
+            self.window_open = True
+            self.flush()
             self.socketio.start_background_task(self._flush_later)
 
     def _flush_later(self) -> None:
-        self.socketio.sleep(self.window)
-        self.flush()
+        """At each window's end send what it held; a window that held nothing closes."""
+        while True:
+            self.socketio.sleep(self.window)
+            with self.lock:
+                if not self.pending:
+                    self.window_open = False
+                    return
+                self.flush()
 
     def flush(self) -> None:
         """Send every held status change now, each socket getting its changes once and in order.
