@@ -53,8 +53,11 @@ event-id order. Every staff socket is also in `staff` from the start: the door's
 (`party:*`, the line of parties waiting) reach it whatever floor it shows. After a reconnect
 a client sends `tables:sync` with the last event id it applied; the answer holds its floors'
 events and the door's.
-Status changes in one room within the batch window (BATCH_WINDOW_MS) arrive as one
-`tables:batch_update`. Joins, leaves and syncs are rate-limited per connection: a refusal
+The first status change after the batch window (BATCH_WINDOW_MS) passed quietly arrives at
+once as `table:status_changed`; the changes that follow it within the window arrive together
+at its end as one `tables:batch_update` (a single one as `table:status_changed`), so a burst
+of ten costs two messages. The window goes on while changes keep coming and closes when one
+passes with nothing held. Joins, leaves and syncs are rate-limited per connection: a refusal
 answers `{ok: false, error: "rate_limited"}` and `tables:error` says so too.
 
 A guest's page signs in with `auth: {guest: <token>}`, the token of its party's link

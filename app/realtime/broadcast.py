@@ -2,10 +2,13 @@
 
 Every process receives every committed event exactly once and in commit order (through
 Redis, or directly without it) and hands it to its Broadcaster, which emits to its own
-sockets only. Status changes are held per room for the batch window and go out as one
-`tables:batch_update` (a lone change as `table:status_changed`); any other event first
-flushes the rooms it goes to, so each socket sees event ids in increasing order. A socket
-in `all_tables` gets every status change through that room only, never twice.
+sockets only. The first status change after a quiet window goes out at once as
+`table:status_changed` (with the rest of its commit, as one batch); the ones that follow it
+within the batch window are held and go out together at its end as one
+`tables:batch_update` (a single one as `table:status_changed`), and the window goes on while
+changes keep coming. Any other event first flushes what is held, so each socket sees event
+ids in increasing order. A socket in `all_tables` gets every status change through that room
+only, never twice.
 
 The door's events (party:*) go to `staff`, which every staff socket is in: they flush held
 status changes first like any other event. A party's own room (`party:<id>`, its guest's
@@ -59,6 +62,8 @@ class Broadcaster:
         # Without a server loop (CLI, in-process tests off) there is nobody to wait for.
         self.timers = timers and window_ms > 0
         self.pending: dict[str, list[dict]] = {}
+        # A window is open from a status change sent at once until a window passes with nothing held.
+        self.window_open = False
         # Held while emitting too, so a timer's flush and a new event cannot overtake each other.
         self.lock = threading.RLock()
 
@@ -66,16 +71,18 @@ class Broadcaster:
         """Take the events of one commit, in commit order, and emit or batch them."""
         with self.lock:
             items = self.fill_gap(items)
+            opened = False
             for item in items:
                 if item["event"] == STATUS_CHANGED:
-                    self._hold(item)
+                    opened = self._hold(item) or opened
                 else:
                     self.flush()
                     self._emit(item["event"], item["message"], rooms_for_floors(item["floors"]))
                     if item["event"] in AT_THE_DOOR:
                         self._tell_the_guest(item)
                     self._count([item])
-            if not self.timers:
+            # A commit that opened a window goes out at once, its status changes as one frame.
+            if opened or not self.timers:
                 self.flush()
 
     def fill_gap(self, items: list[dict]) -> list[dict]:
@@ -117,16 +124,30 @@ class Broadcaster:
             return nullcontext()
         return _session_of(self.app)
 
-    def _hold(self, item: dict) -> None:
-        first = not self.pending
+    def _hold(self, item: dict) -> bool:
+        """Hold a status change; True when it opens a window, to be sent at once by its commit."""
         for room in (floor_room(item["message"]["floor"]), ALL_TABLES):
             self.pending.setdefault(room, []).append(item)
-        if first and self.timers:
-            self.socketio.start_background_task(self._flush_later)
+        if not self.timers or self.window_open:
+            return False
+        self.window_open = True
+        self.socketio.start_background_task(self._flush_later)
+        return True
 
     def _flush_later(self) -> None:
-        self.socketio.sleep(self.window)
-        self.flush()
+        """At each window's end send what it held; a window that held nothing closes."""
+        try:
+            while True:
+                self.socketio.sleep(self.window)
+                with self.lock:
+                    if not self.pending:
+                        return
+                    self.flush()
+        finally:
+            # Closed under the lock, so a change arriving now opens a window of its own.
+            with self.lock:
+                self.window_open = False
+                self.flush()
 
     def flush(self) -> None:
         """Send every held status change now, each socket getting its changes once and in order.

@@ -4,8 +4,9 @@
 // not checked), lets a client join `floor:N` with an acknowledgement, and on
 // `POST /api/tables/<id>/status` broadcasts a `table:status_changed`-shaped payload to
 // the table's floor room; `tables:sync` is answered from memory (nothing missed), and
-// GET /stats counts why sockets closed (reconnect_storm.py). BATCH_WINDOW_MS > 0 holds changes per room for that long, as
-// Tableside does, and sends several as one `tables:batch_update`.
+// GET /stats counts why sockets closed (reconnect_storm.py). BATCH_WINDOW_MS > 0 sends a quiet
+// room's first change at once and holds what follows for that long, as Tableside does, sending
+// several as one `tables:batch_update`.
 "use strict";
 
 const http = require("node:http");
@@ -37,24 +38,31 @@ function asBatchItem(change) {
   return { ...change, status: change.newStatus };
 }
 
+// A room's window opens with a change sent at once; what follows within it is held and sent at its end,
+// and the window goes on until one passes with nothing held (as Tableside does).
 function flush(io, room) {
-  const held = pending.get(room) || [];
-  pending.delete(room);
+  const held = pending.get(room);
+  if (held.length === 0) {
+    pending.delete(room);
+    return;
+  }
+  pending.set(room, []);
   if (held.length === 1) io.to(room).emit("table:status_changed", held[0]);
-  else if (held.length > 1) io.to(room).emit("tables:batch_update", held.map(asBatchItem));
+  else io.to(room).emit("tables:batch_update", held.map(asBatchItem));
+  setTimeout(() => flush(io, room), windowMs);
 }
 
 function broadcast(io, change) {
   const room = `floor:${change.floor}`;
-  if (windowMs <= 0) {
-    io.to(room).emit("table:status_changed", change);
+  if (windowMs > 0 && pending.has(room)) {
+    pending.get(room).push(change);
     return;
   }
-  if (!pending.has(room)) {
+  io.to(room).emit("table:status_changed", change);
+  if (windowMs > 0) {
     pending.set(room, []);
     setTimeout(() => flush(io, room), windowMs);
   }
-  pending.get(room).push(change);
 }
 
 const httpServer = http.createServer(async (request, response) => {

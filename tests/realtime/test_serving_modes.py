@@ -13,7 +13,7 @@ import pytest
 from tests.support.backing_services import postgres_url, redis_url
 from tests.support.live_server import LiveServer, prepare_database
 from tests.support.servers import live_env
-from tests.support.sockets import LiveSocket, eventually
+from tests.support.sockets import LiveSocket, eventually, status_changes
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis]
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -64,17 +64,6 @@ def open_viewer(request, server, staff):
     yield open_socket
     for socket in opened:
         socket.close()
-
-
-def status_changes(socket: LiveSocket) -> list[dict]:
-    """Every status change the socket has received, alone or inside a batch, oldest first."""
-    changes = []
-    for name, data, _ in list(socket.frames):
-        if name == "table:status_changed":
-            changes.append(data)
-        elif name == "tables:batch_update":
-            changes.extend(data)
-    return changes
 
 
 def status_change_of(socket: LiveSocket, table_id: int, new_status: str) -> dict:

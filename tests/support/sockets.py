@@ -201,6 +201,17 @@ def table_event_ids(socket: LiveSocket) -> list[int]:
     return [event_id for name, data, _ in list(socket.frames) for event_id in event_ids_in(name, data)]
 
 
+def status_changes(socket: LiveSocket) -> list[dict]:
+    """Every status change the socket has received, alone or inside a batch, oldest first."""
+    changes = []
+    for name, data, _ in list(socket.frames):
+        if name == "table:status_changed":
+            changes.append(data)
+        elif name == "tables:batch_update":
+            changes.extend(data)
+    return changes
+
+
 def eventually(condition: Callable[[], bool], timeout: float = 5, interval: float = 0.02) -> bool:
     """Poll until `condition()` holds or `timeout` passes; return its last value."""
     deadline = time.monotonic() + timeout
