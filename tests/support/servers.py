@@ -52,3 +52,40 @@ def server_in_each_write_mode(**settings: str):
         live.stop()
 
     return server
+
+
+def start_two_servers(directory, **settings: str) -> tuple[LiveServer, LiveServer]:
+    """Servers A and B: two `python wsgi.py` processes sharing TEST_DATABASE_URL (emptied) and Redis."""
+    from tests.support.backing_services import postgres_url, redis_url
+
+    database_url = postgres_url()
+    prepare_database(database_url)
+    env = live_env(database_url, redis_url(), **settings)
+    a = LiveServer(env, directory / "a.log").start()
+    b = LiveServer(env, directory / "b.log").start()
+    a.database_url = b.database_url = database_url
+    return a, b
+
+
+def servers_on_each_backing(**settings: str):
+    """A module's `servers` fixture: (A, B) as one SQLite process twice, then two processes on PostgreSQL
+    and Redis. A test that uses A for one client and B for the other runs both ways."""
+    import pytest
+
+    @pytest.fixture(
+        scope="module",
+        params=["sqlite", pytest.param("postgres-redis", marks=[pytest.mark.postgres, pytest.mark.redis])],
+    )
+    def servers(request, tmp_path_factory):
+        folder = tmp_path_factory.mktemp(request.param)
+        if request.param == "sqlite":
+            live = start_sqlite_server(folder, **settings)
+            yield live, live
+            live.stop()
+            return
+        a, b = start_two_servers(folder, **settings)
+        yield a, b
+        a.stop()
+        b.stop()
+
+    return servers
