@@ -5,7 +5,7 @@ screens on both servers hear the winner."""
 import pytest
 
 from tests.realtime.test_move_and_join_live import join_race, race
-from tests.support.servers import start_two_servers
+from tests.support.servers import two_servers_running
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis]
 
@@ -13,10 +13,8 @@ pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis]
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     """Servers A and B sharing PostgreSQL and Redis."""
-    a, b = start_two_servers(tmp_path_factory.mktemp("move-join"), STATUS_RATE_LIMIT="1000 per second")
-    yield a, b
-    a.stop()
-    b.stop()
+    with two_servers_running(tmp_path_factory.mktemp("move-join"), STATUS_RATE_LIMIT="1000 per second") as pair:
+        yield pair
 
 
 @pytest.fixture(scope="module")

@@ -20,13 +20,7 @@ from tests.support.servers import servers_on_each_backing
 pytestmark = pytest.mark.live
 OUTAGE = timedelta(seconds=40)
 
-servers = servers_on_each_backing(STATUS_RATE_LIMIT="1000 per second")
-
-
-@pytest.fixture(scope="module")
-def server(servers):
-    """Server A: staff and connect() default to it."""
-    return servers[0]
+servers, server = servers_on_each_backing(STATUS_RATE_LIMIT="1000 per second")
 
 
 def moment(text: str) -> datetime:

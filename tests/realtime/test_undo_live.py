@@ -13,13 +13,7 @@ from tests.support.sockets import eventually, quiet, status_changes
 
 pytestmark = pytest.mark.live
 
-servers = servers_on_each_backing(STATUS_RATE_LIMIT="1000 per second")
-
-
-@pytest.fixture(scope="module")
-def server(servers):
-    """Server A: staff and connect() default to it."""
-    return servers[0]
+servers, server = servers_on_each_backing(STATUS_RATE_LIMIT="1000 per second")
 
 
 def changes_of(socket, table: dict) -> list[tuple[str, str, str]]:

@@ -1,5 +1,8 @@
 """Starting the realtime tests' server processes with the settings they share."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from tests.support.live_server import LiveServer, base_env, prepare_database
 
 # Every test signs in from 127.0.0.1; the sign-in limits (10 failures a minute, waits after 5
@@ -67,9 +70,21 @@ def start_two_servers(directory, **settings: str) -> tuple[LiveServer, LiveServe
     return a, b
 
 
+@contextmanager
+def two_servers_running(directory, **settings: str) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """`start_two_servers`, both stopped when the block ends."""
+    a, b = start_two_servers(directory, **settings)
+    try:
+        yield a, b
+    finally:
+        a.stop()
+        b.stop()
+
+
 def servers_on_each_backing(**settings: str):
-    """A module's `servers` fixture: (A, B) as one SQLite process twice, then two processes on PostgreSQL
-    and Redis. A test that uses A for one client and B for the other runs both ways."""
+    """A module's `servers` and `server` fixtures: (A, B) as one SQLite process twice, then two processes on
+    PostgreSQL and Redis; `server` is A, where staff and connect() go unless told. A test that uses A for one
+    client and B for the other runs both ways: `servers, server = servers_on_each_backing()`."""
     import pytest
 
     @pytest.fixture(
@@ -83,9 +98,11 @@ def servers_on_each_backing(**settings: str):
             yield live, live
             live.stop()
             return
-        a, b = start_two_servers(folder, **settings)
-        yield a, b
-        a.stop()
-        b.stop()
+        with two_servers_running(folder, **settings) as pair:
+            yield pair
 
-    return servers
+    @pytest.fixture(scope="module")
+    def server(servers):
+        return servers[0]
+
+    return servers, server
