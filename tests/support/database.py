@@ -63,3 +63,16 @@ def add_staff(database_url: str, usernames: list[str], role: str, password: str,
     with app_context(database_url, PASSWORD_HASH_FAST=True):
         for username in usernames:
             create_user(username, password, role, floors)
+
+
+def last_changed_long_ago(database_url: str, table_id: int, hours: float = 1) -> None:
+    """Date a table's last change `hours` back, so that a change tapped offline minutes ago comes after it."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.extensions import db
+    from app.models import Table
+
+    with app_context(database_url):
+        row = db.session.get(Table, table_id)
+        row.updated_at = row.status_changed_at = datetime.now(UTC) - timedelta(hours=hours)
+        db.session.commit()

@@ -1,5 +1,8 @@
 """Starting the realtime tests' server processes with the settings they share."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from tests.support.live_server import LiveServer, base_env, prepare_database
 
 # Every test signs in from 127.0.0.1; the sign-in limits (10 failures a minute, waits after 5
@@ -52,3 +55,54 @@ def server_in_each_write_mode(**settings: str):
         live.stop()
 
     return server
+
+
+def start_two_servers(directory, **settings: str) -> tuple[LiveServer, LiveServer]:
+    """Servers A and B: two `python wsgi.py` processes sharing TEST_DATABASE_URL (emptied) and Redis."""
+    from tests.support.backing_services import postgres_url, redis_url
+
+    database_url = postgres_url()
+    prepare_database(database_url)
+    env = live_env(database_url, redis_url(), **settings)
+    a = LiveServer(env, directory / "a.log").start()
+    b = LiveServer(env, directory / "b.log").start()
+    a.database_url = b.database_url = database_url
+    return a, b
+
+
+@contextmanager
+def two_servers_running(directory, **settings: str) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """`start_two_servers`, both stopped when the block ends."""
+    a, b = start_two_servers(directory, **settings)
+    try:
+        yield a, b
+    finally:
+        a.stop()
+        b.stop()
+
+
+def servers_on_each_backing(**settings: str):
+    """A module's `servers` and `server` fixtures: (A, B) as one SQLite process twice, then two processes on
+    PostgreSQL and Redis; `server` is A, where staff and connect() go unless told. A test that uses A for one
+    client and B for the other runs both ways: `servers, server = servers_on_each_backing()`."""
+    import pytest
+
+    @pytest.fixture(
+        scope="module",
+        params=["sqlite", pytest.param("postgres-redis", marks=[pytest.mark.postgres, pytest.mark.redis])],
+    )
+    def servers(request, tmp_path_factory):
+        folder = tmp_path_factory.mktemp(request.param)
+        if request.param == "sqlite":
+            live = start_sqlite_server(folder, **settings)
+            yield live, live
+            live.stop()
+            return
+        with two_servers_running(folder, **settings) as pair:
+            yield pair
+
+    @pytest.fixture(scope="module")
+    def server(servers):
+        return servers[0]
+
+    return servers, server
