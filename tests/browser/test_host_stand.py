@@ -133,11 +133,17 @@ def assert_no_sideways_scrolling(page) -> None:
 BY_PIXELS = {f"{size['width']}x{size['height']}": size for size in SIZES.values()}
 
 
+# Wait for the element's own and its children's animations to end (a notice sliding in is measured where it stops).
+FINISHED_MOVING = """(element) => Promise.all(element.getAnimations({ subtree: true })
+  .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => null)))"""
+
+
 def assert_fits(page, element) -> None:
     """No sideways scrolling; ELEMENT shown and inside the screen; each button shown in it 44 px tall or more."""
     assert_no_sideways_scrolling(page)
     element.scroll_into_view_if_needed()
     assert element.is_visible()
+    element.evaluate(FINISHED_MOVING)
     box, screen = element.bounding_box(), page.viewport_size
     assert box["x"] >= -1 and box["y"] >= -1, box
     assert box["x"] + box["width"] <= screen["width"] + 1 and box["y"] + box["height"] <= screen["height"] + 1, box
