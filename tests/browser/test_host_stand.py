@@ -99,12 +99,12 @@ WATCH_CHANGES = """() => {
 }"""
 
 
-def keep_picture(page, name: str) -> None:
+def keep_picture(page, name: str, full_page: bool = False) -> None:
     """Refresh docs/screens/NAME.png when asked to (UPDATE_SCREENSHOTS=1)."""
     if os.environ.get("UPDATE_SCREENSHOTS"):
         SCREENS.mkdir(parents=True, exist_ok=True)
         page.wait_for_timeout(700)  # let colour transitions finish for the picture
-        page.screenshot(path=str(SCREENS / f"{name}.png"))
+        page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=full_page)
 
 
 def inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
@@ -127,6 +127,31 @@ def assert_words_readable(plan: dict) -> None:
 def assert_no_sideways_scrolling(page) -> None:
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], f"the page is {width[0]} px wide on a {width[1]} px screen"
+
+
+# The four screens of issue 26, named by their pixels: "390x844", "768x1024", "1024x768", "1920x1080".
+BY_PIXELS = {f"{size['width']}x{size['height']}": size for size in SIZES.values()}
+
+
+# Wait for the element's own and its children's animations to end (a notice sliding in is measured where it stops).
+FINISHED_MOVING = """(element) => Promise.all(element.getAnimations({ subtree: true })
+  .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => null)))"""
+
+
+def assert_fits(page, element) -> None:
+    """No sideways scrolling; ELEMENT shown and inside the screen; each button shown in it 44 px tall or more."""
+    assert_no_sideways_scrolling(page)
+    element.scroll_into_view_if_needed()
+    assert element.is_visible()
+    element.evaluate(FINISHED_MOVING)
+    box, screen = element.bounding_box(), page.viewport_size
+    assert box["x"] >= -1 and box["y"] >= -1, box
+    assert box["x"] + box["width"] <= screen["width"] + 1 and box["y"] + box["height"] <= screen["height"] + 1, box
+    heights = element.evaluate_all(
+        "els => els.flatMap(e => [...(e.matches('button') ? [e] : e.querySelectorAll('button'))])"
+        ".filter(b => b.checkVisibility()).map(b => [b.innerText, b.getBoundingClientRect().height])"
+    )
+    assert all(height >= 44 for _, height in heights), heights
 
 
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))

@@ -6,12 +6,9 @@ from datetime import timedelta
 import pytest
 
 from tests.browser.conftest import service_app
-from tests.support.live_server import ROOT
+from tests.browser.test_host_stand import BY_PIXELS, assert_fits, keep_picture
 
 pytestmark = pytest.mark.browser
-
-SCREENS = ROOT / "docs" / "screens"
-SIZES = {"1920x1080": {"width": 1920, "height": 1080}, "390x844": {"width": 390, "height": 844}}
 
 
 def seated_a_while(live, table_id: int, minutes: float) -> None:
@@ -76,12 +73,18 @@ def test_move_add_a_table_and_clear_from_the_dialog(open_page, live):
         assert "joined MJ-02 + MJ-03" in tile(page, table).get_attribute("aria-label")
     assert tile(page, second).locator(".tile__timer").inner_text() == before
 
-    for size, viewport in SIZES.items():
+    for size, viewport in BY_PIXELS.items():
         for theme in ("light", "dark"):
             shot = open_page("host", path="/tables?floor=2", viewport=viewport, color_scheme=theme)
-            tile(shot, second).locator(".tile__joined").wait_for(state="visible", timeout=5_000)
-            tile(shot, second).scroll_into_view_if_needed()
-            shot.screenshot(path=str(SCREENS / f"move-join-{size}-{theme}.png"))
+            for table in (spare, second):
+                tile(shot, table).locator(".tile__joined").wait_for(state="visible", timeout=5_000)
+                assert_fits(shot, tile(shot, table).locator(".tile__joined"))
+            keep_picture(shot, f"move-join-{size}-{theme}")
+            tile(shot, second).click()
+            choices = shot.locator("#table-dialog [data-party-tables]")
+            choices.get_by_role("button", name="Add a table").click()
+            assert_fits(shot, choices)
+            keep_picture(shot, f"move-join-dialog-{size}-{theme}")
 
     tile(page, second).click()
     dialog.locator('[data-set-status="available"]').click()

@@ -4,10 +4,9 @@ shows its colour band and legend live. Screenshots of both at each size, light a
 import pytest
 
 from tests.browser.conftest import wait_for_state
-from tests.browser.test_host_stand import SCREENS, SIZES
+from tests.browser.test_host_stand import BY_PIXELS, SIZES, assert_fits, keep_picture
 
 pytestmark = pytest.mark.browser
-SHOWN = {"phone": SIZES["phone"], "tablet": SIZES["tablet"], "desktop": SIZES["host-stand"]}
 VERMILION = "rgb(213, 94, 0)"
 
 
@@ -60,17 +59,21 @@ def test_a_manager_draws_a_section_and_another_page_shows_it_live(open_page, liv
 
 
 def shoot(open_page) -> None:
-    """The sections screen and the plan with its legend at each size, light and dark."""
+    """The sections screen and the plan with its legend at each size, light and dark: no sideways scrolling,
+    the picked section, Save and the legend inside the screen, buttons 44 px tall; in docs/screens/."""
     for scheme in ("light", "dark"):
-        for size, viewport in SHOWN.items():
+        for size, viewport in BY_PIXELS.items():
             screen = open_page(
                 "manager", path="/sections?floor=1", wait_live=False, viewport=viewport, color_scheme=scheme
             )
             screen.locator(".section-pick", has_text="Patio").click()
-            screen.wait_for_timeout(300)
-            screen.screenshot(path=str(SCREENS / f"sections-screen-{size}-{scheme}.png"), full_page=True)
+            assert_fits(screen, screen.locator('.section-pick[aria-pressed="true"]'))
+            assert_fits(screen, screen.locator("[data-save]"))
+            screen.evaluate("() => window.scrollTo(0, 0)")
+            keep_picture(screen, f"sections-screen-{size}-{scheme}", full_page=True)
             plan = open_page("host", viewport=viewport, color_scheme=scheme)
             wait_for_state(plan, "live")
             plan.locator("[data-section-legend] li").first.wait_for()
-            plan.wait_for_timeout(400)
-            plan.screenshot(path=str(SCREENS / f"sections-plan-{size}-{scheme}.png"), full_page=True)
+            assert_fits(plan, plan.locator("[data-section-legend]"))
+            plan.evaluate("() => window.scrollTo(0, 0)")
+            keep_picture(plan, f"sections-plan-{size}-{scheme}")
