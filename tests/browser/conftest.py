@@ -183,6 +183,17 @@ def open_page(browser, live):
         context.close()
 
 
+def within_the_limit(send):
+    """`send()` again after a 429 (party and status changes are limited per person, and the person's
+    count is kept in Redis, which other tests' servers share): the answer to the change, not to the limit."""
+    for _ in range(30):
+        response = send()
+        if response.status_code != 429:
+            return response
+        time.sleep(float(response.headers.get("Retry-After", "1")))
+    return response
+
+
 def wait_for_state(page, state: str, timeout: float = 10_000) -> float:
     """Wait until the connection indicator shows `state`; returns the seconds it took."""
     started = time.monotonic()

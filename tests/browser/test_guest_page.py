@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import look_at
+from tests.browser.conftest import look_at, within_the_limit
 
 pytestmark = pytest.mark.browser
 PHONES = {"320": {"width": 320, "height": 640}, "390": {"width": 390, "height": 844}}
@@ -31,13 +31,14 @@ def open_guest_page(browser, live, party: dict, phone: str = "390", color_scheme
 
 
 def add_party(live, size: int, **fields) -> dict:
-    response = live.host.post(f"{live.url}/api/parties", json={"size": size, **fields})
+    response = within_the_limit(lambda: live.host.post(f"{live.url}/api/parties", json={"size": size, **fields}))
     assert response.status_code == 201, response.text
     return response.json()
 
 
 def notify(live, party: dict) -> None:
-    response = live.host.patch(f"{live.url}/api/parties/{party['partyId']}", json={"state": "notified"})
+    url = f"{live.url}/api/parties/{party['partyId']}"
+    response = within_the_limit(lambda: live.host.patch(url, json={"state": "notified"}))
     assert response.status_code == 200, response.text
 
 

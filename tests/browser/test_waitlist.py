@@ -4,12 +4,11 @@ an overdue wait in words, and changes made offline reaching the server once afte
 
 import json
 import sqlite3
-import time
 from datetime import datetime, timedelta
 
 import pytest
 
-from tests.browser.conftest import MAIN_ROOM, OFFLINE_AFTER_SECONDS, tile, wait_for_state
+from tests.browser.conftest import MAIN_ROOM, OFFLINE_AFTER_SECONDS, tile, wait_for_state, within_the_limit
 from tests.browser.test_host_stand import SIZES, keep_picture
 
 pytestmark = pytest.mark.browser
@@ -40,7 +39,7 @@ def in_line(live) -> list[dict]:
 
 
 def add_party(live, **fields) -> dict:
-    response = live.host.post(f"{live.url}/api/parties", json=fields)
+    response = within_the_limit(lambda: live.host.post(f"{live.url}/api/parties", json=fields))
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -68,11 +67,8 @@ def sent(page, path: str):
 def clear_the_line(live) -> None:
     """Cancel every party in line, as a manager would one by one (party changes are limited per person)."""
     for party in in_line(live):
-        while True:
-            response = live.manager.patch(f"{live.url}/api/parties/{party['partyId']}", json={"state": "cancelled"})
-            if response.status_code != 429:
-                break
-            time.sleep(float(response.headers.get("Retry-After", "1")))
+        url = f"{live.url}/api/parties/{party['partyId']}"
+        response = within_the_limit(lambda url=url: live.manager.patch(url, json={"state": "cancelled"}))
         assert response.status_code in (200, 409), response.text  # 409: it left the line meanwhile
     assert in_line(live) == []
 

@@ -121,10 +121,14 @@ def test_the_chains_reach_every_operation_that_takes_an_id():
     targets = {link["operationRef"] for item in paths.values() for operation in item.values()
                if isinstance(operation, dict) for answer in operation.get("responses", {}).values()
                for link in answer.get("links", {}).values()}  # fmt: skip
+    # The rotation's cut, skip and uncut name a member of staff by `userId`, which answers give only
+    # nested (`servers[].userId`, the staff list's items): schemathesis infers no link from those,
+    # so its chains do not reach them (the coverage and fuzzing phases still call them).
+    unreachable = {"/api/rotation/{user_id}/cut", "/api/rotation/{user_id}/skip", "/api/rotation/{user_id}/uncut"}
     needing = {
         f"#/paths/{path.replace('/', '~1')}/{method}"
         for path, item in paths.items()
         for method in item
-        if method != "parameters" and "{" in path
+        if method != "parameters" and "{" in path and path not in unreachable
     }
     assert needing <= targets, needing - targets

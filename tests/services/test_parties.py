@@ -44,19 +44,29 @@ def test_covers_are_split_so_the_party_counts_once(size, capacities, covers):
 
 
 def test_clearing_any_way_ends_the_link_and_keeps_the_record(door):
-    """A status change, a manager's edit and a deletion each clear the table's party and stamp when."""
+    """A status change clears every table of the party; a manager's edit and a deletion each clear the
+    table's party; each stamps when, and the party keeps its record of where it sat."""
     first, second, third = new_table("P-1"), new_table("P-2"), new_table("P-3")
     party = parties.add_party({"size": 10, "name": "Wedding"}, by="host")
     parties.seat_party(party.id, [first.id, second.id, third.id], by="host")
     assert [db.session.get(Table, table.id).party_id for table in (first, second, third)] == [party.id] * 3
     status.change_status(first.id, "available", by="host")
-    tables.update_table(second.id, {"status": "maintenance"}, by="manager")
-    tables.delete_table(third.id, by="manager")
     db.session.expire_all()
-    assert db.session.get(Table, first.id).party_id is None and db.session.get(Table, second.id).party_id is None
+    assert [db.session.get(Table, table.id).party_id for table in (first, second, third)] == [None] * 3
     assert seatings_of(party.id) == [(first.id, True), (second.id, True), (third.id, True)]
     kept = db.session.get(Party, party.id)
     assert kept.state == "seated" and kept.table_ids == [first.id, second.id, third.id]
+
+    edited, deleted = new_table("P-4"), new_table("P-5")
+    by_edit = parties.add_party({"size": 2, "name": "Edited"}, by="host")
+    by_deletion = parties.add_party({"size": 2, "name": "Deleted"}, by="host")
+    parties.seat_party(by_edit.id, [edited.id], by="host")
+    parties.seat_party(by_deletion.id, [deleted.id], by="host")
+    tables.update_table(edited.id, {"status": "maintenance"}, by="manager")
+    tables.delete_table(deleted.id, by="manager")
+    db.session.expire_all()
+    assert db.session.get(Table, edited.id).party_id is None
+    assert seatings_of(by_edit.id) == [(edited.id, True)] and seatings_of(by_deletion.id) == [(deleted.id, True)]
     edit = db.session.scalars(select(Event).where(Event.type == "table:updated").order_by(Event.id.desc())).first()
     assert edit.payload["changes"]["partyId"] is None
 
