@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.extensions import csrf, db, limiter
 from app.messages import RATE_LIMITED
+from app.services import outbox
 from app.services.errors import ServiceError
 from app.shapes.errors import error_body
 from app.web import wants_json
@@ -92,6 +93,8 @@ def register(app: Flask) -> None:
     def database_unavailable(error: OperationalError):
         # A restart or lock timeout of the database: nothing was saved, and a retry may work.
         db.session.rollback()
+        if outbox.saved_in_this_context():
+            return saved_but_unanswered(error)
         log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
         message = "The database is not answering right now; nothing was saved. Try again in a moment."
         if wants_json():
@@ -111,9 +114,20 @@ def register(app: Flask) -> None:
             return jsonify(error_body(code, error.description or error.name)), error.code
         return _page(error.code, error.description)
 
+    def saved_but_unanswered(error: Exception):
+        # The change is committed (and published); only the answer failed. Never say "nothing was
+        # saved": the sender cannot tell, and a reload shows the truth.
+        log.warning("answer lost after a commit on %s %s: %r", request.method, request.path, error)
+        message = "The change was saved, but the server could not send it back. Reload to see it."
+        if wants_json():
+            return jsonify(error_body("saved_unconfirmed", message)), 500
+        return _page(500, message)
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
+        if outbox.saved_in_this_context():
+            return saved_but_unanswered(error)
         log.exception("unhandled error on %s %s", request.method, request.path)
         if wants_json():
             return jsonify(error_body("internal_error", "Something went wrong on the server.")), 500

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from flask import g, has_app_context
+
 from app.extensions import db
 from app.models import Event
 from app.models.event import DOOR
@@ -90,17 +92,29 @@ def change() -> Iterator[Change]:
     engine = session.get_bind()
     commit_order.acquire(engine)
     current = session.info[_OPEN] = Change()
+    expiring = session.expire_on_commit
     try:
         yield current
+        # What the change wrote stays loaded: the answer is built from it without asking the
+        # database again, which may have gone away just after the commit.
+        session.expire_on_commit = False
         session.commit()
     except BaseException:
         session.rollback()
         raise
     else:
+        if has_app_context():
+            g.tableside_saved = True
         _publish(current)
     finally:
+        session.expire_on_commit = expiring
         session.info.pop(_OPEN, None)
         commit_order.release(engine)
+
+
+def saved_in_this_context() -> bool:
+    """Whether a change was committed while handling this request or socket event."""
+    return has_app_context() and g.get("tableside_saved", False)
 
 
 def _publish(committed: Change) -> None:
