@@ -97,6 +97,9 @@ def start_server(directory: Path, clients: int, window_ms: int):
         BATCH_WINDOW_MS=str(window_ms),
         STATUS_RATE_LIMIT="1000 per second",
         LOGIN_RATE_LIMIT="10000 per minute",
+        # Every watcher connects from 127.0.0.1, its token only in the Socket.IO CONNECT packet:
+        # the per-address limit on handshakes not yet signed in would refuse them with 429.
+        MAX_UNAUTHENTICATED_PER_ADDRESS="100000",
         HEAD_INTERVAL_SECONDS="5",
         RESERVATION_POLL_SECONDS="5",
     )
