@@ -120,6 +120,11 @@ class Config:
     TOKEN_LIFETIME_SECONDS = int(os.environ.get("TOKEN_LIFETIME_SECONDS", "3600"))
     STATUS_RATE_LIMIT = os.environ.get("STATUS_RATE_LIMIT", "5 per second")
     SOCKET_RATE_LIMIT = os.environ.get("SOCKET_RATE_LIMIT", "20 per 10 seconds")
+    # presence:watch and presence:claim per connection: a host opening and closing dialogs quickly
+    # must not use up the joins and syncs a reconnect needs.
+    PRESENCE_RATE_LIMIT = os.environ.get("PRESENCE_RATE_LIMIT", "60 per 10 seconds")
+    # A screen whose process stopped refreshing it leaves every floor's list this long after.
+    PRESENCE_TTL_SECONDS = float(os.environ.get("PRESENCE_TTL_SECONDS", "5"))
     # The guest's page and its buttons, per address (no sign-in: the link is the credential).
     GUEST_PAGE_RATE_LIMIT = os.environ.get("GUEST_PAGE_RATE_LIMIT", "60 per minute")
     GUEST_ACTION_RATE_LIMIT = os.environ.get("GUEST_ACTION_RATE_LIMIT", "10 per minute")

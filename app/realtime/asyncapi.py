@@ -25,7 +25,15 @@ from pydantic.json_schema import models_json_schema
 
 from app.realtime.rooms import ALL_TABLES, STAFF
 from app.shapes.base import ShapeSchema
-from app.shapes.events import AT_THE_DOOR, CLIENT_EVENTS, FOR_THE_GUEST, MESSAGES, SERVER_EVENTS, Handshake
+from app.shapes.events import (
+    AT_THE_DOOR,
+    CLIENT_EVENTS,
+    FOR_THE_GUEST,
+    FOR_THE_WATCHERS,
+    MESSAGES,
+    SERVER_EVENTS,
+    Handshake,
+)
 
 SCHEMAS = "#/components/schemas/{model}"
 SOCKET_PATH = "/socket.io"
@@ -66,7 +74,16 @@ A guest's page signs in with `auth: {guest: <token>}`, the token of its party's 
 change to its party, or when a party ahead of it leaves the line, it receives `guest:update`
 and nothing else; every client event it sends (`tables:join`, `tables:sync`, ...) is refused
 with `{ok: false, error: "forbidden"}`. A dead, unknown or guessed token is refused with the
-CONNECT error `{"message": "unauthorized"}`."""
+CONNECT error `{"message": "unauthorized"}`.
+
+Presence is asked for, not pushed: a staff socket that sends `presence:watch {floor}` (a floor
+it may see) joins `presence:<floor>` and from then on receives `presence:update`, the whole list
+of screens looking at that floor, each with whose it is and the table it has in hand, whenever
+it changes. `presence:claim {floor, tableId}` says which table this screen has in hand (null:
+none); a claim never blocks anyone. A screen leaves the list when it leaves the floor or
+disconnects, and a process that dies takes its screens with it within PRESENCE_TTL_SECONDS
+(default 5 s). Presence is not logged and not replayed by sync; a `version` that does not grow
+marks a stale list. Claims count against their own limit per connection (PRESENCE_RATE_LIMIT)."""
 DESCRIPTION = "\n\n".join(paragraph.replace("\n", " ") for paragraph in _DESCRIBED.split("\n\n"))
 
 
@@ -127,12 +144,14 @@ def _interface() -> dict[str, Any]:
 
     at_the_door = [event for event in MESSAGES if event in AT_THE_DOOR]
     broadcast = [*(event for event in MESSAGES if event not in AT_THE_DOOR), *BROADCAST_TOO]
-    to_socket = [event for event in SERVER_EVENTS if event not in broadcast and event not in at_the_door]
+    elsewhere = {*broadcast, *at_the_door, *FOR_THE_WATCHERS}
+    to_socket = [event for event in SERVER_EVENTS if event not in elsewhere]
     room_messages = _listed(_message_id(event) for event in broadcast)
     socket_messages = _listed([*(_message_id(event) for event in [*to_socket, *CLIENT_EVENTS]), *answers])
     ended = _listed([_message_id(SESSION_ENDED_EVENT)])
     door_messages = _listed(_message_id(event) for event in at_the_door)
     guest_messages = _listed(_message_id(event) for event in FOR_THE_GUEST)
+    presence_messages = _listed(_message_id(event) for event in FOR_THE_WATCHERS)
 
     channels = {
         "floor": {
@@ -160,6 +179,14 @@ def _interface() -> dict[str, Any]:
             "description": "The guest's own page (auth: {guest}): its party's state, place in line and quote only.",
             "parameters": {"partyId": {"description": "The party's id."}},
             "messages": guest_messages,
+        },
+        "presence": {
+            "address": "presence:{floor}",
+            "title": "Who is looking at one floor",
+            "description": "The sockets that sent presence:watch for the floor: who else looks at it, and which"
+            " table each has in hand.",
+            "parameters": {"floor": {"description": "The floor's number."}},
+            "messages": presence_messages,
         },
         "socket": {
             "address": None,
@@ -193,6 +220,11 @@ def _interface() -> dict[str, Any]:
         "broadcastToStaff": sending("staff", "A change at the door, after it is committed.", at_the_door),
         "tellTheGuest": sending(
             "party", "The guest's party changed, or the line moved up, after it is committed.", list(FOR_THE_GUEST)
+        ),
+        "tellTheWatchers": sending(
+            "presence",
+            "Someone started or stopped looking at the floor, or took or put down a table.",
+            list(FOR_THE_WATCHERS),
         ),
         "answerTheSocket": sending("socket", "The greeting, a sync's answer, or an error.", to_socket),
         "endUserSessions": sending("user", "The account's sessions ended.", [SESSION_ENDED_EVENT]),

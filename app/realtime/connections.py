@@ -25,8 +25,8 @@ class Connection:
     username: str
     generation: int
     opened_at: float = field(default=0.0)
-    # When this socket's recent joins, leaves and syncs happened (SOCKET_RATE_LIMIT's window).
-    recent: deque = field(default_factory=deque)
+    # When this socket's recent events happened, per limit (SOCKET_RATE_LIMIT's window, ...).
+    recent: dict[str, deque] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -99,8 +99,9 @@ def _limit(text: str) -> tuple[int, float]:
     return item.amount, float(item.get_expiry())
 
 
-def within_limit(sid: str) -> bool:
-    """Count one join, leave or sync of this connection against SOCKET_RATE_LIMIT (a moving window).
+def within_limit(sid: str, setting: str = "SOCKET_RATE_LIMIT") -> bool:
+    """Count one event of this connection against the limit `setting` names (a moving window):
+    joins, leaves and syncs against SOCKET_RATE_LIMIT, presence against PRESENCE_RATE_LIMIT.
 
     A connection lives in one process, so its count is kept with it: no shared storage to
     ask (or to find away), and nothing to expire for thousands of idle sockets.
@@ -108,9 +109,9 @@ def within_limit(sid: str) -> bool:
     connection = _connections.get(sid)
     if connection is None:
         return True
-    amount, window = _limit(current_app.config["SOCKET_RATE_LIMIT"])
+    amount, window = _limit(current_app.config[setting])
     now = time.monotonic()
-    recent = connection.recent
+    recent = connection.recent.setdefault(setting, deque())
     while recent and recent[0] <= now - window:
         recent.popleft()
     if len(recent) >= amount:

@@ -20,7 +20,7 @@ from pydantic import ValidationError as Refused
 from app.auth.sign_in import signed_in_with, without_setting_cookies
 from app.errors import RATE_LIMITED
 from app.extensions import db, socketio
-from app.realtime import accounts, connections, direct, guest_sockets, metrics
+from app.realtime import accounts, connections, direct, guest_sockets, metrics, presence
 from app.realtime.guest_view import GUEST_UPDATE
 from app.realtime.rooms import ALL_TABLES, STAFF, floor_room, party_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
@@ -28,6 +28,7 @@ from app.realtime.sync import floor_exists, floors_of_rooms, room_head, shared_s
 from app.services.guests import party_for_guest, place_in_line
 from app.shapes.events import Connected, Join, Joined, Leave, Left, Refusal, Sent, SocketError, Sync
 from app.shapes.guests import GuestUpdate
+from app.shapes.presence import Claim, Claimed, Watch, Watching
 from app.shapes.problems import problems_of
 
 log = logging.getLogger("tableside.sockets")
@@ -37,8 +38,9 @@ GUESTS_MAY_NOT = "A guest's page follows its own party only."
 
 
 NAMESPACE = "/"
-# Event name -> handler(sid, user, data) of the floor events, registered by `floor_event`.
-FLOOR_EVENTS: dict[str, Callable] = {}
+# Event name -> (handler(sid, user, data), the rate limit's setting) of the floor events, registered
+# by `floor_event`.
+FLOOR_EVENTS: dict[str, tuple[Callable, str]] = {}
 
 
 def send_to(sid: str, event: str, payload: object) -> None:
@@ -66,11 +68,12 @@ def _internal_error(sid: str, error: Exception) -> dict:
     return _refusal("internal_error", "Something went wrong on the server.")
 
 
-def floor_event(name: str) -> Callable:
-    """Register handler(sid, user, data) for the event `name` (see `register_floor_events`)."""
+def floor_event(name: str, limit: str = "SOCKET_RATE_LIMIT") -> Callable:
+    """Register handler(sid, user, data) for the event `name`, counted against the rate limit the
+    setting `limit` names (see `register_floor_events`)."""
 
     def register(handler: Callable) -> Callable:
-        FLOOR_EVENTS[name] = handler
+        FLOOR_EVENTS[name] = (handler, limit)
         return handler
 
     return register
@@ -78,26 +81,26 @@ def floor_event(name: str) -> Callable:
 
 def register_floor_events(server, app: Flask) -> None:
     """Hand the floor events to python-socketio's `server`, each run by `_run_floor_event` in `app`."""
-    for name, handler in FLOOR_EVENTS.items():
-        server.on(name, _floor_event_runner(app, handler), namespace=NAMESPACE)
+    for name, (handler, limit) in FLOOR_EVENTS.items():
+        server.on(name, _floor_event_runner(app, handler, limit), namespace=NAMESPACE)
 
 
-def _floor_event_runner(app: Flask, handler: Callable) -> Callable:
+def _floor_event_runner(app: Flask, handler: Callable, limit: str) -> Callable:
     def run(sid: str, *args):
         with app.app_context():
-            return _run_floor_event(handler, sid, args[0] if args else None)
+            return _run_floor_event(handler, sid, args[0] if args else None, limit)
 
     return run
 
 
-def _run_floor_event(handler: Callable, sid: str, data: object):
+def _run_floor_event(handler: Callable, sid: str, data: object, limit: str = "SOCKET_RATE_LIMIT"):
     """Re-check the socket's user and rate limit, then handler(sid, user, data)."""
     try:
         # A guest's socket is no member of staff: refused before anything is read.
         if guest_sockets.party_of(sid) is not None:
             return _refusal("forbidden", GUESTS_MAY_NOT)
         # The limit first: it is counted in memory, so a flood never reaches the database.
-        if not connections.within_limit(sid):
+        if not connections.within_limit(sid, limit):
             send_to(sid, "tables:error", _socket_error("rate_limited", RATE_LIMITED))
             return _refusal("rate_limited", RATE_LIMITED)
         user = connections.current_user_of(sid)
@@ -197,6 +200,7 @@ def on_connect(auth=None):
 def on_disconnect(reason=None):
     """Forget the socket; Socket.IO leaves its rooms by itself."""
     guest_sockets.forget(request.sid)
+    presence.gone(request.sid)
     connection = connections.forget(request.sid)
     if reason == socketio.server.reason.CLIENT_DISCONNECT:
         # The client left the namespace but may keep its transport: it waits to sign in again.
@@ -248,6 +252,8 @@ def on_leave(sid: str, user, data):
         return problem
     room = ALL_TABLES if leave.floor is None else floor_room(leave.floor)
     socketio.server.leave_room(sid, room, namespace=NAMESPACE)
+    if leave.floor is not None:
+        presence.unwatch(sid, leave.floor)
     return Left(ok=True, room=room).wire()
 
 
@@ -261,6 +267,31 @@ def on_sync(sid: str, user, data):
     response, acknowledgement = shared_sync_answers(sync.last_event_id, floors)
     send_to(sid, "tables:sync_response", response)
     return acknowledgement
+
+
+@floor_event("presence:watch", limit="PRESENCE_RATE_LIMIT")
+def on_watch(sid: str, user, data):
+    """Follow who is looking at a floor the user may see, and be listed there."""
+    watch, problem = _read(Watch, data)
+    if problem:
+        return problem
+    if watch.floor > MAX_FLOOR or not floor_exists(watch.floor):
+        return _refusal("not_found", f"Floor {watch.floor} does not exist.")
+    if not user.may_see_floor(watch.floor):
+        return _refusal("forbidden", f"You do not have access to floor {watch.floor}.")
+    presence.watch(sid, user, watch.floor)
+    return Watching(ok=True, floor=watch.floor).wire()
+
+
+@floor_event("presence:claim", limit="PRESENCE_RATE_LIMIT")
+def on_claim(sid: str, user, data):
+    """Say which table this screen has in hand on a floor it watches (null: none)."""
+    claim, problem = _read(Claim, data)
+    if problem:
+        return problem
+    if not presence.claim(sid, claim.floor, claim.table_id):
+        return _refusal("not_watching", f"Send presence:watch for floor {claim.floor} first.")
+    return Claimed(ok=True, table_id=claim.table_id).wire()
 
 
 @socketio.on_error_default

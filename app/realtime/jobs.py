@@ -21,6 +21,7 @@ def _every(interval: float, job, app: Flask) -> None:
 
 def start_background_jobs(app: Flask) -> None:
     """Start the room heads ticker, the account check and, in development, the worker in-process."""
+    from app.realtime import presence
     from app.realtime.heads import announce_heads
     from app.realtime.sessions import end_stale_sockets
 
@@ -28,6 +29,7 @@ def start_background_jobs(app: Flask) -> None:
     socketio.start_background_task(socketio.server.eio.admission.run)
     socketio.start_background_task(_every, interval, announce_heads, app)
     socketio.start_background_task(_every, interval, end_stale_sockets, app)
+    socketio.start_background_task(_every, presence.beat_interval(), presence.beat, app)
     if app.config["RUN_WORKER_IN_PROCESS"] or not app.config["REDIS_URL"]:
         from app.worker import run_worker
 

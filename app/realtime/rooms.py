@@ -32,3 +32,8 @@ def rooms_for_floors(floors: list[int]) -> list[str]:
     if DOOR in floors:
         return [STAFF]
     return [*(floor_room(floor) for floor in floors), ALL_TABLES]
+
+
+def presence_room(floor: int) -> str:
+    """The sockets that asked who else is looking at one floor (`presence:watch`)."""
+    return f"presence:{floor}"

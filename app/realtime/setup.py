@@ -17,6 +17,7 @@ from app.realtime import (
     direct,
     handlers,  # noqa: I001
     metrics,
+    presence,
 )
 from app.realtime.broadcast import Broadcaster, register_guest_view
 from app.realtime.guest_view import tell_guests
@@ -66,6 +67,8 @@ def init_realtime(app: Flask) -> None:
         engineio_logger=False,
     )
     handlers.register_floor_events(socketio.server, app)
+    channel = queue_channel(config) if config["REDIS_URL"] else ""
+    presence.install(config["REDIS_URL"], channel, config["PRESENCE_TTL_SECONDS"])
     direct.install(socketio.server, mode, config)
     admission.install(app, socketio.server.eio, connections.count)
     metrics.read_rooms_with(lambda: direct.rooms(socketio.server))

@@ -107,3 +107,10 @@ def partial(shape: type[Shape], name: str, doc: str, *, only: tuple[str, ...] | 
         field: (_typed(info), None) for field, info in shape.model_fields.items() if only is None or field in only
     }
     return create_model(name, __base__=Shape, __doc__=doc, **fields)
+
+
+class Sent(Shape):
+    """What a client sends with an event: the declared fields are read, others are let be (a
+    newer client may send more than this server knows)."""
+
+    model_config = ConfigDict(extra="ignore")

@@ -13,14 +13,15 @@ the AsyncAPI document and the tests that check what clients receive:
 
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BeforeValidator, ConfigDict, Field, RootModel
+from pydantic import BeforeValidator, Field, RootModel
 
 from app.models.event import EventType
-from app.shapes.base import Logged, Shape, logged, partial
+from app.shapes.base import Logged, Sent, Shape, logged, partial
 from app.shapes.fields import EventIdText, Moment, StatusWord, refused
 from app.shapes.floors import Floor
 from app.shapes.guests import GuestUpdate
 from app.shapes.parties import Party
+from app.shapes.presence import Claim, Claimed, Presence, Watch, Watching
 from app.shapes.sections import Section
 from app.shapes.staff import Assignee
 from app.shapes.tables import Table, TableFieldsChanged
@@ -308,13 +309,6 @@ class Handshake(Shape):
     reconnect: bool = Field(None, description="True when a screen comes back after losing its link.")
 
 
-class Sent(Shape):
-    """What a client sends with an event: the declared fields are read, others are let be (a
-    newer client may send more than this server knows)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-
 def _floor_or_all(value: object) -> int | None:
     """A JSON integer (the handler says whether that floor exists), or null for every floor."""
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
@@ -380,11 +374,16 @@ SERVER_EVENTS: dict[str, type[Shape] | type[RootModel]] = {
     "tables:error": SocketError,
     "tables:head": RoomHead,
     "guest:update": GuestUpdate,
+    "presence:update": Presence,
 }
 # Sent to a guest's socket at connect and to its party's room (party:<id>) only; never to staff rooms.
 FOR_THE_GUEST = ("guest:update",)
+# Sent to the sockets watching a floor's presence (presence:<floor>) only.
+FOR_THE_WATCHERS = ("presence:update",)
 CLIENT_EVENTS: dict[str, tuple[type[Shape], tuple[type[Shape], ...]]] = {
     "tables:join": (Join, (Joined, Refusal)),
     "tables:leave": (Leave, (Left, Refusal)),
     "tables:sync": (Sync, (Synced, Refusal)),
+    "presence:watch": (Watch, (Watching, Refusal)),
+    "presence:claim": (Claim, (Claimed, Refusal)),
 }

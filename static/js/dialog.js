@@ -61,6 +61,7 @@ export class TableDialog {
     });
     this.element.addEventListener("close", () => {
       this.tableId = null;
+      this.onOpenChange?.(null);
     });
     store.subscribe((change) => this.changed(change));
   }
@@ -72,6 +73,7 @@ export class TableDialog {
   open(tableId) {
     if (!this.store.get(tableId)) return;
     this.tableId = tableId;
+    this.onOpenChange?.(tableId);
     this.gone = false;
     this.hideNotice();
     this.say(null);

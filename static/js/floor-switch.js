@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { showFloorTitle } from "./floor-names.js";
 import { showNotice } from "./notices.js";
 
-export function enableFloorSwitch({ view, store, connection, sync, dialog }) {
+export function enableFloorSwitch({ view, store, connection, sync, dialog, onSwitched = () => {} }) {
   const links = [...document.querySelectorAll(".floor-tabs [data-floor]")];
   const firstFloor = links.length ? Number(links[0].dataset.floor) : view.floor;
 
@@ -36,6 +36,7 @@ export function enableFloorSwitch({ view, store, connection, sync, dialog }) {
           await connection.joinAll([floor]);
         },
       });
+      onSwitched(floor);
       return;
     }
     // No live connection: read the floor over HTTP; the reconnect's sync starts from a snapshot.

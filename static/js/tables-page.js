@@ -11,6 +11,7 @@ import { keepLastSeen, servedOffline, startingTables } from "./last-seen.js";
 import { ListView } from "./list.js";
 import { announce, showNotice } from "./notices.js";
 import { OfflineQueue } from "./offline-queue.js";
+import { Presence } from "./presence.js";
 import { checkForRelease } from "./offline-shell.js";
 import { StatusActions, notesOnly } from "./status-actions.js";
 import { TableStore } from "./store.js";
@@ -62,10 +63,11 @@ const view =
 door = startWaitlist({ store, me, isOnline: () => Boolean(connection?.connected), viewRoot: view.root ?? view.body });
 connection = new LiveConnection({ rooms: () => view.rooms(), offlineAfterSeconds: state.offlineAfterSeconds });
 const sync = new SyncManager({ connection, store, scope: view });
+const presence = new Presence({ connection, view, dialog, store, me });
 
 // A small record of what arrived, for people (and tests) diagnosing a screen.
 const received = [];
-window.tableside = { received, store, connection, line };
+window.tableside = { received, store, connection, line, presence };
 
 connection.addEventListener("table-event", ({ detail: { name, payload } }) => {
   const items = Array.isArray(payload) ? payload : [payload];
@@ -76,6 +78,7 @@ connection.addEventListener("table-event", ({ detail: { name, payload } }) => {
 connection.addEventListener("head", ({ detail }) => sync.head(detail));
 connection.addEventListener("ready", async ({ detail: { reconnect } }) => {
   await sync.sync({ announce: reconnect, before: () => connection.joinRooms() });
+  presence.watch();
   actions.showQueued();
   actions.flush();
   door.actions.showQueued();
@@ -143,7 +146,7 @@ async function bulkChange(ids, status) {
 tickEvery("[data-since]", (element, now) => relativeTime(element.dataset.since, now));
 tickEvery("[data-timer]", tickTimer);
 
-if (state.view !== "list") enableFloorSwitch({ view, store, connection, sync, dialog });
+if (state.view !== "list") enableFloorSwitch({ view, store, connection, sync, dialog, onSwitched: () => presence.watch() });
 // A section's new colour or name repaints its tables; the legend follows the floor shown.
 sections.subscribe(() => store.notify({ kind: "service", cause: "section" }));
 if (state.view !== "list") keepLegend(() => view.floor, store);
