@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -125,6 +126,8 @@ class Config:
     PRESENCE_RATE_LIMIT = os.environ.get("PRESENCE_RATE_LIMIT", "60 per 10 seconds")
     # A screen whose process stopped refreshing it leaves every floor's list this long after.
     PRESENCE_TTL_SECONDS = float(os.environ.get("PRESENCE_TTL_SECONDS", "5"))
+    # An open layout editor holds its floor; a hold its page stops renewing ends this long after.
+    LAYOUT_HOLD_SECONDS = float(os.environ.get("LAYOUT_HOLD_SECONDS", "10"))
     # The guest's page and its buttons, per address (no sign-in: the link is the credential).
     GUEST_PAGE_RATE_LIMIT = os.environ.get("GUEST_PAGE_RATE_LIMIT", "60 per minute")
     GUEST_ACTION_RATE_LIMIT = os.environ.get("GUEST_ACTION_RATE_LIMIT", "10 per minute")
@@ -210,3 +213,11 @@ class TestConfig(Config):
 def config_for_environment() -> type[Config]:
     """Pick the config class named by TABLESIDE_ENV."""
     return ProductionConfig if os.environ.get("TABLESIDE_ENV") == "production" else Config
+
+
+def queue_channel(config) -> str:
+    """The Redis channel of this deployment: SOCKETIO_CHANNEL, or one per Redis database."""
+    if config.get("SOCKETIO_CHANNEL"):
+        return config["SOCKETIO_CHANNEL"]
+    database = urlsplit(config["REDIS_URL"]).path.strip("/") or "0"
+    return f"tableside-db{database}"

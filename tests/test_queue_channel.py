@@ -1,6 +1,6 @@
 """Deployments sharing one Redis do not hear each other's events."""
 
-from app.realtime.setup import queue_channel
+from app.config import queue_channel
 
 
 def test_channel_follows_the_redis_database_unless_named():

@@ -2,11 +2,11 @@
 
 import logging
 import time
-from urllib.parse import urlsplit
 
 from flask import Flask
 
 from app.async_mode import serving_mode
+from app.config import queue_channel
 from app.extensions import socketio
 
 # Imported before any init_app: Flask-SocketIO keeps handlers for every later app only if
@@ -27,14 +27,6 @@ from app.services import outbox
 
 log = logging.getLogger(__name__)
 _broadcaster: Broadcaster | None = None
-
-
-def queue_channel(config) -> str:
-    """The Redis channel of this deployment: SOCKETIO_CHANNEL, or one per Redis database."""
-    if config.get("SOCKETIO_CHANNEL"):
-        return config["SOCKETIO_CHANNEL"]
-    database = urlsplit(config["REDIS_URL"]).path.strip("/") or "0"
-    return f"tableside-db{database}"
 
 
 def init_realtime(app: Flask) -> None:

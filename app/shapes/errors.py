@@ -6,7 +6,7 @@ from pydantic import Field, RootModel
 
 from app.shapes.base import Shape
 from app.shapes.parties import Party
-from app.shapes.tables import Table
+from app.shapes.tables import LayoutHolder, Table
 
 
 class Error(Shape):
@@ -42,8 +42,14 @@ class LogGone(Error):
     last_event_id: str
 
 
+class LayoutHeld(Error):
+    """409: another editor holds the floor's layout; who, so the page can offer to take over."""
+
+    held_by: LayoutHolder
+
+
 # The refusals that say more, by the field only each of them carries.
-_SAYING_MORE = (("table", StatusConflict), ("party", PartyConflict), ("lastEventId", LogGone))
+_SAYING_MORE = (("table", StatusConflict), ("party", PartyConflict), ("lastEventId", LogGone), ("heldBy", LayoutHeld))
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None, **extra: Any) -> dict:

@@ -1,8 +1,8 @@
 """Tables: the Table every answer and event carries, and every body that creates or changes one."""
 
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from app.models import limits
 from app.shapes.base import Query, Shape, partial
@@ -171,17 +171,54 @@ class Placement(Shape):
         return item
 
 
+def _editor_id(value: object) -> str:
+    if isinstance(value, str) and 8 <= len(value) <= 64 and value.isascii() and value.replace("-", "").isalnum():
+        return value
+    raise refused("editor", "An editor id is 8 to 64 letters, digits or dashes.")
+
+
+EditorId = Annotated[str, BeforeValidator(_editor_id)]
+
+
+class LayoutHoldAsked(Shape):
+    """`POST /api/floors/<floor>/layout/hold`: hold (or keep holding) the floor's layout editor."""
+
+    editor: EditorId
+    takeover: bool = Field(False, description="Take the hold from the editor that has it (after asking the person).")
+    renewal: bool = Field(
+        False, description="Keep this editor's hold: refused when the hold has moved to another editor meanwhile."
+    )
+
+
+class LayoutHolder(Shape):
+    """Who has a floor's layout editor open."""
+
+    user_id: int
+    username: str
+
+
+class LayoutHold(Shape):
+    """The hold granted: renew it within `seconds`, or it ends."""
+
+    floor: int
+    held_by: LayoutHolder
+    seconds: float
+
+
 class Layout(Shape):
     """`PUT /api/floors/<floor>/layout`: every table moved, in one all-or-nothing save."""
 
     tables: list[Placement] = Field(max_length=limits.LAYOUT_TABLES)
+    editor: EditorId = Field(
+        None, description="The editor's own id (POST .../layout/hold): refused while another editor holds the floor."
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _one_list(cls, body: Any) -> Any:
         items = body.get("tables") if isinstance(body, dict) else None
-        if set(body or ()) - {"tables"} or not isinstance(items, list) or len(items) > limits.LAYOUT_TABLES:
-            raise refused("layout", "Send {tables: [{tableId, x, y, rotation?, width?, height?}]}.")
+        if set(body or ()) - {"tables", "editor"} or not isinstance(items, list) or len(items) > limits.LAYOUT_TABLES:
+            raise refused("layout", "Send {tables: [{tableId, x, y, rotation?, width?, height?}], editor?}.")
         return body
 
     @staticmethod

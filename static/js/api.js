@@ -88,7 +88,7 @@ export const api = {
   addPartyTable(partyId, body, idempotencyKey) {
     return request("POST", `/api/parties/${partyId}/tables`, { body, headers: { "Idempotency-Key": idempotencyKey } });
   },
-  saveLayout(floor, tables) {
-    return request("PUT", `/api/floors/${floor}/layout`, { body: { tables } });
+  saveLayout(floor, tables, editor) {
+    return request("PUT", `/api/floors/${floor}/layout`, { body: editor ? { tables, editor } : { tables } });
   },
 };

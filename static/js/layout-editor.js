@@ -2,6 +2,7 @@
 
 import { api, NetworkError, request } from "./api.js";
 import { LIMITS } from "./facts.js";
+import { LayoutHold } from "./layout-hold.js";
 import { overlappingPairs } from "./layout-overlaps.js";
 import { fitPlan, placeTile, planSize } from "./plan-scale.js";
 
@@ -20,6 +21,8 @@ const overlapWarning = document.querySelector("[data-overlap-warning]");
 const addForm = document.querySelector("[data-add-table]");
 const tileTemplate = document.querySelector("[data-tile-template]");
 
+// Set up at the end of the page's script: refreshDirty reads it (null until then).
+let hold = null;
 let saved = new Map(state.tables.map((table) => [table.tableId, { ...table }]));
 const tables = new Map(state.tables.map((table) => [table.tableId, { ...table }]));
 let selected = null;
@@ -40,7 +43,7 @@ function refreshDirty() {
   const dirty = changedIds();
   unsaved.hidden = dirty.length === 0;
   unsaved.textContent = dirty.length === 1 ? "Unsaved changes (1 table)" : `Unsaved changes (${dirty.length} tables)`;
-  saveButton.disabled = dirty.length === 0;
+  saveButton.disabled = dirty.length === 0 || !hold?.held;
   discardButton.disabled = dirty.length === 0;
   for (const table of tables.values()) tileOf(table.tableId)?.classList.toggle("is-moved", dirty.includes(table.tableId));
   markOverlaps();
@@ -217,7 +220,7 @@ saveButton.addEventListener("click", async () => {
   say("Saving...");
   let response;
   try {
-    response = await api.saveLayout(state.floor, positions);
+    response = await api.saveLayout(state.floor, positions, hold.editor);
   } catch {
     say("Could not reach the server; your changes are still here. Try Save again.", true);
     refreshDirty();
@@ -318,3 +321,9 @@ window.addEventListener("resize", refit);
 document.documentElement.classList.add("js");
 refit();
 refreshDirty();
+
+const holdBanner = document.querySelector("[data-layout-hold]");
+if (holdBanner && state.floor != null) {
+  hold = new LayoutHold({ floor: state.floor, banner: holdBanner, onChange: () => refreshDirty() });
+  hold.take();
+}

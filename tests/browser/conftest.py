@@ -183,6 +183,26 @@ def open_page(browser, live):
         context.close()
 
 
+@pytest.fixture
+def editor(browser, live):
+    """Factory: a manager's layout editor of FLOOR in a context of its own (touch screen or mouse)."""
+    contexts = []
+
+    def open_editor(
+        floor: int, touch: bool = False, viewport: dict = TABLET, username: str = "manager", color_scheme: str = "light"
+    ):
+        context = browser.new_context(viewport=viewport, has_touch=touch, color_scheme=color_scheme)
+        contexts.append(context)
+        page = signed_in_page(context, live.url, username)
+        page.goto(f"{live.url}/tables/layout?floor={floor}")
+        page.wait_for_selector("#layout-plan")
+        return page
+
+    yield open_editor
+    for context in contexts:
+        context.close()
+
+
 def within_the_limit(send):
     """`send()` again after a 429 (party and status changes are limited per person, and the person's
     count is kept in Redis, which other tests' servers share): the answer to the change, not to the limit."""

@@ -4,7 +4,6 @@ finger-sized handles, overlaps pointed out, tables added from the editor."""
 import pytest
 
 from tests.browser.conftest import tile
-from tests.support.browser import TABLET, signed_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -76,24 +75,6 @@ def test_connection_follows_the_contract(open_page):
     assert (settings["delay"], settings["max"], settings["jitter"]) == (1000, 30000, 0.25)
     assert settings["attempts"] is None or settings["attempts"] > 10**9  # Infinity crosses as null
     assert settings["path"] == "/socket.io"
-
-
-@pytest.fixture
-def editor(browser, live):
-    """Factory: a manager's layout editor of FLOOR in a context of its own (touch screen or mouse)."""
-    contexts = []
-
-    def open_editor(floor: int, touch: bool = False, viewport: dict = TABLET):
-        context = browser.new_context(viewport=viewport, has_touch=touch)
-        contexts.append(context)
-        page = signed_in_page(context, live.url)
-        page.goto(f"{live.url}/tables/layout?floor={floor}")
-        page.wait_for_selector("#layout-plan")
-        return page
-
-    yield open_editor
-    for context in contexts:
-        context.close()
 
 
 def piece_of(page, table: dict):

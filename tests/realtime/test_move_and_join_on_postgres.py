@@ -5,22 +5,12 @@ screens on both servers hear the winner."""
 import pytest
 
 from tests.realtime.test_move_and_join_live import join_race, race
-from tests.support.servers import two_servers_running
+from tests.support.servers import two_servers_on_redis
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis]
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    """Servers A and B sharing PostgreSQL and Redis."""
-    with two_servers_running(tmp_path_factory.mktemp("move-join"), STATUS_RATE_LIMIT="1000 per second") as pair:
-        yield pair
-
-
-@pytest.fixture(scope="module")
-def server(servers):
-    """Server A is the module's `server`: staff and connect() default to it."""
-    return servers[0]
+servers, server = two_servers_on_redis("move-join", STATUS_RATE_LIMIT="1000 per second")
 
 
 @pytest.fixture

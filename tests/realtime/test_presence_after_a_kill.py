@@ -7,22 +7,14 @@ import time
 import pytest
 
 from tests.realtime.test_presence_live import seen
-from tests.support.servers import two_servers_running
+from tests.support.servers import two_servers_on_redis
 from tests.support.sockets import eventually
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis]
 GONE_WITHIN_SECONDS = 8
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    with two_servers_running(tmp_path_factory.mktemp("presence-kill")) as pair:
-        yield pair
-
-
-@pytest.fixture(scope="module")
-def server(servers):
-    return servers[0]
+servers, server = two_servers_on_redis("presence-kill")
 
 
 def test_a_killed_process_takes_its_screens_and_their_claims_off_the_list(servers, connect, staff):

@@ -106,3 +106,19 @@ def servers_on_each_backing(**settings: str):
         return servers[0]
 
     return servers, server
+
+
+def two_servers_on_redis(name: str, **settings: str):
+    """A module's `servers` (A and B, `start_two_servers`) and `server` (A) fixtures."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def servers(tmp_path_factory):
+        with two_servers_running(tmp_path_factory.mktemp(name), **settings) as pair:
+            yield pair
+
+    @pytest.fixture(scope="module")
+    def server(servers):
+        return servers[0]
+
+    return servers, server
