@@ -94,11 +94,15 @@ def test_move_add_a_table_and_clear_from_the_dialog(open_page, live):
         assert tile(page, table).locator(".tile__joined").is_hidden()
 
 
-def move_mode(page, table: dict, choice: str, how: str) -> None:
-    """Open TABLE's dialog, pick CHOICE ("Move party" or "Add a table"), then the chip that picks on the plan."""
-    tile(page, table).click()
+def move_mode(page, table: dict, choice: str, how: str, opening=tile, picture: str | None = None) -> None:
+    """Open TABLE's dialog, pick CHOICE ("Move party" or "Add a table"), then the chip that picks on the plan
+    (its choices pictured as PICTURE first, when named)."""
+    opening(page, table).click()
     dialog = page.locator("#table-dialog")
     dialog.get_by_role("button", name=choice).click()
+    if picture:
+        assert_fits(page, dialog.locator("[data-party-tables]"))
+        look_at(page, picture)
     dialog.get_by_role("button", name=how).click()
     dialog.wait_for(state="hidden")
 
@@ -157,7 +161,8 @@ def test_move_and_add_a_table_by_tapping_the_plan(open_page, live):
     joined = tile(other, small).locator(".tile__joined")
     joined.wait_for(state="visible", timeout=5_000)
     assert joined.inner_text() == "MT-02 + MT-03"
-    assert tile(other, small).locator(".tile__timer").inner_text() == before
+    # One timer: the added table counts from when the party sat (minutes have passed while pictures were taken).
+    assert other.evaluate(f"() => window.tableside.store.get({small['tableId']}).statusChangedAt") == seated_at
 
     tile(page, small).click()
     page.locator('#table-dialog [data-set-status="available"]').click()
@@ -170,7 +175,34 @@ def shoot_move_mode(open_page, table: dict) -> None:
     for theme in ("light", "dark"):
         for size in ("phone", "tablet", "host-stand"):
             shot = open_page("host", path="/tables?floor=2", viewport=SIZES[size], color_scheme=theme)
-            move_mode(shot, table, "Move party", "Move the party: tap the table on the plan")
+            how = "Move the party: tap the table on the plan"
+            move_mode(shot, table, "Move party", how, picture=f"move-dialog-{size}-{theme}")
             bar = shot.locator("[data-seating-bar]")
             assert_fits(shot, bar)
             look_at(shot, f"move-mode-{size}-{theme}")
+
+
+def row(page, table: dict):
+    return page.locator(f'#table-list [data-table-id="{table["tableId"]}"]')
+
+
+def test_move_by_tapping_a_row_of_the_list(open_page, live):
+    """On the list, the same move marks the rows of free tables that fit and a tap on one moves the party there."""
+    seated, spare = (
+        live.create(tableNumber=f"ML-0{n}", floor=3, capacity=4, x=x, y=500, width=90, height=80)
+        for n, x in ((1, 40), (2, 300))
+    )
+    walk_in = live.host.post(f"{live.url}/api/parties", json={"size": 3, "seatAt": [seated["tableId"]]})
+    assert walk_in.status_code == 201, walk_in.text
+    page = open_page("host", path="/tables?view=list")
+    move_mode(page, seated, "Move party", "Move the party: tap the table in the list", opening=row)
+    assert row(page, spare).get_attribute("data-fits") == "fits"
+    assert row(page, seated).get_attribute("data-fits") is None
+    row(page, spare).click()
+    wait_status(page, spare, "occupied")
+    wait_status(page, seated, "available")
+    assert page.locator("#table-dialog").is_hidden()
+    page.locator("#table-list [data-table-id] .row__open").first.wait_for()
+    row(page, spare).click()
+    page.locator('#table-dialog [data-set-status="available"]').click()
+    wait_status(page, spare, "available")

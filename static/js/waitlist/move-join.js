@@ -43,14 +43,13 @@ export function offerMoves({ table, store, actions, close, onPlan }) {
   const list = (kind) => {
     const moving = kind === "move";
     const tables = freeNear(store, table, { fits: moving }).slice(0, OFFERED_AT_MOST);
+    const where = document.getElementById("table-list") ? "in the list" : "on the plan"; // the list page marks rows
     hint.textContent = tables.length
-      ? moving
-        ? "Move to a free table that fits: on the plan, or one of the nearest here."
-        : "Join a free table: on the plan, or one of the nearest here."
+      ? `${moving ? "Move to a free table that fits" : "Join a free table"}: tap it ${where}, or pick one of the nearest here.`
       : "No free table on this floor" + (moving ? " fits the party." : ".");
     const onThePlan = chip(
-      "On the plan…",
-      moving ? "Move the party: tap the table on the plan" : "Add a table: tap it on the plan",
+      `${where[0].toUpperCase()}${where.slice(1)}…`,
+      moving ? `Move the party: tap the table ${where}` : `Add a table: tap it ${where}`,
       () => {
         close();
         onPlan(kind);
