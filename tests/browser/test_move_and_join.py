@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import look_at, service_app
+from tests.browser.conftest import look_at, service_app, within_the_limit
 from tests.browser.test_host_stand import BY_PIXELS, SIZES, assert_fits, keep_picture
 
 pytestmark = pytest.mark.browser
@@ -164,10 +164,18 @@ def test_move_and_add_a_table_by_tapping_the_plan(open_page, live):
     # One timer: the added table counts from when the party sat (minutes have passed while pictures were taken).
     assert other.evaluate(f"() => window.tableside.store.get({small['tableId']}).statusChangedAt") == seated_at
 
-    tile(page, small).click()
-    page.locator('#table-dialog [data-set-status="available"]').click()
+    # Someone clears the party while this page is about to move it: the mode ends, and the host is told why.
+    move_mode(page, small, "Move party", "Move the party: tap the table on the plan")
+    cleared = within_the_limit(
+        lambda: live.manager.patch(f"{live.url}/api/tables/{spare['tableId']}/status", json={"status": "available"})
+    )
+    assert cleared.status_code == 200, cleared.text
     for table in (spare, small):
-        wait_status(other, table, "available")
+        wait_status(page, table, "available")
+    bar.wait_for(state="hidden", timeout=5_000)
+    notice = page.locator('[data-banner="move-ended"]')
+    assert notice.inner_text() == "The party at MT-02 was moved or cleared meanwhile: nothing was moved."
+    assert page.locator("#floor-plan [data-fits]").count() == 0
 
 
 def shoot_move_mode(open_page, table: dict) -> None:

@@ -6,6 +6,7 @@
 // A seated party is moved (or given another table) the same way: from its table's dialog, "Tap on the
 // plan" marks the free tables it may have, and a tap on one of them moves it there.
 
+import { showNotice } from "../notices.js";
 import { fittingTables, suggestion } from "./fit.js";
 import { freeNear } from "./move-join.js";
 import { partyName } from "./wait-words.js";
@@ -100,7 +101,13 @@ export class Seating {
 
   /** Mark the tables that fit the picked party, in words and outline, and say what to do in the bar. */
   mark() {
-    if (this.moving && !this.movingFrom()) this.moving = null; // the party left or moved meanwhile
+    if (this.moving && !this.movingFrom()) {
+      // The party left or was moved meanwhile (from another screen): nothing to move now, and the host is told
+      // (a table no longer held is another floor the host switched to: nothing to say).
+      const table = this.store.view(this.moving.tableId);
+      if (table) showNotice("move-ended", `The party at ${table.tableNumber} was moved or cleared meanwhile: nothing was moved.`, { kind: "info", timeout: 6000 });
+      this.moving = null;
+    }
     const { fits, group } = this.options();
     const together = new Set(group?.tableIds ?? []);
     const moveWords = this.moving && MOVE_WORDS[this.moving.kind];
