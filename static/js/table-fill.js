@@ -89,8 +89,9 @@ export const FORMATS = {
   },
   /** The section's initials on a badge of its colour, and the table outlined in it (the colour is never alone). */
   section(element, table, root) {
+    // The table's own name for its section first: the sections screen shows a draft's unsaved name there.
     const section = table.sectionId == null ? null : sections.get(table.sectionId);
-    const name = section?.name ?? table.section ?? "";
+    const name = table.section ?? section?.name ?? "";
     setText(element, name ? initialsOf(name) : "");
     element.title = name ? `${name} section` : "";
     element.hidden = table.sectionId == null;

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import service_app
-from tests.browser.test_host_stand import BY_PIXELS, assert_fits, keep_picture
+from tests.browser.conftest import look_at, service_app, within_the_limit
+from tests.browser.test_host_stand import BY_PIXELS, SIZES, assert_fits, keep_picture
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +92,125 @@ def test_move_add_a_table_and_clear_from_the_dialog(open_page, live):
     for table in (spare, second):
         wait_status(page, table, "available")
         assert tile(page, table).locator(".tile__joined").is_hidden()
+
+
+def move_mode(page, table: dict, choice: str, how: str, opening=tile, picture: str | None = None) -> None:
+    """Open TABLE's dialog, pick CHOICE ("Move party" or "Add a table"), then the chip that picks on the plan
+    (its choices pictured as PICTURE first, when named)."""
+    opening(page, table).click()
+    dialog = page.locator("#table-dialog")
+    dialog.get_by_role("button", name=choice).click()
+    if picture:
+        assert_fits(page, dialog.locator("[data-party-tables]"))
+        look_at(page, picture)
+    dialog.get_by_role("button", name=how).click()
+    dialog.wait_for(state="hidden")
+
+
+def test_move_and_add_a_table_by_tapping_the_plan(open_page, live):
+    """From the dialog, Move party, then On the plan: the dialog closes, a bar says what to tap and offers Cancel,
+    the free tables that fit are marked and the rest dimmed; a tap on a small one says why and moves nothing;
+    Cancel ends it; a tap on a marked table moves the party, and another page shows it there with its seated time.
+    Add a table works the same way, the tables it may add marked "Add"."""
+    first, small, spare = (
+        live.create(tableNumber=f"MT-0{n}", floor=2, capacity=seats, x=x, y=300, width=110, height=80)
+        for n, seats, x in ((1, 4, 40), (2, 2, 400), (3, 6, 220))
+    )
+    walk_in = live.host.post(f"{live.url}/api/parties", json={"size": 4, "seatAt": [first["tableId"]]})
+    assert walk_in.status_code == 201, walk_in.text
+    seated_a_while(live, first["tableId"], 17.4)
+    page = open_page("host", path="/tables?floor=2")
+    other = open_page("manager", path="/tables?floor=2")
+    seated_at = other.evaluate(f"() => window.tableside.store.get({first['tableId']}).statusChangedAt")
+    before = tile(other, first).locator(".tile__timer").inner_text()
+    assert "17" in before
+
+    bar = page.locator("[data-seating-bar]")
+    move_mode(page, first, "Move party", "Move the party: tap the table on the plan")
+    assert bar.locator("[data-seating-text]").inner_text() == "Tap a free table to move the party of 4 at MT-01 to."
+    assert bar.get_by_role("button", name="Cancel").is_visible()
+    assert tile(page, spare).get_attribute("data-fits") == "fits"
+    for unfit in (small, first):
+        assert tile(page, unfit).get_attribute("data-fits") is None
+        assert tile(page, unfit).evaluate("el => getComputedStyle(el).opacity") == "0.4"
+    tile(page, small).click()
+    assert bar.locator("[data-seating-text]").inner_text() == "MT-02 is too small: tap a marked table, or Cancel."
+    assert page.locator("#table-dialog").is_hidden()
+    bar.get_by_role("button", name="Cancel").click()
+    assert bar.is_hidden() and page.locator("#floor-plan [data-fits]").count() == 0
+    assert page.evaluate(f"() => window.tableside.store.get({first['tableId']}).status") == "occupied"
+
+    move_mode(page, first, "Move party", "Move the party: tap the table on the plan")
+    tile(page, spare).click()
+    assert bar.is_hidden()
+    for seen in (page, other):
+        wait_status(seen, spare, "occupied")
+        wait_status(seen, first, "available")
+    assert other.evaluate(f"() => window.tableside.store.get({spare['tableId']}).statusChangedAt") == seated_at
+    assert tile(other, spare).locator(".tile__timer").inner_text() == before
+    assert tile(other, spare).locator(".tile__covers").inner_text().startswith("4")
+
+    shoot_move_mode(open_page, spare)
+
+    move_mode(page, spare, "Add a table", "Add a table: tap it on the plan")
+    assert bar.locator("[data-seating-text]").inner_text() == "Tap a free table to add to the party of 4 at MT-03."
+    assert tile(page, small).get_attribute("data-fits") == "add"
+    assert tile(page, small).evaluate("el => getComputedStyle(el, '::before').content") == '"Add"'
+    tile(page, small).click()
+    wait_status(other, small, "occupied")
+    joined = tile(other, small).locator(".tile__joined")
+    joined.wait_for(state="visible", timeout=5_000)
+    assert joined.inner_text() == "MT-02 + MT-03"
+    # One timer: the added table counts from when the party sat (minutes have passed while pictures were taken).
+    assert other.evaluate(f"() => window.tableside.store.get({small['tableId']}).statusChangedAt") == seated_at
+
+    # Someone clears the party while this page is about to move it: the mode ends, and the host is told why.
+    move_mode(page, small, "Move party", "Move the party: tap the table on the plan")
+    cleared = within_the_limit(
+        lambda: live.manager.patch(f"{live.url}/api/tables/{spare['tableId']}/status", json={"status": "available"})
+    )
+    assert cleared.status_code == 200, cleared.text
+    for table in (spare, small):
+        wait_status(page, table, "available")
+    bar.wait_for(state="hidden", timeout=5_000)
+    notice = page.locator('[data-banner="move-ended"]')
+    assert notice.inner_text() == "The party at MT-02 was moved or cleared meanwhile: nothing was moved."
+    assert page.locator("#floor-plan [data-fits]").count() == 0
+
+
+def shoot_move_mode(open_page, table: dict) -> None:
+    """Move mode at three sizes, light and dark, in the SHOTS folder: the bar and its Cancel on screen, 44 px tall."""
+    for theme in ("light", "dark"):
+        for size in ("phone", "tablet", "host-stand"):
+            shot = open_page("host", path="/tables?floor=2", viewport=SIZES[size], color_scheme=theme)
+            how = "Move the party: tap the table on the plan"
+            move_mode(shot, table, "Move party", how, picture=f"move-dialog-{size}-{theme}")
+            bar = shot.locator("[data-seating-bar]")
+            assert_fits(shot, bar)
+            look_at(shot, f"move-mode-{size}-{theme}")
+
+
+def row(page, table: dict):
+    return page.locator(f'#table-list [data-table-id="{table["tableId"]}"]')
+
+
+def test_move_by_tapping_a_row_of_the_list(open_page, live):
+    """On the list, the same move marks the rows of free tables that fit and a tap on one moves the party there."""
+    seated, spare = (
+        live.create(tableNumber=f"ML-0{n}", floor=3, capacity=4, x=x, y=500, width=90, height=80)
+        for n, x in ((1, 40), (2, 300))
+    )
+    walk_in = live.host.post(f"{live.url}/api/parties", json={"size": 3, "seatAt": [seated["tableId"]]})
+    assert walk_in.status_code == 201, walk_in.text
+    page = open_page("host", path="/tables?view=list")
+    move_mode(page, seated, "Move party", "Move the party: tap the table in the list", opening=row)
+    assert row(page, spare).get_attribute("data-fits") == "fits"
+    assert row(page, seated).get_attribute("data-fits") is None
+    row(page, spare).click()
+    wait_status(page, spare, "occupied")
+    wait_status(page, seated, "available")
+    assert page.locator("#table-dialog").is_hidden()
+    page.locator("#table-list [data-table-id] .row__open").first.wait_for()
+    row(page, spare).click()
+    page.locator('#table-dialog [data-set-status="available"]').click()
+    wait_status(page, spare, "available")

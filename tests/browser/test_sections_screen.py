@@ -3,7 +3,7 @@ shows its colour band and legend live. Screenshots of both at each size, light a
 
 import pytest
 
-from tests.browser.conftest import wait_for_state
+from tests.browser.conftest import look_at, wait_for_state
 from tests.browser.test_host_stand import BY_PIXELS, SIZES, assert_fits, keep_picture
 
 pytestmark = pytest.mark.browser
@@ -77,3 +77,116 @@ def shoot(open_page) -> None:
             assert_fits(plan, plan.locator("[data-section-legend]"))
             plan.evaluate("() => window.scrollTo(0, 0)")
             keep_picture(plan, f"sections-plan-{size}-{scheme}")
+
+
+def pick(page, name: str):
+    return page.locator(".section-pick", has_text=name)
+
+
+def wait_in_section(page, table_id: int, section_id: int | None) -> None:
+    """The sections screen's tile of TABLE_ID shows SECTION_ID (None: no section)."""
+    page.wait_for_function(
+        "([id, section]) => document.querySelector(`#sections-plan [data-table-id='${id}']`)"
+        "?.getAttribute('data-section-id') === section",
+        arg=[table_id, None if section_id is None else str(section_id)],
+        timeout=5_000,
+    )
+
+
+def test_an_open_sections_screen_follows_another_managers_changes(open_page, live, opening_sections):
+    """Two managers on the sections screen: one draws Live patio (T-05) and saves; the other's open screen shows it
+    without a reload, beside its own unsaved Bar rail (T-07); then a table put in the section, a rename and a
+    recolour through the API, and a preset loaded, each reach both screens."""
+    from tests.support.database import add_staff
+    from tests.support.live_server import PASSWORD
+
+    add_staff(live.database_url, ["manager26"], "manager", PASSWORD)
+    other = live.server.api("manager26")  # the second manager's changes through the API
+    t05, t06, t07 = (live.table(number)["tableId"] for number in ("T-05", "T-06", "T-07"))
+    mine = open_page("manager", path="/sections?floor=1", viewport=SIZES["host-stand"])
+    theirs = open_page("manager26", path="/sections?floor=1", viewport=SIZES["host-stand"])
+    theirs.fill("#new-section-name", "Bar rail")
+    theirs.click("text=Add section")
+    sections_tile(theirs, t07).click()
+
+    mine.fill("#new-section-name", "Live patio")
+    mine.click("text=Add section")
+    sections_tile(mine, t05).click()
+    mine.click("[data-save]")
+    mine.locator("[data-message]").filter(has_text="Sections saved").wait_for()
+    patio = next(s for s in live.manager.get(f"{live.url}/api/floors/1/sections").json() if s["name"] == "Live patio")
+
+    pick(theirs, "Live patio").wait_for(timeout=5_000)
+    wait_in_section(theirs, t05, patio["sectionId"])
+    assert "1 table · nobody yet" in pick(theirs, "Live patio").inner_text()
+    assert "1 table" in pick(theirs, "Bar rail").inner_text()  # its own unsaved section is kept
+    assert sections_tile(theirs, t07).get_attribute("aria-pressed") == "true"
+    assert theirs.locator("[data-save]").is_enabled()
+    notice = theirs.locator('[data-banner="sections-changed"]')
+    assert notice.inner_text() == "manager changed the sections: shown here with your unsaved changes."
+
+    moved = other.patch(f"{live.url}/api/tables/{t06}", json={"sectionId": patio["sectionId"]})
+    assert moved.status_code == 200, moved.text
+    for page in (mine, theirs):
+        wait_in_section(page, t06, patio["sectionId"])
+        pick(page, "Live patio").filter(has_text="2 tables").wait_for(timeout=5_000)
+    renamed = other.patch(
+        f"{live.url}/api/sections/{patio['sectionId']}", json={"name": "Courtyard", "colour": "#d55e00"}
+    )
+    assert renamed.status_code == 200, renamed.text
+    for page in (mine, theirs):
+        pick(page, "Courtyard").wait_for(timeout=5_000)
+        assert pick(page, "Live patio").count() == 0
+        badge = sections_tile(page, t05).locator(".tile__section")
+        assert badge.inner_text() == "CO"
+        outline = sections_tile(page, t05).locator(".tile__shape").evaluate("el => getComputedStyle(el).outlineColor")
+        assert outline == VERMILION
+    # The manager's own screen had nothing unsaved: it shows the change, and there is nothing to Save.
+    assert mine.locator("[data-save]").is_disabled()
+    notice = mine.locator('[data-banner="sections-changed"]')
+    assert notice.inner_text() == "manager26 changed the sections: shown here."
+
+    # Both change Courtyard's colour: the second manager's unsaved Purple is kept, and they are told.
+    pick(theirs, "Courtyard").click()
+    theirs.click(".palette__choice:has-text('Purple')")
+    green = live.manager.patch(f"{live.url}/api/sections/{patio['sectionId']}", json={"colour": "#009e73"})
+    assert green.status_code == 200, green.text
+    mine.wait_for_function(
+        f"() => getComputedStyle(document.querySelector(`#sections-plan [data-table-id='{t05}'] .tile__shape`))"
+        ".outlineColor === 'rgb(0, 158, 115)'"
+    )
+    clash = theirs.locator('[data-banner="sections-changed"]')
+    clash.filter(has_text="manager also changed Courtyard").wait_for(timeout=5_000)
+    assert theirs.locator("[data-edit-colour][value='#cc79a7']").is_checked()
+    shoot_live(theirs)
+
+    preset = next(
+        p for p in live.manager.get(f"{live.url}/api/floors/1/presets").json() if p["name"] == "Opening (test)"
+    )
+    mine.select_option("[data-preset-pick]", str(preset["presetId"]))
+    mine.click("[data-preset-load]")
+    mine.locator("[data-message]").filter(has_text="Opening (test) loaded").wait_for()
+    pick(mine, "Courtyard").wait_for(state="detached", timeout=5_000)
+    for page in (mine, theirs):
+        wait_in_section(page, t05, live.table("T-05")["sectionId"])
+    # The preset removed Courtyard, which the second manager had changed: kept on their screen, made again on Save.
+    assert "1 table" in pick(theirs, "Bar rail").inner_text()
+    assert "0 tables" in pick(theirs, "Courtyard").inner_text()
+    clash.filter(has_text="manager also changed Courtyard").wait_for(timeout=5_000)
+
+
+def shoot_live(page) -> None:
+    """The screen that took in another manager's change beside its own unsaved one, at three sizes in light and
+    dark (in the SHOTS folder): no sideways scrolling, the message, the picks and Save on screen."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for size in ("phone", "tablet", "host-stand"):
+            page.set_viewport_size(SIZES[size])
+            for shown in (pick(page, "Bar rail"), page.locator("[data-save]")):
+                assert_fits(page, shown)
+            page.evaluate("() => window.scrollTo(0, 0)")
+            look_at(page, f"sections-live-{size}-{scheme}")
+            page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+            look_at(page, f"sections-live-{size}-{scheme}-end")
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size(SIZES["host-stand"])

@@ -23,3 +23,15 @@ def test_a_limited_host_gets_only_their_floors_sections(as_staff, make_table):
     make_table(floor=2, section="Booths")
     state = initial_state(as_staff("floor2host").get("/tables?view=list").get_data(as_text=True))
     assert [s["name"] for s in state["sections"]] == ["Booths"]
+
+
+def test_the_sections_screen_state_carries_the_floors_newest_event(manager, make_table):
+    """The sections screen follows its floor live: its state names the floor's newest event, as the plan's does,
+    so its first sync asks only for what came after the page was drawn."""
+    make_table(floor=1, section="Window")
+    manager.patch("/api/floors/1", json={"turnMinutes": 80})
+    screen = initial_state(manager.get("/sections?floor=1").get_data(as_text=True))
+    plan = initial_state(manager.get("/tables?floor=1").get_data(as_text=True))
+    assert screen["lastEventId"] is not None
+    assert screen["lastEventId"] == plan["lastEventId"]
+    assert screen["offlineAfterSeconds"] == plan["offlineAfterSeconds"]

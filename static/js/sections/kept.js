@@ -4,17 +4,29 @@
 
 const kept = new Map();
 const listeners = new Set();
-// Each section's colour as a rule of its own, `[data-section-id="7"] { --section-colour: … }`: a tile, a
-// legend entry or a pick carries only the attribute, so markup drawn by the server and by a script is the same.
-const sheet = new CSSStyleSheet();
-document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 const COLOUR = /^#[0-9a-f]{6}$/i;
 
+/**
+ * Each section's colour as a rule of its own, `[data-section-id="7"] { --section-colour: … }`: a tile, a
+ * legend entry or a pick carries only the attribute, so markup drawn by the server and by a script is the same.
+ * Returns paint(list of {sectionId, colour}); a sheet made later wins over one made before (the sections
+ * screen paints its unsaved draft over the saved sections).
+ */
+export function colourSheet() {
+  const sheet = new CSSStyleSheet();
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  return (list) => {
+    const rules = list
+      .filter((section) => COLOUR.test(section.colour))
+      .map((section) => `[data-section-id="${Number(section.sectionId)}"] { --section-colour: ${section.colour}; --section-ink: ${inkOn(section.colour)}; }`);
+    sheet.replaceSync(rules.join("\n"));
+  };
+}
+
+const paint = colourSheet();
+
 function changed() {
-  const rules = [...kept.values()]
-    .filter((section) => COLOUR.test(section.colour))
-    .map((section) => `[data-section-id="${Number(section.sectionId)}"] { --section-colour: ${section.colour}; --section-ink: ${inkOn(section.colour)}; }`);
-  sheet.replaceSync(rules.join("\n"));
+  paint([...kept.values()]);
   for (const listener of listeners) listener();
 }
 

@@ -1,21 +1,28 @@
 // The sections screen: the floor's plan drawn with the plan's own tiles, a section picked or made,
 // tables tapped (or boxed) into it, a member of staff given to it, then one Save; shift presets too.
+// Live while open: another manager's saved changes come in under this one's unsaved ones (sections/live.js).
 
 import { request } from "../api.js";
 import { setFloorNames } from "../floor-names.js";
+import { showNotice } from "../notices.js";
 import { fillFrame, placeScaled, tablesBox } from "../plan-fill.js";
-import { fill } from "../table-fill.js";
+import { fill, newTableElement } from "../table-fill.js";
 import { SectionDraft } from "./draft.js";
 import { drawOnPlan } from "./drawing.js";
-import { initialsOf, sections } from "./kept.js";
+import { colourSheet, initialsOf, sections } from "./kept.js";
+import { followFloor } from "./live.js";
 
 const state = JSON.parse(document.getElementById("initial-state").textContent);
 document.documentElement.classList.add("js");
 setFloorNames(state.floors);
 const floor = state.floor;
 const PHONE = window.matchMedia("(max-width: 599px)");
-let tables = state.tables;
-const draft = new SectionDraft(state.sections.filter((section) => section.floor === floor), tables, state.palette);
+sections.replace(state.sections);
+const store = followFloor(state, (by) => takeIn(by));
+const draft = new SectionDraft(sections.onFloor(floor), store.views(), state.palette);
+const paintDraft = colourSheet(); // made after the saved sections' sheet: the draft's colours win
+let saving = false;
+let missed = []; // who changed sections while this screen's own save was on its way
 const staff = new Map(state.staff.map((person) => [person.userId, person]));
 let picked = draft.sections[0]?.key ?? null;
 let presets = state.presets;
@@ -41,12 +48,16 @@ function drafted(table) {
 }
 
 function drawPlan() {
-  // The tiles read their section's colour from the kept sections: here, the draft's.
-  sections.replace(draft.sections.map((section) => ({ ...section, sectionId: section.key, floor })));
+  // The tiles carry their draft section's key as data-section-id: its colour is painted for that key.
+  paintDraft(draft.sections.map((section) => ({ sectionId: section.key, colour: section.colour })));
+  const tables = store.views();
+  const kept = new Set(tables.map((table) => String(table.tableId)));
+  for (const tile of plan.querySelectorAll("[data-table-id]")) if (!kept.has(tile.dataset.tableId)) tile.remove();
+  $("[data-plan-empty]").hidden = tables.length > 0;
   const drawing = fillFrame(plan, frame, tablesBox(tables), { narrow: PHONE.matches });
   for (const table of tables) {
-    const tile = plan.querySelector(`[data-table-id="${table.tableId}"]`);
-    if (!tile) continue;
+    let tile = plan.querySelector(`[data-table-id="${table.tableId}"]`);
+    if (!tile) plan.append((tile = newTableElement(table)));
     fill(tile, drafted(table));
     placeScaled(tile, table, drawing);
     tile.setAttribute("aria-pressed", String(picked != null && draft.placed.get(table.tableId) === picked));
@@ -165,14 +176,42 @@ $("[data-remove-section]").addEventListener("click", () => {
   render();
 });
 
+/** Keep the picked section picked through a redraw from saved sections (by its id, else its name). */
+function keepPicked(redraw) {
+  const was = picked == null ? null : draft.find(picked);
+  const result = redraw();
+  const again = was && (draft.sections.find((section) => was.sectionId != null && section.sectionId === was.sectionId) ?? draft.sections.find((section) => section.name === was.name));
+  picked = (again ?? draft.sections[0])?.key ?? null;
+  render();
+  return result;
+}
+
 /** The floor's sections and tables as saved now, drawn afresh. */
 async function reload(saved) {
   const answer = await request("GET", `/api/tables?floor=${floor}`);
-  if (answer.ok) tables = Array.isArray(answer.data) ? answer.data : answer.data.tables;
-  const name = picked == null ? null : draft.find(picked)?.name;
-  draft.reset(saved, tables);
-  picked = (draft.sections.find((section) => section.name === name) ?? draft.sections[0])?.key ?? null;
-  render();
+  if (answer.ok) for (const table of Array.isArray(answer.data) ? answer.data : answer.data.tables) store.acceptServerTable(table);
+  sections.replace(saved); // this floor's, the only ones this screen shows
+  keepPicked(() => draft.reset(sections.onFloor(floor), store.views()));
+}
+
+/** Another manager's change (or a table's new status): taken in under this screen's unsaved changes. */
+function takeIn(by) {
+  if (saving) {
+    missed.push(...by); // taken in once the save has answered
+    return render();
+  }
+  const { changed, clashes } = keepPicked(() => draft.rebase(sections.onFloor(floor), store.views()));
+  const others = by.filter((name) => name !== state.me.username);
+  if (!changed || !others.length) return;
+  // A notice at the bottom edge: seen wherever the manager has scrolled to (the plan is below the picks on a phone).
+  const who = others.join(" and ");
+  if (clashes.length) {
+    const text = `${who} also changed ${clashes.join(", ")}: your unsaved changes are kept there, and Save puts them in place of theirs.`;
+    showNotice("sections-changed", text, { kind: "warning", actions: [{ label: "OK", primary: true, onClick: (notice) => notice.remove() }] });
+  } else {
+    const text = draft.dirty ? `${who} changed the sections: shown here with your unsaved changes.` : `${who} changed the sections: shown here.`;
+    showNotice("sections-changed", text, { kind: "info", timeout: 8000 });
+  }
 }
 
 function problem(answer) {
@@ -181,12 +220,18 @@ function problem(answer) {
 }
 
 async function send(method, url, body, done) {
+  saving = true;
   try {
     const answer = await request(method, url, { body });
     if (!answer.ok) return say(`Not saved: ${problem(answer)}`, "error");
     await done(answer.data);
   } catch {
     say("Not saved: the server cannot be reached. Your changes are still here; try again.", "error");
+  } finally {
+    saving = false;
+    const by = missed;
+    missed = [];
+    takeIn(by);
   }
 }
 

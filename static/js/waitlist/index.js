@@ -58,6 +58,7 @@ export function startWaitlist({ store, me, isOnline, viewRoot }) {
     store,
     root: viewRoot,
     onSeat: (party, tableIds) => actions.seat(party, tableIds),
+    onMove: (kind, partyId, from, to) => (kind === "move" ? actions.move(partyId, from, to) : actions.join(partyId, from, to)),
     onChange: () => {
       panel?.render();
       // On a phone the tables are a tab away: picking a party shows them, marked.
@@ -72,7 +73,8 @@ export function startWaitlist({ store, me, isOnline, viewRoot }) {
   actions.showQueued();
   const offer = (tableId, close) => {
     offerParties({ table: store.view(tableId), parties: panel.parties, actions, close });
-    offerMoves({ table: store.view(tableId), store, actions, close });
+    const table = store.view(tableId);
+    offerMoves({ table, store, actions, close, onPlan: (kind) => seating.moveFrom(kind, table) });
   };
   return { tap: (tableId) => seating.tap(tableId), actions, offer };
 }

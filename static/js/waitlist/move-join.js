@@ -1,5 +1,6 @@
 // In a seated table's dialog: "Move party" to a free table that fits, or "Add a table" from the
-// nearest free ones, each one tap after the choice; sent like every change at the door (door-actions.js).
+// nearest free ones, each one tap after the choice, or "On the plan" to tap the table there (seating.js);
+// sent like every change at the door (door-actions.js).
 
 const OFFERED_AT_MOST = 6;
 
@@ -16,18 +17,21 @@ export function freeNear(store, table, { fits = false } = {}) {
     .sort((a, b) => apart(a, table) - apart(b, table));
 }
 
-function chip(text, label, onClick) {
+function chip(text, label, onClick, className = "covers-chip") {
   const button = document.createElement("button");
   button.type = "button";
-  button.className = "covers-chip";
+  button.className = className;
   button.textContent = text;
   button.setAttribute("aria-label", label);
   button.addEventListener("click", onClick);
   return button;
 }
 
-/** Show the party's choices in the dialog of `table` when a party sits there; hidden otherwise. */
-export function offerMoves({ table, store, actions, close }) {
+/**
+ * Show the party's choices in the dialog of `table` when a party sits there; hidden otherwise.
+ * onPlan(kind) closes the dialog into picking the table on the plan.
+ */
+export function offerMoves({ table, store, actions, close, onPlan }) {
   const section = document.querySelector("[data-party-tables]");
   if (!section) return;
   section.hidden = !(table?.status === "occupied" && table.partyId != null && !table.pendingState);
@@ -39,12 +43,21 @@ export function offerMoves({ table, store, actions, close }) {
   const list = (kind) => {
     const moving = kind === "move";
     const tables = freeNear(store, table, { fits: moving }).slice(0, OFFERED_AT_MOST);
+    const where = document.getElementById("table-list") ? "in the list" : "on the plan"; // the list page marks rows
     hint.textContent = tables.length
-      ? moving
-        ? "Move to (free tables that fit, nearest first):"
-        : "Join (nearest free tables first):"
+      ? `${moving ? "Move to a free table that fits" : "Join a free table"}: tap it ${where}, or pick one of the nearest here.`
       : "No free table on this floor" + (moving ? " fits the party." : ".");
+    const onThePlan = chip(
+      `${where[0].toUpperCase()}${where.slice(1)}…`,
+      moving ? `Move the party: tap the table ${where}` : `Add a table: tap it ${where}`,
+      () => {
+        close();
+        onPlan(kind);
+      },
+      "covers-chip covers-chip--plan",
+    );
     offer.replaceChildren(
+      ...(tables.length ? [onThePlan] : []),
       ...tables.map((one) =>
         chip(`${one.tableNumber} · ${one.capacity} seats`, `${moving ? "Move the party to" : "Add"} ${one.tableNumber}, ${one.capacity} seats`, () => {
           if (moving) actions.move(table.partyId, table, one);
