@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from app.config import Config
 from bench.harness import Clients, Server, cpu_seconds, load_average, percentile, rss_kb, start_node, start_tableside
 
 
@@ -151,7 +152,9 @@ def arguments(description: str, **defaults) -> argparse.ArgumentParser:
     parser.add_argument("--clients", type=int, default=defaults.get("clients", 1000), help="watchers of floor 1")
     parser.add_argument("--changes", type=int, default=defaults.get("changes", 50))
     parser.add_argument("--spacing", type=float, default=0.25, help="seconds between changes")
-    parser.add_argument("--batch-window-ms", type=int, default=defaults.get("window", 0))
+    # What users get unless told: the app's own default window (a lone change goes out at once).
+    window = defaults.get("window", Config.BATCH_WINDOW_MS)
+    parser.add_argument("--batch-window-ms", type=int, default=window, help=f"default {window}, the app's")
     parser.add_argument("--processes", type=int, default=defaults.get("processes", 4), help="client processes")
     parser.add_argument("--rounds", type=int, default=1, help="alternate the servers this many times")
     return parser

@@ -5,8 +5,8 @@ processes), the same room and the same status changes through HTTP, one after th
 in this one run. Target: Tableside's last-client p95 at most 1.5x Node's.
 
     (cd bench/node-reference && npm ci)
-    .venv/bin/python bench/vs_node.py                 # 1,000 clients, BATCH_WINDOW_MS 0 on both
-    .venv/bin/python bench/vs_node.py --batch-window-ms 50 --rounds 2
+    .venv/bin/python bench/vs_node.py                 # 1,000 clients, the default BATCH_WINDOW_MS (50) on both
+    .venv/bin/python bench/vs_node.py --batch-window-ms 0 --rounds 2
 """
 
 import sys
