@@ -1,4 +1,4 @@
-"""The door over JSON: the line, adding a party, moving it, and seating it at tables."""
+"""The door over JSON: the line, adding a party, moving it, and seating it at tables; and their undo."""
 
 from collections.abc import Callable
 
@@ -11,11 +11,21 @@ from app.auth.permissions import role_required
 from app.extensions import limiter
 from app.models import Party as PartyRow
 from app.openapi import operation
-from app.services import moves
+from app.services import moves, undo
 from app.services import parties as party_service
 from app.services.idempotency import AlreadyApplied
 from app.shapes.errors import PartyConflict, SeatingConflict
-from app.shapes.parties import NewParty, PartiesQuery, Party, PartyChanges, PartyMove, Seating, TableAdded
+from app.shapes.parties import (
+    NewParty,
+    PartiesQuery,
+    Party,
+    PartyChanges,
+    PartyMove,
+    Seating,
+    TableAdded,
+    TableTakenOff,
+    Unseating,
+)
 from app.shapes.tables import StatusHeaders
 
 # Party changes are counted per user like status changes, in a bucket of their own.
@@ -125,15 +135,15 @@ def seat_party(party_id: int, body: Seating):
 def move_party(party_id: int, body: PartyMove):
     """Move a seated party from one of its tables to a free one in one transaction: the party keeps its
     covers and seated time, the old table becomes available. Both tables on floors the host may see
-    (403); 409 naming the table and who changed it when either is not as the host saw it.
+    (403); 409 naming the table and who changed it when either is not as the host saw it. With
+    `expectedVersion` (Undo: the party moved back), 409 when the party or a table changed since.
     Replays an Idempotency-Key."""
     for table_id in (body.from_table_id, body.to_table_id):
         visible_table(table_id)
     key = idempotency_key(["move", party_id])
     by, source, target = current_user.username, body.from_table_id, body.to_table_id
-    return _once(
-        lambda: moves.move_party(party_id, source, target, by, expected_status=body.expected_status, idempotency=key)
-    )
+    expected = {"expected_status": body.expected_status, "expected_version": body.expected_version}
+    return _once(lambda: moves.move_party(party_id, source, target, by, **expected, idempotency=key))
 
 
 @bp.post("/parties/<int:party_id>/tables")
@@ -150,3 +160,33 @@ def add_table(party_id: int, body: TableAdded):
     return _once(
         lambda: moves.add_table(party_id, body.table_id, by, expected_status=body.expected_status, idempotency=key)
     )
+
+
+@bp.post("/parties/<int:party_id>/unjoin")
+@role_required("host")
+@limiter.limit(status_limit, **PARTY_CHANGES)
+@operation({200: Party, 409: SeatingConflict}, body=TableTakenOff, **WRITES)
+def take_table_off(party_id: int, body: TableTakenOff):
+    """Undo "Add a table": the table available again, the party's covers split again over its other tables.
+    On a floor the host may see (403); 409 naming the table (or the party) and who changed it when either
+    changed since `expectedVersion`. Replays an Idempotency-Key."""
+    visible_table(body.table_id)
+    key = idempotency_key(["unjoin", party_id])
+    by, version = current_user.username, body.expected_version
+    return _once(lambda: moves.take_table_off(party_id, body.table_id, by, expected_version=version, idempotency=key))
+
+
+@bp.post("/parties/<int:party_id>/unseat")
+@role_required("host")
+@limiter.limit(status_limit, **PARTY_CHANGES)
+@operation({200: Party, 409: SeatingConflict}, body=Unseating, **WRITES)
+def unseat_party(party_id: int, body: Unseating):
+    """Undo a seating from the line: its tables available again, the party back in line (waiting, or notified
+    if it had been) with its place and quote. Its tables on floors the host may see (403); 409 naming the
+    table (or the party) and who changed it when either changed since `expectedVersion`.
+    Replays an Idempotency-Key."""
+    for table_id in party_service.get_party(party_id).table_ids:
+        visible_table(table_id)
+    key = idempotency_key(["unseat", party_id])
+    by, version = current_user.username, body.expected_version
+    return _once(lambda: undo.unseat_party(party_id, by, expected_version=version, idempotency=key))

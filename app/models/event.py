@@ -25,6 +25,7 @@ class EventType(StrEnum):
     PARTY_CREATED = "party:created"
     PARTY_UPDATED = "party:updated"
     PARTY_SEATED = "party:seated"
+    PARTY_UNSEATED = "party:unseated"
     SERVER_CUT = "server:cut"
     SERVER_UNCUT = "server:uncut"
     SERVER_SKIPPED = "server:skipped"

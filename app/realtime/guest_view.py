@@ -3,8 +3,8 @@
 Registered with the Broadcaster (`register_guest_view`) at start-up. Each process tells only
 the guests whose sockets it holds (`party:<id>` rooms with members here), from the database
 after the commit: the event's own party when its guest is watching, and, when a party leaves
-the line (seated, left, cancelled, no-show), every watching guest still in line, whose place
-may have moved up. One read of the line gives every place.
+the line (seated, left, cancelled, no-show) or comes back to it (a seating undone), every
+watching guest still in line, whose place may have moved. One read of the line gives every place.
 """
 
 from sqlalchemy import select
@@ -32,8 +32,9 @@ def watched_parties() -> set[int]:
 
 
 def line_moved(event: str, message: dict) -> bool:
-    """Whether this door event took a party out of the line (so those behind it moved up)."""
-    if event == EventType.PARTY_SEATED:
+    """Whether this door event took a party out of the line (so those behind it moved up), or put a
+    seated one back (an undone seating: those behind it moved down again)."""
+    if event in (EventType.PARTY_SEATED, EventType.PARTY_UNSEATED):
         return True
     return event == EventType.PARTY_UPDATED and message["changes"].get("state", "waiting") not in IN_LINE
 

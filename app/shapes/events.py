@@ -164,6 +164,14 @@ class PartySeated(Shape):
     updated_at: Moment
 
 
+class PartyUnseated(Party):
+    """`party:unseated`: a seating from the line undone; the whole party, back in line where it stood (its
+    tables freed, each told by its own `table:status_changed`)."""
+
+    updated_by: str
+    updated_at: Moment
+
+
 # The rotation's events: a host cut, uncut or skipped a server; news on every staff screen's
 # servers panel, like the door's (logged with floor DOOR).
 class ServerTurnChanged(Shape):
@@ -202,6 +210,7 @@ LOGGED: dict[str, type[Shape]] = {
     EventType.PARTY_CREATED: PartyCreated,
     EventType.PARTY_UPDATED: PartyUpdated,
     EventType.PARTY_SEATED: PartySeated,
+    EventType.PARTY_UNSEATED: PartyUnseated,
     EventType.SERVER_CUT: ServerCut,
     EventType.SERVER_UNCUT: ServerUncut,
     EventType.SERVER_SKIPPED: ServerSkipped,
@@ -211,6 +220,7 @@ AT_THE_DOOR = (
     EventType.PARTY_CREATED,
     EventType.PARTY_UPDATED,
     EventType.PARTY_SEATED,
+    EventType.PARTY_UNSEATED,
     EventType.SERVER_CUT,
     EventType.SERVER_UNCUT,
     EventType.SERVER_SKIPPED,

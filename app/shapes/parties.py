@@ -107,6 +107,7 @@ ExpectedStatuses = Annotated[
     Field(description="By tableId: the status the host saw each table in (available unless given)."),
 ]
 PartySize = whole(limits.PARTY_SIZE, strict=True)
+PartyVersion = whole((1, LARGEST_NUMBER), strict=True)
 QuoteMinutes = whole(limits.QUOTE_MINUTES, strict=True)
 
 
@@ -173,7 +174,7 @@ class PartyChanges(PartyFields):
     expected_state: choice(limits.PARTY_STATES) = Field(
         None, description="The state the host saw: a different stored one is a 409."
     )
-    expected_version: whole((1, LARGEST_NUMBER), strict=True) = Field(
+    expected_version: PartyVersion = Field(
         None, description="The version the host saw: a different stored one is a 409."
     )
 
@@ -198,12 +199,21 @@ SeatableStatus = Annotated[
 ]
 
 
+# An undo names the party's version its change left: a party or a table changed since is a 409.
+SINCE = (
+    "The party's version the host's change left (its answer's `version`): a 409 when the party, or a table"
+    " named or its own, changed since."
+)
+
+
 class PartyMove(Shape):
-    """`POST /api/parties/<id>/move`: from one of the party's tables to a free one, keeping covers and seated time."""
+    """`POST /api/parties/<id>/move`: from one of the party's tables to a free one, keeping covers and seated time;
+    with expectedVersion, the undo of a move (the party moved back)."""
 
     from_table_id: TableId
     to_table_id: TableId
     expected_status: SeatableStatus = None
+    expected_version: PartyVersion = Field(None, description=SINCE)
 
     @field_validator("to_table_id")
     @classmethod
@@ -218,6 +228,19 @@ class TableAdded(Shape):
 
     table_id: TableId
     expected_status: SeatableStatus = None
+
+
+class TableTakenOff(Shape):
+    """`POST /api/parties/<id>/unjoin`: the undo of "Add a table": the table freed, the party at its other tables."""
+
+    table_id: TableId
+    expected_version: Annotated[PartyVersion, Field(description=SINCE)]
+
+
+class Unseating(Shape):
+    """`POST /api/parties/<id>/unseat`: the undo of a seating from the line: the party back where it stood."""
+
+    expected_version: Annotated[PartyVersion, Field(description=SINCE)]
 
 
 def _query_state(value: object) -> object:

@@ -88,6 +88,13 @@ export const api = {
   addPartyTable(partyId, body, idempotencyKey) {
     return request("POST", `/api/parties/${partyId}/tables`, { body, headers: { "Idempotency-Key": idempotencyKey } });
   },
+  // Undo at the door: a seating from the line, and a joined table (a move is undone by a move back).
+  unseatParty(partyId, body, idempotencyKey) {
+    return request("POST", `/api/parties/${partyId}/unseat`, { body, headers: { "Idempotency-Key": idempotencyKey } });
+  },
+  takeTableOff(partyId, body, idempotencyKey) {
+    return request("POST", `/api/parties/${partyId}/unjoin`, { body, headers: { "Idempotency-Key": idempotencyKey } });
+  },
   saveLayout(floor, tables, editor) {
     return request("PUT", `/api/floors/${floor}/layout`, { body: editor ? { tables, editor } : { tables } });
   },

@@ -20,7 +20,8 @@ class Line {
 
   /** Apply one of the door's events; false for any other event. */
   apply(name, payload) {
-    if (name === EVENTS.PARTY_CREATED) this.put({ ...payload });
+    // A party joined, or came back to the line (its seating undone): the whole party.
+    if (name === EVENTS.PARTY_CREATED || name === EVENTS.PARTY_UNSEATED) this.put({ ...payload });
     else if (name === EVENTS.PARTY_UPDATED) {
       const held = this.parties.get(payload.partyId);
       if (held) this.put({ ...held, ...payload.changes });

@@ -1,4 +1,29 @@
-// Status changes waiting for the server, kept in localStorage so a reload or a crash loses none.
+// Status changes waiting for the server, kept in localStorage so a reload or a crash loses none;
+// and the one notice that says how many changes made offline every queue (tables, door) has sent.
+
+import { showNotice } from "./notices.js";
+
+const SENT_NOTICE_MS = 6000;
+let sentTotal = 0;
+let sentTimer = null;
+
+/** "3 changes made offline were sent", "1 change made offline was sent". */
+export const sentWords = (count) =>
+  count === 1 ? "1 change made offline was sent" : `${count} changes made offline were sent`;
+
+/**
+ * A queue sent `count` changes made offline: say so. Queues sent at one reconnect (the tables' and the
+ * door's) are counted together while the notice shows, so one does not hide the other's number.
+ */
+export function saySent(count) {
+  if (!count) return;
+  sentTotal += count;
+  showNotice("queue-sent", sentWords(sentTotal), { kind: "success", timeout: SENT_NOTICE_MS });
+  clearTimeout(sentTimer);
+  sentTimer = setTimeout(() => {
+    sentTotal = 0;
+  }, SENT_NOTICE_MS);
+}
 
 const storageKey = (username, kind) => `tableside:${kind}:${username}`;
 // What a change may carry besides its status; absent means "leave as it is".

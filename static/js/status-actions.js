@@ -3,6 +3,7 @@
 import { api, newKey, sendOrNull } from "./api.js";
 import { MESSAGES, STATUS_SPACING_MS } from "./facts.js";
 import { hideNotice, showNotice } from "./notices.js";
+import { saySent } from "./offline-queue.js";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,10 +47,6 @@ export function conflictWords(conflict, labels) {
     use: `Use ${mine}`,
   };
 }
-/** "3 changes made offline were sent", "1 change made offline was sent". */
-export const sentWords = (count) =>
-  count === 1 ? "1 change made offline was sent" : `${count} changes made offline were sent`;
-
 export class StatusActions extends EventTarget {
   constructor({ store, queue, labels, isOnline }) {
     super();
@@ -264,7 +261,7 @@ export class StatusActions extends EventTarget {
       }
     } finally {
       this.flushing = false;
-      if (sent) showNotice("queue-sent", sentWords(sent), { kind: "success", timeout: 6000 });
+      saySent(sent);
     }
   }
 

@@ -1,6 +1,7 @@
 // Undo: for 10 seconds after a change a host made, a notice offers to take it back. The undo is a
-// change of its own (logged like any other), sent with the status the host's change set as the
-// status it expects, so a change someone made since is asked about with the usual conflict notice.
+// change of its own (logged like any other), sent with what the host's change left as what it
+// expects (a table's status; at the door, the party's version: waitlist/door-undo.js), so a change
+// someone made since is refused and said, never overwritten.
 
 import { hideNotice, showNotice } from "./notices.js";
 
@@ -15,14 +16,19 @@ export function undoChange({ status, notes, before }) {
   return { status: before.status, options };
 }
 
-/** After a saved change (not itself an undo), say what was done with "Undo" for UNDO_MS. */
+/** Say what was done to `tableId` with "Undo" for UNDO_MS; a tap on Undo ends the notice and calls `undo`. */
+export function offerUndoNotice(tableId, words, undo) {
+  const id = `undo-${tableId}`;
+  const onClick = () => {
+    hideNotice(id);
+    undo();
+  };
+  showNotice(id, words, { kind: "info", timeout: UNDO_MS, actions: [{ label: "Undo", primary: true, onClick }] });
+}
+
+/** After a saved status change (not itself an undo), say what was done with "Undo" for UNDO_MS. */
 export function offerUndo(actions, entry, words) {
   if (entry.undo || !entry.before) return;
-  const id = `undo-${entry.tableId}`;
   const { status, options } = undoChange(entry);
-  const undo = () => {
-    hideNotice(id);
-    actions.change(entry.tableId, status, options);
-  };
-  showNotice(id, words, { kind: "info", timeout: UNDO_MS, actions: [{ label: "Undo", primary: true, onClick: undo }] });
+  offerUndoNotice(entry.tableId, words, () => actions.change(entry.tableId, status, options));
 }

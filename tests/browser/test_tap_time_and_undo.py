@@ -127,7 +127,8 @@ def test_the_undo_offer_ends_after_ten_seconds(open_page, live):
 
 
 def test_a_party_seated_offline_from_the_line_sat_when_tapped(open_page, live):
-    """The door's queue too: a party picked and seated during an outage is seated at the tap's time."""
+    """The door's queue too: a party picked and seated during an outage is seated at the tap's time, and the
+    page says the change was sent."""
     clear_the_line(live)
     (table,) = only_free(live, "T-03")
     waiting = add_party(live, size=2, name="Sat Offline")
@@ -145,6 +146,10 @@ def test_a_party_seated_offline_from_the_line_sat_when_tapped(open_page, live):
     live.restart()
     wait_for_state(host, "live", timeout=RECONNECT_TIMEOUT_MS)
     host.wait_for_function("() => localStorage.getItem('tableside:door-queue:host') === '[]'", timeout=10_000)
+    # The door's queue says what it sent, as the tables' queue does.
+    sent = host.locator('[data-banner="queue-sent"]')
+    sent.wait_for(timeout=5_000)
+    assert sent.inner_text() == "1 change made offline was sent"
     party = live.manager.get(f"{live.url}/api/parties/{waiting['partyId']}").json()
     assert party["state"] == "seated"
     assert abs(moment(party["seatedAt"]) - tapped) < timedelta(seconds=1), (party["seatedAt"], tapped)

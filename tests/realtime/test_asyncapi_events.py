@@ -78,7 +78,8 @@ def provoke_every_floor_and_section_event(server, staff, on_floor: LiveSocket) -
 
 
 def provoke_every_door_event(server, staff, on_floor: LiveSocket, guest: LiveSocket) -> None:
-    """A party joins the line, its guest's page opens, it is notified, and is seated at a table of floor 1."""
+    """A party joins the line, its guest's page opens, it is notified, and is seated at a table of floor 1; the
+    seating is undone (the party back in line) and made again."""
     host = staff("host")
     table = staff("manager").create_table(floor=1)
     party = host.http.post(f"{server.url}/api/parties", json={"size": 2, "tags": ["vip"]}, timeout=10)
@@ -87,8 +88,13 @@ def provoke_every_door_event(server, staff, on_floor: LiveSocket, guest: LiveSoc
     guest.connect()
     path = f"{server.url}/api/parties/{party.json()['partyId']}"
     assert host.http.patch(path, json={"state": "notified"}, timeout=10).status_code == 200
+    seated = host.http.post(f"{path}/seat", json={"tableIds": [table["tableId"]]}, timeout=10)
+    assert seated.status_code == 200, seated.text
+    undone = host.http.post(f"{path}/unseat", json={"expectedVersion": seated.json()["version"]}, timeout=10)
+    assert undone.status_code == 200, undone.text
+    on_floor.wait_for("party:unseated")
     assert host.http.post(f"{path}/seat", json={"tableIds": [table["tableId"]]}, timeout=10).status_code == 200
-    on_floor.wait_for("party:seated")
+    on_floor.wait_for("party:seated", lambda data: data["version"] == undone.json()["version"] + 1)
 
 
 def provoke_every_rotation_event(server, staff, on_floor: LiveSocket) -> None:

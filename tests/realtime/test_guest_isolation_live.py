@@ -156,3 +156,22 @@ def test_on_my_way_reaches_staff_sockets_and_a_seated_party_ends_the_guest_page(
     final = guest.wait_for("guest:update", lambda data: data["state"] == "seated")
     assert final["place"] is None
     assert refused(server, token_of(party)) == {"message": "unauthorized"}
+
+
+def test_a_seating_undone_moves_the_guests_behind_back_down(server, staff, guest_socket):
+    """A party ahead is seated (the guest behind moves up), then the seating is undone: the guest hears its
+    place go back down, as the line now stands."""
+    host = staff("host")
+    ahead, ours = host.add_party(2, name="Ahead"), host.add_party(2, name="Behind")
+    guest = guest_socket(ours)
+    place = guest.wait_for("guest:update")["place"]
+    assert place == place_of(staff, ours)
+    seated = host.seat_party(ahead, staff("manager").create_table(floor=1))
+    assert seated.status_code == 200
+    guest.wait_for("guest:update", lambda data: data["place"] == place - 1)
+    unseat = f"{server.url}/api/parties/{ahead['partyId']}/unseat"
+    undone = host.http.post(unseat, json={"expectedVersion": seated.json()["version"]}, timeout=10)
+    assert undone.status_code == 200, undone.text
+    back = guest.wait_for("guest:update", lambda data: data["place"] == place)
+    assert back["state"] == "waiting" and place_of(staff, ours) == place
+    assert [update["place"] for update in guest.received("guest:update")] == [place, place - 1, place]

@@ -12,7 +12,7 @@ import { relativeTime } from "../table-render.js";
 import { tickEvery } from "../ticker.js";
 
 const panel = document.querySelector("[data-servers-panel]");
-const CHANGES = /^(table:status_changed|tables:batch_update|table:|party:seated|section:|server:)/;
+const CHANGES = /^(table:status_changed|tables:batch_update|table:|party:(un)?seated|section:|server:)/;
 let size = 2;
 let asked = 0;
 

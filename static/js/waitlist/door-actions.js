@@ -1,11 +1,16 @@
 // Changes at the door (a party added, moved, edited or seated): sent at once with an idempotency
 // key, or kept in localStorage while the server cannot be reached and sent once, in order, after
-// reconnect. What waits shows on the waitlist and on its tables ("Waiting to sync") meanwhile.
+// reconnect. What waits shows on the waitlist and on its tables ("Waiting to sync") meanwhile; what
+// was sent after a reconnect is counted in the queues' one notice. A seating, a move or a join sent
+// at once offers Undo (door-undo.js).
 
 import { api, newKey, sendOrNull } from "../api.js";
 import { line } from "../door.js";
 import { MESSAGES, STATUS_SPACING_MS } from "../facts.js";
 import { hideNotice, showNotice } from "../notices.js";
+import { saySent } from "../offline-queue.js";
+import { offerUndoNotice } from "../undo.js";
+import { undoOf } from "./door-undo.js";
 import { partyName } from "./wait-words.js";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -14,8 +19,11 @@ SEND.change = (entry) => api.changeParty(entry.partyId, entry.body, entry.key);
 SEND.seat = (entry) => api.seatParty(entry.partyId, entry.body, entry.key);
 SEND.move = (entry) => api.moveParty(entry.partyId, entry.body, entry.key);
 SEND.join = (entry) => api.addPartyTable(entry.partyId, entry.body, entry.key);
+SEND.unseat = (entry) => api.unseatParty(entry.partyId, entry.body, entry.key);
+SEND.unjoin = (entry) => api.takeTableOff(entry.partyId, entry.body, entry.key);
 // What a refused change says: "The party at T-08 was not moved: Table T-09 is occupied now, ..."
 const NOT_DONE = { seat: "was not seated", move: "was not moved", join: "was not joined" };
+const refusedWhat = (entry) => (entry.undo ? `Undo for ${entry.label}` : `${entry.label} ${NOT_DONE[entry.kind] ?? "was not changed"}`);
 /** An add or a seating sent from the queue carries when it was tapped; the server records that time. */
 const TAPPED = new Set(["add", "seat"]);
 const fromQueue = (entry) =>
@@ -34,6 +42,8 @@ export function splitCovers(size, capacities) {
 }
 
 const seenFree = (table) => (table.status === "reserved" ? "reserved" : "available");
+/** A table as a change names it for its notices: its id and number. */
+const named = (table) => ({ tableId: table.tableId, number: table.tableNumber });
 
 export class DoorActions {
   constructor({ store, username, isOnline }) {
@@ -95,13 +105,21 @@ export class DoorActions {
   /** Move a seated party from one of its tables to a free (or held) one: covers and seated time go with it. */
   move(partyId, from, to) {
     const body = { fromTableId: from.tableId, toTableId: to.tableId, expectedStatus: seenFree(to) };
-    return this.run({ key: newKey(), kind: "move", partyId, body, label: `The party at ${from.tableNumber}` });
+    const tables = { from: named(from), to: named(to) };
+    return this.run({ key: newKey(), kind: "move", partyId, body, tables, label: `The party at ${from.tableNumber}` });
   }
 
   /** Add a table: join a free (or held) table to a seated party. */
   join(partyId, at, table) {
     const body = { tableId: table.tableId, expectedStatus: seenFree(table) };
-    return this.run({ key: newKey(), kind: "join", partyId, body, label: `The party at ${at.tableNumber}` });
+    const tables = { at: named(at), joined: named(table) };
+    return this.run({ key: newKey(), kind: "join", partyId, body, tables, label: `The party at ${at.tableNumber}` });
+  }
+
+  /** After a change saved at once (not an undo), offer to take it back for a while. */
+  offerUndo(entry, party) {
+    const offer = entry.undo ? null : undoOf(entry, party);
+    if (offer) offerUndoNotice(offer.tableId, offer.words, () => this.run({ ...offer.change, key: newKey() }));
   }
 
   async run(change) {
@@ -112,7 +130,10 @@ export class DoorActions {
     }
     this.showSeating(entry, "sending");
     const response = await sendOrNull(() => SEND[entry.kind](entry));
-    return response ? this.settle(entry, response) : this.enqueue({ ...entry, attempted: true });
+    if (!response) return this.enqueue({ ...entry, attempted: true });
+    const outcome = this.settle(entry, response);
+    if (outcome === "saved") this.offerUndo(entry, response.data);
+    return outcome;
   }
 
   enqueue(entry) {
@@ -168,7 +189,7 @@ export class DoorActions {
       if (data.party) line.accept(data.party);
       // The server names the table (or the party) and who made the change that won.
       const who = data.changedBy ? ` Changed by ${data.changedBy}.` : "";
-      const what = `${entry.label} ${NOT_DONE[entry.kind] ?? "was not changed"}`;
+      const what = refusedWhat(entry);
       showNotice(id, `${what}: ${data.message || "it changed meanwhile."}${who}`, { kind: "warning", role: "alert", actions: dismiss });
       return "conflict";
     }
@@ -193,6 +214,7 @@ export class DoorActions {
     if (this.flushing) return;
     this.flushing = true;
     clearTimeout(this.retryTimer);
+    let sent = 0;
     try {
       for (;;) {
         if (!this.isOnline()) break;
@@ -215,11 +237,13 @@ export class DoorActions {
           break;
         }
         this.sent(entry, response);
+        if (response.ok) sent += 1;
         this.settle(entry, response);
         await sleep(STATUS_SPACING_MS);
       }
     } finally {
       this.flushing = false;
+      saySent(sent);
     }
   }
 

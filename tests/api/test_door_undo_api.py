@@ -1,0 +1,205 @@
+"""Undo at the door over JSON, on SQLite and PostgreSQL: a seating from the line, a move and a join taken
+back by new logged changes, refused with a 409 naming the table (or party) and who changed it since."""
+
+# The door's own fixtures (a staff client per username, a table factory), shared rather than written again.
+# ruff: noqa: F811
+from tests.api.test_move_and_join_api import add, get, move, seated
+from tests.api.test_parties_api import door, join, line, seat, staff, table  # noqa: F401
+
+
+def unseat(client, party: dict, version: int):
+    return client.post(f"/api/parties/{party['partyId']}/unseat", json={"expectedVersion": version})
+
+
+def unjoin(client, party: dict, spot: dict, version: int):
+    body = {"tableId": spot["tableId"], "expectedVersion": version}
+    return client.post(f"/api/parties/{party['partyId']}/unjoin", json=body)
+
+
+def events_since(client, after: str) -> list[tuple[str, dict]]:
+    events = client.get(f"/api/events?after={after}").get_json()["events"]
+    return [(event["event"], event["data"]) for event in events]
+
+
+def last_event_id(client) -> str:
+    return client.get("/api/events?after=0").get_json()["lastEventId"]
+
+
+def test_an_undone_seating_puts_the_party_back_in_line_where_it_stood_and_frees_its_tables(staff, table):
+    """Notified, then seated at two tables, then undone: notified again, its place and quote kept, both
+    tables available, and the log holds the seating and the undo (two table changes each, then the party)."""
+    host = staff("host")
+    first, second = table(capacity=2), table(capacity=2)
+    ahead = join(host, 2, name="Ahead")
+    smith = join(host, 4, name="Smith", quotedMinutes=25)
+    behind = join(host, 2, name="Behind")
+    assert host.patch(f"/api/parties/{smith['partyId']}", json={"state": "notified"}).status_code == 200
+    response = seat(host, smith, first, second)
+    assert response.status_code == 200
+    sat = response.get_json()
+    after = last_event_id(host)
+
+    undone = unseat(host, smith, sat["version"])
+    assert undone.status_code == 200, undone.get_data(as_text=True)
+    back = undone.get_json()
+    assert (back["state"], back["seatedAt"], back["endedAt"], back["tableIds"]) == ("notified", None, None, [])
+    assert (back["joinedAt"], back["quotedMinutes"], back["quotedAt"]) == (
+        smith["joinedAt"],
+        25,
+        smith["quotedAt"],
+    )
+    assert back["notifiedAt"] == sat["notifiedAt"] and back["version"] == sat["version"] + 1
+    assert [party["name"] for party in line(host)] == ["Ahead", "Smith", "Behind"]
+    for spot in (first, second):
+        assert (get(host, spot)["status"], get(host, spot)["partyId"], get(host, spot)["covers"]) == (
+            "available",
+            None,
+            None,
+        )
+    logged = events_since(host, after)
+    assert [name for name, _ in logged] == ["table:status_changed", "table:status_changed", "party:unseated"]
+    assert {data["tableId"] for _, data in logged[:2]} == {first["tableId"], second["tableId"]}
+    assert all((data["oldStatus"], data["newStatus"]) == ("occupied", "available") for _, data in logged[:2])
+    unseated = logged[2][1]
+    assert unseated["partyId"] == smith["partyId"] and unseated["state"] == "notified"
+    assert unseated["joinedAt"] == smith["joinedAt"] and unseated["updatedBy"] == "host"
+    # The seating is still in each table's history, under the undo.
+    history = host.get(f"/api/tables/{first['tableId']}/history").get_json()["events"]
+    assert [(entry["oldStatus"], entry["newStatus"]) for entry in history[:2]] == [
+        ("occupied", "available"),
+        ("available", "occupied"),
+    ]
+    assert ahead["partyId"] != behind["partyId"]
+    # Back in line, it can be seated again, at one table this time.
+    again = seat(host, back, first)
+    assert again.status_code == 200 and again.get_json()["tableIds"] == [first["tableId"]]
+
+
+def test_a_seating_undone_after_someone_cleared_a_table_is_refused_naming_the_table_and_them(staff, table):
+    """The manager changed one of the party's tables after the seating: 409 naming it and them, nothing undone."""
+    host, manager = staff("host"), staff("manager")
+    first, second = table(capacity=2), table(capacity=2)
+    smith = join(host, 4, name="Smith")
+    sat = seat(host, smith, first, second).get_json()
+    covers = manager.patch(f"/api/tables/{second['tableId']}/status", json={"status": "occupied", "notes": "Wine"})
+    assert covers.status_code == 200
+    after = last_event_id(host)
+
+    refused = unseat(host, smith, sat["version"])
+    assert refused.status_code == 409
+    body = refused.get_json()
+    assert body["changedBy"] == "manager" and body["table"]["tableId"] == second["tableId"]
+    assert body["message"] == f"Table {second['tableNumber']} was changed since: nothing was undone."
+    assert host.get(f"/api/parties/{smith['partyId']}").get_json()["state"] == "seated"
+    assert [get(host, spot)["status"] for spot in (first, second)] == ["occupied", "occupied"]
+    assert events_since(host, after) == []
+
+
+def test_a_seating_undone_after_the_party_changed_is_refused_naming_who_changed_it(staff, table):
+    """The manager moved the party to another table: the seating's undo is a 409 naming the party and them."""
+    host, manager = staff("host"), staff("manager")
+    first, other = table(), table()
+    smith = join(host, 3, name="Smith")
+    sat = seat(host, smith, first).get_json()
+    assert move(manager, smith, first, other).status_code == 200
+
+    refused = unseat(host, smith, sat["version"])
+    assert refused.status_code == 409
+    body = refused.get_json()
+    assert body["changedBy"] == "manager" and body["party"]["state"] == "seated"
+    assert body["message"] == "Smith (3) was changed by manager since: nothing was undone."
+    assert get(host, other)["partyId"] == smith["partyId"]
+
+
+def test_a_walk_in_is_not_unseated_into_a_line_it_never_stood_in(staff, table):
+    """A walk-in seated at once has no place in line to go back to: 409, its table stays occupied."""
+    host = staff("host")
+    spot = table()
+    walk_in = host.post("/api/parties", json={"size": 2, "seatAt": [spot["tableId"]]}).get_json()
+    refused = unseat(host, walk_in, walk_in["version"])
+    assert refused.status_code == 409 and refused.get_json()["party"]["state"] == "seated"
+    assert get(host, spot)["status"] == "occupied"
+
+
+def test_an_undone_move_takes_the_party_back_with_its_seated_time(staff, table):
+    """Moved, then moved back with expectedVersion: at the first table again, the same timer, the other free."""
+    host = staff("host")
+    old, new = table(), table(capacity=6)
+    party = seated(host, 3, old)
+    timer = get(host, old)["statusChangedAt"]
+    moved = move(host, party, old, new).get_json()
+
+    back = move(host, party, new, old, expectedVersion=moved["version"])
+    assert back.status_code == 200, back.get_data(as_text=True)
+    there = get(host, old)
+    assert (there["status"], there["covers"], there["partyId"], there["statusChangedAt"]) == (
+        "occupied",
+        3,
+        party["partyId"],
+        timer,
+    )
+    assert (get(host, new)["status"], get(host, new)["partyId"]) == ("available", None)
+    assert back.get_json()["version"] == moved["version"] + 1
+
+
+def test_an_undone_move_is_refused_when_the_table_it_left_was_taken_since(staff, table):
+    """Someone seated a walk-in at the table the party left: moving back is a 409 naming that table and them."""
+    host, manager = staff("host"), staff("manager")
+    old, new = table(), table()
+    party = seated(host, 2, old)
+    moved = move(host, party, old, new).get_json()
+    assert manager.patch(f"/api/tables/{old['tableId']}/status", json={"status": "maintenance"}).status_code == 200
+    assert manager.patch(f"/api/tables/{old['tableId']}/status", json={"status": "available"}).status_code == 200
+
+    refused = move(host, party, new, old, expectedVersion=moved["version"])
+    assert refused.status_code == 409
+    body = refused.get_json()
+    assert body["table"]["tableId"] == old["tableId"] and body["changedBy"] == "manager"
+    assert get(host, new)["partyId"] == party["partyId"] and get(host, old)["status"] == "available"
+
+
+def test_an_undone_join_takes_the_table_off_and_gives_the_covers_back(staff, table):
+    """Joined by a second table, then undone: the table free again, all the covers back at the first."""
+    host = staff("host")
+    first, second = table(capacity=4), table(capacity=4)
+    party = seated(host, 7, first)
+    joined = add(host, party, second).get_json()
+    assert [get(host, spot)["covers"] for spot in (first, second)] == [4, 3]
+    after = last_event_id(host)
+
+    undone = unjoin(host, party, second, joined["version"])
+    assert undone.status_code == 200, undone.get_data(as_text=True)
+    assert (get(host, first)["covers"], get(host, first)["partyId"]) == (7, party["partyId"])
+    assert (get(host, second)["status"], get(host, second)["partyId"]) == ("available", None)
+    logged = events_since(host, after)
+    assert [(name, data.get("tableId")) for name, data in logged] == [
+        ("table:status_changed", second["tableId"]),
+        ("table:status_changed", first["tableId"]),
+        ("party:updated", None),
+    ]
+    assert logged[1][1]["covers"] == 7
+
+
+def test_an_undone_join_is_refused_when_someone_changed_the_party_since(staff, table):
+    """Another host joined a third table after the join: taking the second off is a 409 naming them."""
+    host, manager = staff("host"), staff("manager")
+    first, second, third = table(capacity=4), table(capacity=4), table(capacity=4)
+    party = seated(host, 7, first)
+    joined = add(host, party, second).get_json()
+    assert add(manager, party, third).status_code == 200
+
+    refused = unjoin(host, party, second, joined["version"])
+    assert refused.status_code == 409
+    assert refused.get_json()["changedBy"] == "manager"
+    assert get(host, second)["partyId"] == party["partyId"]
+
+
+def test_an_undo_names_the_version_it_undoes(staff, table):
+    """Without expectedVersion an unseat or unjoin is a 422 naming the field."""
+    host = staff("host")
+    spot = table()
+    party = seated(host, 2, spot)
+    for path, body in (("unseat", {}), ("unjoin", {"tableId": spot["tableId"]})):
+        response = host.post(f"/api/parties/{party['partyId']}/{path}", json=body)
+        assert response.status_code == 422, response.get_data(as_text=True)
+        assert "expectedVersion" in response.get_json()["fields"]
