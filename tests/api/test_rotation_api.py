@@ -38,6 +38,34 @@ def test_every_screen_reads_the_servers_and_who_is_next_up(viewer, floor_with_se
     assert body["nextUp"]["name"] == "host" and body["nextUp"]["tableNumber"] == "T-01"
 
 
+def test_a_server_passed_over_for_want_of_a_table_is_next_up_again_once_it_frees(
+    host, viewer, make_table, floor_with_servers
+):
+    """The host (2 covers) is fewest but their only table is taken: the party goes to the viewer. When the
+    host's party leaves, its covers still count for the shift and the host is next up again, at T-01."""
+
+    def seat(size: int, number: str) -> None:
+        table_id = next(t["tableId"] for t in host.get("/api/tables").get_json() if t["tableNumber"] == number)
+        party = host.post("/api/parties", json={"size": size}).get_json()
+        assert host.post(f"/api/parties/{party['partyId']}/seat", json={"tableIds": [table_id]}).status_code == 200
+
+    def seen(size: int) -> tuple[tuple[str, str] | None, dict[str, tuple[int, int]]]:
+        """Next up (name, table) and each server's (covers now, covers this shift), as a screen reads them."""
+        body = viewer.get(f"/api/rotation?size={size}").get_json()
+        up = body["nextUp"] and (body["nextUp"]["name"], body["nextUp"]["tableNumber"])
+        return up, {s["name"]: (s["coversNow"], s["coversThisShift"]) for s in body["servers"]}
+
+    bar = next(s for s in viewer.get("/api/rotation").get_json()["servers"] if s["name"] == "viewer")
+    make_table(capacity=4, section_id=bar["sectionIds"][0])  # T-03, the viewer's 4-top
+    seat(2, "T-01")
+    seat(4, "T-03")
+    assert seen(2) == (("viewer", "T-02"), {"host": (2, 2), "viewer": (4, 4)})
+    seat(2, "T-02")
+    t01 = next(t["tableId"] for t in host.get("/api/tables").get_json() if t["tableNumber"] == "T-01")
+    assert host.patch(f"/api/tables/{t01}/status", json={"status": "available"}).status_code == 200
+    assert seen(2) == (("host", "T-01"), {"host": (0, 2), "viewer": (6, 6)})
+
+
 def test_a_host_cuts_and_skips_a_server_and_it_is_logged(host, viewer, app, floor_with_servers):
     """Cut: never next up and logged as server:cut; uncut brings them back; skip is logged as server:skipped."""
     response = host.post(f"/api/rotation/{floor_with_servers['viewer']}/cut")
