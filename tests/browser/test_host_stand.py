@@ -9,6 +9,7 @@ its announcement, readable colours in both themes, and coming back at once when 
 import os
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -100,11 +101,13 @@ WATCH_CHANGES = """() => {
 
 
 def keep_picture(page, name: str, full_page: bool = False) -> None:
-    """Refresh docs/screens/NAME.png when asked to (UPDATE_SCREENSHOTS=1)."""
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        SCREENS.mkdir(parents=True, exist_ok=True)
+    """Refresh docs/screens/NAME.png when asked to (UPDATE_SCREENSHOTS=1), or write it to the folder
+    named by SHOTS to look at first (the pictures in docs/screens left as they are)."""
+    folder = Path(os.environ["SHOTS"]) if os.environ.get("SHOTS") else SCREENS
+    if os.environ.get("UPDATE_SCREENSHOTS") or os.environ.get("SHOTS"):
+        folder.mkdir(parents=True, exist_ok=True)
         page.wait_for_timeout(700)  # let colour transitions finish for the picture
-        page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=full_page)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
 
 def inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
@@ -136,6 +139,13 @@ BY_PIXELS = {f"{size['width']}x{size['height']}": size for size in SIZES.values(
 # Wait for the element's own and its children's animations to end (a notice sliding in is measured where it stops).
 FINISHED_MOVING = """(element) => Promise.all(element.getAnimations({ subtree: true })
   .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => null)))"""
+
+
+# Whether two boxes as drawn (DOMRect-like: left, right, top, bottom) share any area, for the fit checks' scripts.
+BOXES_MEET = (
+    "const meet = (a, b) => a.left < b.right - 0.5 && a.right > b.left + 0.5"
+    " && a.top < b.bottom - 0.5 && a.bottom > b.top + 0.5;"
+)
 
 
 def assert_fits(page, element) -> None:

@@ -26,24 +26,37 @@ function chip(text, label, onClick) {
   return button;
 }
 
+/** What the dialog says while the host picks: what is being picked, where, and that Cancel stops it. */
+function pickingWords(moving, found) {
+  if (!found) return `Picking a table ${moving ? "to move the party to" : "to add"}: no free table on this floor${moving ? " fits the party" : ""}. Cancel to stop.`;
+  return moving
+    ? "Picking a table to move the party to: tap one below (free tables that fit, nearest first), or Cancel."
+    : "Picking a table to add to this party: tap one below (nearest free tables first), or Cancel.";
+}
+
 /** Show the party's choices in the dialog of `table` when a party sits there; hidden otherwise. */
 export function offerMoves({ table, store, actions, close }) {
   const section = document.querySelector("[data-party-tables]");
   if (!section) return;
   section.hidden = !(table?.status === "occupied" && table.partyId != null && !table.pendingState);
   const offer = section.querySelector("[data-party-tables-offer]");
+  const picking = section.querySelector("[data-party-tables-picking]");
   const hint = section.querySelector("[data-party-tables-hint]");
-  offer.replaceChildren();
-  hint.textContent = "";
+  const choices = [...section.querySelectorAll("[data-party-tables-choice]")];
+  /** Back to the two choices, none pressed (a new dialog, or Cancel). */
+  const stop = () => {
+    for (const choice of choices) choice.setAttribute("aria-pressed", "false");
+    offer.replaceChildren();
+    hint.textContent = "";
+    picking.hidden = true;
+  };
+  stop();
   if (section.hidden) return;
   const list = (kind) => {
     const moving = kind === "move";
     const tables = freeNear(store, table, { fits: moving }).slice(0, OFFERED_AT_MOST);
-    hint.textContent = tables.length
-      ? moving
-        ? "Move to (free tables that fit, nearest first):"
-        : "Join (nearest free tables first):"
-      : "No free table on this floor" + (moving ? " fits the party." : ".");
+    picking.hidden = false;
+    hint.textContent = pickingWords(moving, tables.length > 0);
     offer.replaceChildren(
       ...tables.map((one) =>
         chip(`${one.tableNumber} · ${one.capacity} seats`, `${moving ? "Move the party to" : "Add"} ${one.tableNumber}, ${one.capacity} seats`, () => {
@@ -54,11 +67,15 @@ export function offerMoves({ table, store, actions, close }) {
       ),
     );
   };
-  for (const button of section.querySelectorAll("[data-party-tables-choice]")) {
+  for (const button of choices) {
     button.onclick = () => {
-      for (const other of section.querySelectorAll("[data-party-tables-choice]")) other.setAttribute("aria-pressed", String(other === button));
+      for (const other of choices) other.setAttribute("aria-pressed", String(other === button));
       list(button.dataset.partyTablesChoice);
     };
-    button.setAttribute("aria-pressed", "false");
   }
+  section.querySelector("[data-party-tables-cancel]").onclick = () => {
+    const pressed = choices.find((choice) => choice.getAttribute("aria-pressed") === "true");
+    stop();
+    pressed?.focus();
+  };
 }
