@@ -53,6 +53,10 @@ MEASURE_PLAN = """() => {
         id: tile.dataset.tableId, status: tile.dataset.status, box: box(tile), text: tile.innerText,
         word: shown(status) ? word : null, wordBox: box(shown(whole) ? whole : status),
         wordSize: parseFloat(getComputedStyle(shown(whole) ? whole : status).fontSize),
+        numberSize: parseFloat(getComputedStyle(tile.querySelector(".tile__number")).fontSize),
+        timerSize: shown(tile.querySelector(".tile__timer:not([hidden])"))
+          ? parseFloat(getComputedStyle(tile.querySelector(".tile__timer")).fontSize) : null,
+        seatsShown: shown(tile.querySelector(".tile__seats")),
       };
     }),
   };
@@ -206,6 +210,11 @@ def test_the_floor_fills_the_screen_with_readable_words_and_the_list_fits(open_p
         if size == "host-stand":
             across, down = (right - left) / plan["innerWidth"], (bottom - top) / plan["innerHeight"]
             assert across >= 0.70 or down >= 0.60, (across, down)
+            # Timers grow with their tables: not stuck at 12 px beside a 30 px table number.
+            timed = [tile for tile in plan["tiles"] if tile["timerSize"]]
+            assert timed and all(tile["timerSize"] >= 0.55 * tile["numberSize"] for tile in timed), timed
+        # Every table tall enough for its seats (over 100 px) shows them, upright tablet included.
+        assert all(tile["seatsShown"] for tile in plan["tiles"] if tile["box"]["height"] > 100), plan["tiles"]
 
     host.goto(f"{live.url}/tables?view=list")
     wait_for_state(host, "live")
