@@ -62,15 +62,21 @@ MEASURE_PLAN = """() => {
   };
 }"""
 
-# WCAG contrast of each status's words on its fill, from the colours the browser computed.
-STATUS_CONTRAST = """() => {
+# WCAG contrast in a page script: rgb("rgb(1, 2, 3)"), lum([r, g, b]) and ratio(a, b) of two colours.
+CONTRAST = """
   const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 3).map(Number);
   const channel = (c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
   const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
   const ratio = (a, b) => {
     const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
     return (hi + 0.05) / (lo + 0.05);
-  };
+  };"""
+
+# WCAG contrast of each status's words on its fill, from the colours the browser computed.
+STATUS_CONTRAST = (
+    "() => {"
+    + CONTRAST
+    + """
   const out = {};
   for (const tile of document.querySelectorAll("#floor-plan [data-table-id]")) {
     // The fill as its custom property gives it: maintenance is drawn as stripes of it.
@@ -86,6 +92,17 @@ STATUS_CONTRAST = """() => {
   out.pageLuminance = lum(rgb(getComputedStyle(document.documentElement).backgroundColor));
   return out;
 }"""
+)
+
+# WCAG contrast of an element's words on its own background colour.
+WORDS_CONTRAST = (
+    "(element) => {"
+    + CONTRAST
+    + """
+  const style = getComputedStyle(element);
+  return ratio(rgb(style.color), rgb(style.backgroundColor));
+}"""
+)
 
 # Records each table that takes the change animation, with the animations running on it.
 WATCH_CHANGES = """() => {
@@ -276,6 +293,9 @@ def test_two_taps_a_stale_pick_is_asked_and_notices_never_move_the_plan(open_pag
     message.wait_for(state="visible")
     assert message.inner_text().startswith(said)
     assert dialog.is_visible()
+    # The stale choice is asked on screen, its two answers a finger's height (44 px), a phone included.
+    assert_fits(host, message)
+    assert message.locator("button").count() == 2
     assert live.table("T-07")["status"] == "occupied"
     if size == "phone":
         keep_picture(host, "phone-conflict-dark")
