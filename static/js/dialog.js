@@ -75,6 +75,7 @@ export class TableDialog {
     this.tableId = tableId;
     this.onOpenChange?.(tableId);
     this.gone = false;
+    this.enableAfterGone();
     this.hideNotice();
     this.say(null);
     this.refresh();
@@ -187,9 +188,22 @@ export class TableDialog {
     this.gone = true;
     this.bannerText.textContent = by ? `Table was deleted by ${by}.` : "This table is no longer on this floor.";
     this.banner.hidden = false;
-    for (const button of this.buttons) button.disabled = true;
-    const controls = "[data-covers-chips] button, [data-hold-picker] button, [data-notes-form] button";
-    for (const control of this.element.querySelectorAll(controls)) control.disabled = true;
+    // Every control but closing and the notice's own buttons: nothing is left to change on a deleted table.
+    for (const control of this.element.querySelectorAll("button, input, textarea, select, a[href]")) {
+      if (control.closest("[data-dialog-banner]") || control.matches("[data-dialog-close]")) continue;
+      if (control.matches("a")) control.setAttribute("aria-disabled", "true");
+      else control.disabled = true;
+      control.dataset.goneDisabled = "";
+    }
+  }
+
+  /** Controls a deleted table's dialog disabled, usable again for the next table opened. */
+  enableAfterGone() {
+    for (const control of this.element.querySelectorAll("[data-gone-disabled]")) {
+      if (control.matches("a")) control.removeAttribute("aria-disabled");
+      else control.disabled = false;
+      delete control.dataset.goneDisabled;
+    }
   }
 
   hideNotice() {

@@ -1,8 +1,13 @@
 // Notices (connection, sync, refusals, conflicts) in an overlay at the bottom edge, and the polite
 // live region that reads out table changes. The overlay (#banners) is itself a live region, so a
-// notice is read out when it appears; nothing above the plan moves when one comes or goes.
+// notice is read out when it appears; nothing above the plan moves when one comes or goes. Beside a waitlist
+// the notices sit over its column, not over the tables; on a phone the page leaves room below for them.
+
+import { keepHeight } from "./room-for.js";
 
 const region = () => document.getElementById("banners");
+// The notices' height, for the plan page to leave that much room below its last table (waitlist.css).
+if (region()) keepHeight(region(), "--notices-height");
 
 /**
  * Show (or replace) the notice named `id`.

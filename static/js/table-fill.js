@@ -12,7 +12,7 @@ import { floorNames } from "./floor-names.js";
 import { coversText, likelyFreeText, showTimer, timerText } from "./service.js";
 import { relativeTime, shortLabel } from "./table-render.js";
 import { initialsOf, sections } from "./sections/kept.js";
-import { joinedText } from "./joined.js";
+import { joinedText, joinedWith } from "./joined.js";
 
 const SLOTS = "[data-field], [data-flag], [data-attrs], [data-format]";
 const dataName = (field) => `data-${field.replace(/[A-Z]/g, (capital) => `-${capital.toLowerCase()}`)}`;
@@ -28,11 +28,18 @@ function setData(element, name, value) {
   else element.setAttribute(name, value === true ? "true" : String(value));
 }
 
+/** "likely free ~HH:MM" once for a party: on the first of its joined tables (the others name it beside theirs),
+    so a narrow plan is not crowded with the same time stacked over each joined label. */
+function likelyFreeOnce(table) {
+  const joined = joinedWith(table);
+  return joined.length && joined[0].tableId !== table.tableId ? "" : likelyFreeText(table);
+}
+
 /** What a table's element says of its service, in words: ", 4 covers, looked after by maria". */
 function serviceWords(table) {
   const words = [
     coversText(table) && `${table.covers} covers`,
-    likelyFreeText(table).replace("~", "around "),
+    likelyFreeOnce(table).replace("~", "around "),
     table.section && `${table.section} section`,
     table.assignee && `looked after by ${table.assignee.username}`,
     joinedText(table) && `joined ${joinedText(table)}`,
@@ -73,7 +80,7 @@ export const FORMATS = {
   },
   /** When a seated table is likely free, from how long parties of its size sit on its floor. */
   likelyFree(element, table) {
-    const text = likelyFreeText(table);
+    const text = likelyFreeOnce(table);
     setText(element, text);
     element.hidden = !text;
   },

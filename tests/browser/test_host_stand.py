@@ -9,6 +9,7 @@ its announcement, readable colours in both themes, and coming back at once when 
 import os
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -52,20 +53,30 @@ MEASURE_PLAN = """() => {
         id: tile.dataset.tableId, status: tile.dataset.status, box: box(tile), text: tile.innerText,
         word: shown(status) ? word : null, wordBox: box(shown(whole) ? whole : status),
         wordSize: parseFloat(getComputedStyle(shown(whole) ? whole : status).fontSize),
+        numberSize: parseFloat(getComputedStyle(tile.querySelector(".tile__number")).fontSize),
+        timerSize: shown(tile.querySelector(".tile__timer:not([hidden])"))
+          ? parseFloat(getComputedStyle(tile.querySelector(".tile__timer")).fontSize) : null,
+        seatsShown: shown(tile.querySelector(".tile__seats")),
       };
     }),
   };
 }"""
 
-# WCAG contrast of each status's words on its fill, from the colours the browser computed.
-STATUS_CONTRAST = """() => {
+# WCAG contrast in a page script: rgb("rgb(1, 2, 3)"), lum([r, g, b]) and ratio(a, b) of two colours.
+CONTRAST = """
   const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 3).map(Number);
   const channel = (c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
   const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
   const ratio = (a, b) => {
     const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
     return (hi + 0.05) / (lo + 0.05);
-  };
+  };"""
+
+# WCAG contrast of each status's words on its fill, from the colours the browser computed.
+STATUS_CONTRAST = (
+    "() => {"
+    + CONTRAST
+    + """
   const out = {};
   for (const tile of document.querySelectorAll("#floor-plan [data-table-id]")) {
     // The fill as its custom property gives it: maintenance is drawn as stripes of it.
@@ -81,6 +92,17 @@ STATUS_CONTRAST = """() => {
   out.pageLuminance = lum(rgb(getComputedStyle(document.documentElement).backgroundColor));
   return out;
 }"""
+)
+
+# WCAG contrast of an element's words on its own background colour.
+WORDS_CONTRAST = (
+    "(element) => {"
+    + CONTRAST
+    + """
+  const style = getComputedStyle(element);
+  return ratio(rgb(style.color), rgb(style.backgroundColor));
+}"""
+)
 
 # Records each table that takes the change animation, with the animations running on it.
 WATCH_CHANGES = """() => {
@@ -100,11 +122,13 @@ WATCH_CHANGES = """() => {
 
 
 def keep_picture(page, name: str, full_page: bool = False) -> None:
-    """Refresh docs/screens/NAME.png when asked to (UPDATE_SCREENSHOTS=1)."""
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        SCREENS.mkdir(parents=True, exist_ok=True)
+    """Refresh docs/screens/NAME.png when asked to (UPDATE_SCREENSHOTS=1), or write it to the folder
+    named by SHOTS to look at first (the pictures in docs/screens left as they are)."""
+    folder = Path(os.environ["SHOTS"]) if os.environ.get("SHOTS") else SCREENS
+    if os.environ.get("UPDATE_SCREENSHOTS") or os.environ.get("SHOTS"):
+        folder.mkdir(parents=True, exist_ok=True)
         page.wait_for_timeout(700)  # let colour transitions finish for the picture
-        page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=full_page)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
 
 def inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
@@ -136,6 +160,13 @@ BY_PIXELS = {f"{size['width']}x{size['height']}": size for size in SIZES.values(
 # Wait for the element's own and its children's animations to end (a notice sliding in is measured where it stops).
 FINISHED_MOVING = """(element) => Promise.all(element.getAnimations({ subtree: true })
   .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => null)))"""
+
+
+# Whether two boxes as drawn (DOMRect-like: left, right, top, bottom) share any area, for the fit checks' scripts.
+BOXES_MEET = (
+    "const meet = (a, b) => a.left < b.right - 0.5 && a.right > b.left + 0.5"
+    " && a.top < b.bottom - 0.5 && a.bottom > b.top + 0.5;"
+)
 
 
 def assert_fits(page, element) -> None:
@@ -196,6 +227,11 @@ def test_the_floor_fills_the_screen_with_readable_words_and_the_list_fits(open_p
         if size == "host-stand":
             across, down = (right - left) / plan["innerWidth"], (bottom - top) / plan["innerHeight"]
             assert across >= 0.70 or down >= 0.60, (across, down)
+            # Timers grow with their tables: not stuck at 12 px beside a 30 px table number.
+            timed = [tile for tile in plan["tiles"] if tile["timerSize"]]
+            assert timed and all(tile["timerSize"] >= 0.55 * tile["numberSize"] for tile in timed), timed
+        # Every table tall enough for its seats (over 100 px) shows them, upright tablet included.
+        assert all(tile["seatsShown"] for tile in plan["tiles"] if tile["box"]["height"] > 100), plan["tiles"]
 
     host.goto(f"{live.url}/tables?view=list")
     wait_for_state(host, "live")
@@ -257,6 +293,9 @@ def test_two_taps_a_stale_pick_is_asked_and_notices_never_move_the_plan(open_pag
     message.wait_for(state="visible")
     assert message.inner_text().startswith(said)
     assert dialog.is_visible()
+    # The stale choice is asked on screen, its two answers a finger's height (44 px), a phone included.
+    assert_fits(host, message)
+    assert message.locator("button").count() == 2
     assert live.table("T-07")["status"] == "occupied"
     if size == "phone":
         keep_picture(host, "phone-conflict-dark")

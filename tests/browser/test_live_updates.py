@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from tests.browser.conftest import indicator, screenshot, tile
+from tests.browser.test_host_stand import FINISHED_MOVING
 
 pytestmark = pytest.mark.browser
 
@@ -139,6 +140,21 @@ def test_open_dialog_shows_who_deleted_the_table(open_page, live):
     banner.wait_for(state="visible", timeout=2_000)
     assert banner.inner_text().startswith("Table was deleted by manager.")
     assert host.locator('[data-set-status="occupied"]').is_disabled()
+    # Every control of the dialog but closing it and the notice is disabled, and looks it (faded).
+    host.locator("#table-dialog").evaluate(FINISHED_MOVING)  # the fading's transition ended
+    still_usable = host.evaluate("""() => [...document.querySelectorAll(
+        '#table-dialog button, #table-dialog textarea, #table-dialog input, #table-dialog a[href]')]
+      .filter((c) => c.checkVisibility() && !c.closest('[data-dialog-banner]') && !c.matches('[data-dialog-close]'))
+      .filter((c) => !(c.disabled || c.getAttribute('aria-disabled') === 'true') || getComputedStyle(c).opacity > 0.6)
+      .map((c) => c.textContent.trim() || c.outerHTML.slice(0, 60))""")
+    assert still_usable == []
+    # The next table opened is usable again.
+    host.keyboard.press("Escape")
+    other = live.create(tableNumber="M-61", floor=2, capacity=2, x=500, y=300)
+    tile(host, other["tableId"]).click()
+    assert host.locator('#table-dialog [data-set-status="occupied"]').is_enabled()
+    assert host.locator("#table-dialog [data-covers-chips] button").first.is_enabled()
+    live.manager.delete(f"{live.url}/api/tables/{other['tableId']}")
 
 
 def test_floor_switch_leaves_the_old_room(open_page, live):

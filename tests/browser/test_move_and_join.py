@@ -38,6 +38,22 @@ def wait_status(page, table: dict, status: str) -> None:
     )
 
 
+# The symbol a pressed choice shows before its words ("none" when it shows none).
+TICK = "button => getComputedStyle(button, '::before').content"
+
+
+def assert_picking(dialog, pressed) -> None:
+    """PRESSED says it is pressed with a tick as well as its colour, and a line in words says a table is being
+    picked for the party and that Cancel stops it, with the Cancel button beside it."""
+    assert pressed.get_attribute("aria-pressed") == "true"
+    assert pressed.evaluate(TICK) == '"\u2713"'
+    picking = dialog.locator("[data-party-tables-picking]")
+    assert picking.is_visible()
+    words = picking.locator("[data-party-tables-hint]").inner_text()
+    assert words.startswith("Picking a table to add to this party") and "Cancel" in words, words
+    assert picking.get_by_role("button", name="Cancel").is_visible()
+
+
 def test_move_add_a_table_and_clear_from_the_dialog(open_page, live):
     first, second, spare = (
         live.create(tableNumber=f"MJ-0{n}", floor=2, capacity=seats, x=x, y=40, width=110, height=80)
@@ -61,7 +77,16 @@ def test_move_add_a_table_and_clear_from_the_dialog(open_page, live):
     assert tile(page, spare).locator(".tile__covers").inner_text().startswith("5")
 
     tile(page, spare).click()
-    dialog.get_by_role("button", name="Add a table").click()
+    add = dialog.get_by_role("button", name="Add a table")
+    add.click()
+    assert_picking(dialog, add)
+    # Cancel stops picking: nothing pressed, nothing offered, no words about picking.
+    dialog.locator("[data-party-tables-picking]").get_by_role("button", name="Cancel").click()
+    assert add.get_attribute("aria-pressed") == "false" and add.evaluate(TICK) == "none"
+    assert dialog.locator("[data-party-tables-picking]").is_hidden()
+    assert dialog.locator("[data-party-tables-offer] button").count() == 0
+    assert page.evaluate("() => document.activeElement.dataset.partyTablesChoice") == "join"
+    add.click()
     offered = dialog.locator("[data-party-tables-offer] button").all_inner_texts()
     # The nearest free table first (of this test's tables: others may be free on the floor too).
     assert [text for text in offered if text.startswith("MJ-")][0].startswith("MJ-01")
@@ -83,7 +108,9 @@ def test_move_add_a_table_and_clear_from_the_dialog(open_page, live):
             keep_picture(shot, f"move-join-{size}-{theme}")
             tile(shot, second).click()
             choices = shot.locator("#table-dialog [data-party-tables]")
-            choices.get_by_role("button", name="Add a table").click()
+            pressed = choices.get_by_role("button", name="Add a table")
+            pressed.click()
+            assert_picking(shot.locator("#table-dialog"), pressed)
             assert_fits(shot, choices)
             keep_picture(shot, f"move-join-dialog-{size}-{theme}")
 

@@ -4,8 +4,8 @@ party, and a host's cut reaching another screen; pictured at a big screen and a 
 import pytest
 
 from tests.browser.conftest import within_the_limit
+from tests.browser.test_host_stand import BOXES_MEET, FINISHED_MOVING, assert_fits, keep_picture
 from tests.browser.test_host_stand import BY_PIXELS as SIZES
-from tests.browser.test_host_stand import assert_fits, keep_picture
 
 pytestmark = pytest.mark.browser
 
@@ -83,6 +83,10 @@ def test_the_panel_fits_the_screen(open_page, servers, size, theme, drawer):
         server_item(page, servers["viewer"]).wait_for(timeout=5_000)
         assert_fits(page, panel.locator(".servers-panel__summary"))
         assert_fits(page, server_item(page, servers["viewer"]))
+        # Open, it stays below the floor's counts, summary and legend: their ends are read, not covered.
+        page.evaluate("() => window.scrollTo(0, 0)")
+        covered = page.evaluate(COVERED_HEADINGS)
+        assert covered == [], f"the open drawer covers {covered}"
     else:
         page.wait_for_function("() => document.querySelector('[data-next-up-short]').textContent")
         assert_fits(page, panel)
@@ -101,6 +105,84 @@ COVERED_TABLES = """() => {
     return r.width > 0 && x >= drawer.left && x <= drawer.right && y >= drawer.top && y <= drawer.bottom;
   }).map((tile) => tile.querySelector(".tile__number").textContent);
 }"""
+
+
+# What of the floor's heading the open drawer lies over: the counts, the summary's figures, the legend's sections.
+COVERED_HEADINGS = (
+    "() => { "
+    + BOXES_MEET
+    + """
+  const drawer = document.querySelector("[data-servers-panel]").getBoundingClientRect();
+  const parts = document.querySelectorAll(".counts > li, [data-summary] .summary__item, [data-section-legend] li");
+  return [...parts].filter((part) => meet(drawer, part.getBoundingClientRect())).map((part) => part.textContent.trim());
+}"""
+)
+
+# Each corner badge on the plan (assignee, section) that lies over a pill (likely free, covers, timer, joined
+# tables, waiting to sync) of any table, or of its own table only when asked; boxes as drawn, transforms included.
+BADGES_OVER_PILLS = (
+    "(ownOnly) => { "
+    + BOXES_MEET
+    + """
+  const shown = (e) => e.checkVisibility() && e.getBoundingClientRect().width > 0;
+  const tiles = [...document.querySelectorAll("#floor-plan [data-table-id]")];
+  const named = (tile, what) => `${tile.querySelector(".tile__number").textContent} ${what}`;
+  const badges = tiles.flatMap((tile) => [...tile.querySelectorAll(".tile__assignee, .tile__section")].filter(shown)
+    .map((e) => ({ tile, name: named(tile, e.textContent), box: e.getBoundingClientRect() })));
+  const pills = tiles.flatMap((tile) => {
+    const found = [...tile.querySelectorAll(".tile__likely, .tile__covers, .tile__timer, .tile__joined")].filter(shown)
+      .map((e) => ({ tile, name: named(tile, e.textContent), box: e.getBoundingClientRect() }));
+    const pending = getComputedStyle(tile, "::after");
+    if (tile.dataset.pending === "true" && pending.content !== "none") {
+      const t = tile.getBoundingClientRect(), width = parseFloat(pending.width), height = parseFloat(pending.height);
+      const right = t.right - parseFloat(pending.right), top = t.top + parseFloat(pending.top);
+      const box = { left: right - width, right, top, bottom: top + height };
+      found.push({ tile, name: named(tile, "Waiting to sync"), box });
+    }
+    return found;
+  });
+  const over = (badge, pill) => (!ownOnly || pill.tile === badge.tile) && meet(badge.box, pill.box);
+  return badges.flatMap((badge) => pills.filter((pill) => over(badge, pill)).map((pill) => [badge.name, pill.name]));
+}"""
+)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_corner_badges_never_sit_over_a_tables_pills(open_page, live, servers, size, theme):
+    """Window's narrow tables looked after by host, two of them seated together and one alone: neither the
+    initials of the server nor the section's badge lies over "likely free", the covers and timer or the joined
+    tables' label of any table, at any size (the tablet upright turns them narrowest). On a phone, the cards;
+    its drawn plan, at half size, keeps each table's own badges off its own pills."""
+    tables = {number: live.table(number)["tableId"] for number in ("T-01", "T-02", "T-03", "T-09")}
+    for number in ("T-01", "T-02", "T-03", "T-09"):
+        if live.table(number)["status"] != "available":
+            live.set_status(tables[number], "available")
+    parties = []
+    for seat_at in ([tables["T-01"], tables["T-02"]], [tables["T-03"]], [tables["T-09"]]):
+        added = within_the_limit(
+            lambda seat_at=seat_at: live.host.post(
+                f"{live.url}/api/parties", json={"size": 2, "name": "Badges", "seatAt": seat_at}
+            )
+        )
+        assert added.status_code == 201, added.text
+        parties.append(added.json()["partyId"])
+    try:
+        page = open_page("host", viewport=SIZES[size], color_scheme=theme)
+        for number in ("T-01", "T-03", "T-09"):
+            page.locator(f'#floor-plan [data-table-id="{tables[number]}"] .tile__likely').wait_for(timeout=5_000)
+        page.locator(f'#floor-plan [data-table-id="{tables["T-02"]}"] .tile__joined').wait_for(timeout=5_000)
+        page.locator(f'#floor-plan [data-table-id="{tables["T-03"]}"] .tile__assignee').wait_for(timeout=5_000)
+        page.locator("html").evaluate(FINISHED_MOVING)
+        keep_picture(page, f"badges-{size}-{theme}")
+        assert page.evaluate(BADGES_OVER_PILLS, False) == []
+        if size == "390x844":
+            page.click('[data-plan-mode="plan"]')
+            page.locator("html").evaluate(FINISHED_MOVING)
+            assert page.evaluate(BADGES_OVER_PILLS, True) == []
+    finally:
+        for table_id in tables.values():
+            live.set_status(table_id, "available")
 
 
 def test_picking_a_party_on_the_waitlist_names_the_server_next_up_and_marks_their_table(open_page, live, servers):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.browser.conftest import another_host, tile, wait_for_state
-from tests.browser.test_host_stand import SIZES, keep_picture
+from tests.browser.test_host_stand import SIZES, WORDS_CONTRAST, keep_picture
 
 pytestmark = pytest.mark.browser
 
@@ -123,6 +123,14 @@ def test_a_table_turns_overdue_past_its_floors_turn_time_on_plan_cards_and_list(
             row = host.locator(f'#table-list tr[data-table-id="{seated["tableId"]}"]')
             host.wait_for_function("el => el.dataset.overdue === 'true'", arg=row.element_handle())
             assert "Overdue" in row.locator("[data-timer]").inner_text()
+
+        # "Overdue" reads at 4.5:1 or more on its pill, light and dark.
+        for theme in ("light", "dark"):
+            host = open_page("host", color_scheme=theme)
+            host.clock.set_fixed_time(later)
+            shown = tile(host, seated["tableId"])
+            host.wait_for_function("el => el.dataset.overdue === 'true'", arg=shown.element_handle())
+            assert shown.locator("[data-timer]").evaluate(WORDS_CONTRAST) >= 4.5, theme
 
         # A manager gives the floor more time: the page follows live, without a sync notice.
         host = open_page("host")

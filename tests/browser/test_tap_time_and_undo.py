@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.browser.conftest import OFFLINE_AFTER_SECONDS, tile, wait_for_state
-from tests.browser.test_host_stand import BY_PIXELS, assert_fits, keep_picture
+from tests.browser.test_host_stand import BOXES_MEET, BY_PIXELS, assert_fits, keep_picture
 from tests.browser.test_waitlist import PARTY, add_party, clear_the_line, only_free
 
 pytestmark = pytest.mark.browser
@@ -169,4 +169,23 @@ def test_the_undo_notice_is_on_screen_with_a_button_to_tap(open_page, live, size
     notice.wait_for()
     assert_fits(host, notice)
     assert notice.get_by_role("button", name="Undo").is_visible()
+    # It hides no table a host may tap next, nor the servers drawer's bar: beside the waitlist it stands over
+    # that column; on a phone the page leaves room below its last card, so every card can come out from under it.
+    host.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    host.wait_for_function("() => window.scrollY + innerHeight >= document.documentElement.scrollHeight - 1")
+    assert host.evaluate(UNDER_THE_NOTICES) == []
     keep_picture(host, f"undo-{size}-{theme}")
+
+
+# The tables, and the servers drawer's bar, that a notice lies over (any part of them, as drawn now).
+UNDER_THE_NOTICES = (
+    "() => { "
+    + BOXES_MEET
+    + """
+  const notices = [...document.querySelectorAll("#banners > .banner")].map((n) => n.getBoundingClientRect());
+  const parts = [...document.querySelectorAll("#floor-plan [data-table-id], .servers-panel__summary")]
+    .filter((part) => part.checkVisibility() && part.getBoundingClientRect().width > 0);
+  return parts.filter((part) => notices.some((n) => meet(n, part.getBoundingClientRect())))
+    .map((part) => part.querySelector(".tile__number")?.textContent ?? "the servers bar");
+}"""
+)

@@ -8,6 +8,7 @@
 
 import { request } from "../api.js";
 import { announce, showNotice } from "../notices.js";
+import { keepHeight } from "../room-for.js";
 import { relativeTime } from "../table-render.js";
 import { tickEvery } from "../ticker.js";
 
@@ -109,6 +110,8 @@ if (panel) {
     if (CHANGES.test(name)) refresh();
   });
   connection?.addEventListener("ready", () => refresh());
+  // The drawer's bar, for the notices to stand above it (waitlist.css).
+  keepHeight(panel.querySelector(".servers-panel__summary"), "--servers-bar-height");
   window.tableside = { ...(window.tableside ?? {}), rotation: { nextUpFor, nextUpText, refresh } };
   refresh();
 }

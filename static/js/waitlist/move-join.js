@@ -27,6 +27,14 @@ function chip(text, label, onClick, className = "covers-chip") {
   return button;
 }
 
+/** What the dialog says while the host picks: what is being picked, where, and that Cancel stops it. */
+function pickingWords(moving, found, where) {
+  if (!found) return `Picking a table ${moving ? "to move the party to" : "to add"}: no free table on this floor${moving ? " fits the party" : ""}. Cancel to stop.`;
+  return moving
+    ? `Picking a table to move the party to: tap one below (free tables that fit, nearest first) or tap it ${where}, or Cancel.`
+    : `Picking a table to add to this party: tap one below (nearest free tables first) or tap it ${where}, or Cancel.`;
+}
+
 /**
  * Show the party's choices in the dialog of `table` when a party sits there; hidden otherwise.
  * onPlan(kind) closes the dialog into picking the table on the plan.
@@ -36,17 +44,24 @@ export function offerMoves({ table, store, actions, close, onPlan }) {
   if (!section) return;
   section.hidden = !(table?.status === "occupied" && table.partyId != null && !table.pendingState);
   const offer = section.querySelector("[data-party-tables-offer]");
+  const picking = section.querySelector("[data-party-tables-picking]");
   const hint = section.querySelector("[data-party-tables-hint]");
-  offer.replaceChildren();
-  hint.textContent = "";
+  const choices = [...section.querySelectorAll("[data-party-tables-choice]")];
+  /** Back to the two choices, none pressed (a new dialog, or Cancel). */
+  const stop = () => {
+    for (const choice of choices) choice.setAttribute("aria-pressed", "false");
+    offer.replaceChildren();
+    hint.textContent = "";
+    picking.hidden = true;
+  };
+  stop();
   if (section.hidden) return;
   const list = (kind) => {
     const moving = kind === "move";
     const tables = freeNear(store, table, { fits: moving }).slice(0, OFFERED_AT_MOST);
     const where = document.getElementById("table-list") ? "in the list" : "on the plan"; // the list page marks rows
-    hint.textContent = tables.length
-      ? `${moving ? "Move to a free table that fits" : "Join a free table"}: tap it ${where}, or pick one of the nearest here.`
-      : "No free table on this floor" + (moving ? " fits the party." : ".");
+    picking.hidden = false;
+    hint.textContent = pickingWords(moving, tables.length > 0, where);
     const onThePlan = chip(
       `${where[0].toUpperCase()}${where.slice(1)}…`,
       moving ? `Move the party: tap the table ${where}` : `Add a table: tap it ${where}`,
@@ -67,11 +82,15 @@ export function offerMoves({ table, store, actions, close, onPlan }) {
       ),
     );
   };
-  for (const button of section.querySelectorAll("[data-party-tables-choice]")) {
+  for (const button of choices) {
     button.onclick = () => {
-      for (const other of section.querySelectorAll("[data-party-tables-choice]")) other.setAttribute("aria-pressed", String(other === button));
+      for (const other of choices) other.setAttribute("aria-pressed", String(other === button));
       list(button.dataset.partyTablesChoice);
     };
-    button.setAttribute("aria-pressed", "false");
   }
+  section.querySelector("[data-party-tables-cancel]").onclick = () => {
+    const pressed = choices.find((choice) => choice.getAttribute("aria-pressed") === "true");
+    stop();
+    pressed?.focus();
+  };
 }
