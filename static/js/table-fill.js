@@ -35,9 +35,13 @@ function likelyFreeOnce(table) {
   return joined.length && joined[0].tableId !== table.tableId ? "" : likelyFreeText(table);
 }
 
+/** Who a reserved table is held for: its notes ("Okafor, 8 pm"), or nothing. */
+const heldFor = (table) => (table.status === "reserved" && table.notes) || "";
+
 /** What a table's element says of its service, in words: ", 4 covers, looked after by maria". */
 function serviceWords(table) {
   const words = [
+    heldFor(table) && `held: ${heldFor(table)}`,
     coversText(table) && `${table.covers} covers`,
     likelyFreeOnce(table).replace("~", "around "),
     table.section && `${table.section} section`,
@@ -52,6 +56,12 @@ export const FORMATS = {
   status: (element, table) => setText(element, STATUS_LABELS[table.status] ?? ""),
   shortStatus: (element, table) => setData(element, "data-short", shortLabel(STATUS_LABELS[table.status] ?? "")),
   pending: (element, table) => setData(element, "data-pending", table.pendingState === "queued"),
+  heldFor(element, table) {
+    const text = heldFor(table);
+    setText(element, text);
+    element.hidden = !text;
+    setData(element, "title", text || null);
+  },
   // One text, not the number in a slot of its own: two runs of text would draw "seats" a shade apart.
   seats: (element, table) => setText(element, `${table.capacity} seats`),
   floorName: (element, table) => setText(element, floorNames.get(table.floor) ?? String(table.floor)),
