@@ -20,7 +20,7 @@ from pydantic import ValidationError as Refused
 from app.auth.sign_in import signed_in_with, without_setting_cookies
 from app.errors import RATE_LIMITED
 from app.extensions import db, socketio
-from app.realtime import accounts, connections, direct, guest_sockets, metrics
+from app.realtime import accounts, connections, guest_sockets, metrics, transport
 from app.realtime.guest_view import GUEST_UPDATE
 from app.realtime.rooms import ALL_TABLES, STAFF, floor_room, party_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
@@ -46,7 +46,7 @@ def send_to(sid: str, event: str, payload: object) -> None:
     would hand it to every process through Redis, is not needed. Its handler's answer (the
     acknowledgement) follows it in the same write."""
     server = socketio.server
-    direct.gather(server, sid)
+    transport.gather(server, sid)
     server.emit(event, payload, to=sid, namespace=NAMESPACE, ignore_queue=True)
 
 
@@ -125,22 +125,6 @@ def _refuse(reason: str):
     raise ConnectionRefusedError(reason)
 
 
-def _gone(sid: str) -> bool:
-    """Whether the client of this socket has hung up or stopped answering pings."""
-    server = socketio.server
-    eio_socket = server.eio.sockets.get(server.manager.eio_sid_from_sid(sid, "/"))
-    liveness = getattr(server.eio, "wire_liveness", None)
-    if eio_socket is None:
-        return True
-    return liveness.gone(eio_socket) if liveness is not None else eio_socket.closed
-
-
-def _settled() -> None:
-    """The session signed in: admission stops counting it as waiting."""
-    server = socketio.server
-    server.eio.admission.settled(server.manager.eio_sid_from_sid(request.sid, "/"))
-
-
 def _connect_guest(token: object) -> None:
     """A guest's page: its party's room and nothing else, whatever cookie the browser also sends.
 
@@ -154,7 +138,7 @@ def _connect_guest(token: object) -> None:
         _refuse("server_full")
     if not guest_sockets.register(request.sid, party.id):
         _refuse("too_many_connections")
-    _settled()
+    transport.signed_in(socketio.server, request.sid)
     join_room(party_room(party.id))
     update = GuestUpdate.of(party, place_in_line(party)).wire()
     db.session.remove()
@@ -177,11 +161,11 @@ def on_connect(auth=None):
     connection = connections.Connection(request.sid, user.id, user.username, user.session_generation, time.monotonic())
     if not connections.register(connection, MAX_SOCKETS_PER_USER):
         # A screen reconnecting before this process noticed its old socket die takes that place.
-        for dead in connections.dead_sockets_of(user.id, _gone):
+        for dead in connections.dead_sockets_of(user.id, lambda sid: transport.gone(socketio.server, sid)):
             socketio.server.disconnect(dead, namespace="/", ignore_queue=True)
         if not connections.register(connection, MAX_SOCKETS_PER_USER):
             _refuse("too_many_connections")
-    _settled()
+    transport.signed_in(socketio.server, request.sid)
     join_room(user_room(user.id))
     # The door is every floor's: each staff socket hears the line whatever floor it shows.
     join_room(STAFF)
@@ -200,8 +184,7 @@ def on_disconnect(reason=None):
     connection = connections.forget(request.sid)
     if reason == socketio.server.reason.CLIENT_DISCONNECT:
         # The client left the namespace but may keep its transport: it waits to sign in again.
-        server = socketio.server
-        server.eio.admission.opened(server.manager.eio_sid_from_sid(request.sid, "/"), request.environ)
+        transport.waits_to_sign_in(socketio.server, request.sid, request.environ)
     if connection is not None:
         metrics.connection_closed(str(reason))
         log.info("socket disconnect", extra={"sid": request.sid, "user": connection.username, "reason": str(reason)})

@@ -7,14 +7,14 @@ Redis stream: a process's own events can never overtake another's that committed
 `end_room` disconnects a room's sockets here and, through Redis, in every other process.
 
 python-socketio's `PubSubManager._publish` and `_handle_emit` are the documented points
-to extend a queue manager (listed in app/realtime/direct/__init__.py all the same).
+to extend a queue manager (listed in app/realtime/transport/__init__.py all the same).
 """
 
 from collections.abc import Callable
 
 import socketio
 
-from app.realtime.direct.room_index import IndexedRooms
+from app.realtime.transport.room_index import IndexedRooms
 
 END_SESSION = "tableside:end_session"
 FEED = "tableside:feed"

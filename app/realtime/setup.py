@@ -12,11 +12,10 @@ from app.extensions import socketio
 # Imported before any init_app: Flask-SocketIO keeps handlers for every later app only if
 # they are registered while no server exists yet (tests build many apps in one process).
 from app.realtime import (
-    admission,
     connections,
-    direct,
     handlers,  # noqa: I001
     metrics,
+    transport,
 )
 from app.realtime.broadcast import Broadcaster, register_guest_view
 from app.realtime.guest_view import tell_guests
@@ -66,9 +65,8 @@ def init_realtime(app: Flask) -> None:
         engineio_logger=False,
     )
     handlers.register_floor_events(socketio.server, app)
-    direct.install(socketio.server, mode, config)
-    admission.install(app, socketio.server.eio, connections.count)
-    metrics.read_rooms_with(lambda: direct.rooms(socketio.server))
+    transport.install(socketio.server, app, mode, connections.count)
+    metrics.read_rooms_with(lambda: transport.rooms(socketio.server))
     metrics.read_connections_with(connections.count)
     outbox.register_publisher(publish_change)
     register_guest_view(tell_guests)

@@ -1,18 +1,26 @@
-"""The edge of the socket libraries: every use of their internals, behind a few calls.
+"""The transport: the socket libraries behind the few verbs the rest of the app needs.
 
-- `install(server, mode, config)` puts Tableside's WebSocket serving in place on a
-  python-socketio server: garbage refused quietly, frames read by FrameReader, a link its
-  client breaks closed only after the events before were answered (answers.py), and under
-  eventlet with DIRECT_WEBSOCKET_WRITES the direct path (wire.py, reading.py,
-  handoff.py, liveness.py);
+Everything outside this package speaks of sockets (python-socketio's `sid`), rooms and
+accounts; the Engine.IO session under a socket, the library objects and their internals
+are known here only (tests/test_structure.py holds that edge).
+
+- `install(server, app, mode, authenticated)` puts Tableside's serving in place on a
+  python-socketio server: admission before every new session (admission.py, through
+  gate.py), garbage refused quietly, frames read by FrameReader, a link its client breaks
+  closed only after the events before were answered (answers.py), and under eventlet with
+  DIRECT_WEBSOCKET_WRITES the direct path (wire.py, reading.py, handoff.py, liveness.py);
+- `start_jobs(server)` starts the transport's own background work (closing the sessions
+  that did not sign in in time);
 - `emit(server, event, payload, to)` sends one event to rooms or sockets of this process,
   framed once and written straight to each wire when the direct path is installed;
 - `gather(server, sid)` has what this process writes to one socket until the hub's turn ends
   go out in one write (an event and the acknowledgement that follows it);
+- `gone(server, sid)` whether a socket's client hung up or stopped answering pings;
+- `signed_in(server, sid)` and `waits_to_sign_in(server, sid, environ)` tell admission
+  that a socket's session stopped, or started again, waiting to sign in;
 - `rooms(server)` the rooms of the default namespace and their members;
 - `http_protocol(direct, idle, head)` eventlet's HTTP connection handler for serve.py,
-  and `close_all_sessions(server)` for its drain;
-- and, in gate.py, what app/realtime/admission.py puts before every new Engine.IO session.
+  and `close_all_sessions(server)` for its drain.
 
 Library internals used, checked at eventlet 0.41.3, python-engineio 4.15.1,
 python-socketio 5.18.1 and Flask-SocketIO 5.7.0 (requirements.txt); each has a canary in
@@ -42,7 +50,7 @@ python-engineio
   (garbage.py; simple-websocket 1.1.0, python-engineio's dependency, not pinned);
 - `Server._async` (the driver table whose `websocket` entry is replaced),
   `start_service_task`, `sockets`, `handlers`, `handle_request`, `reason` (checked.py,
-  wire.py, liveness.py, gate.py, which app/realtime/admission.py uses, serve's drain);
+  wire.py, liveness.py, gate.py, admission.py, `close_all_sessions`);
 - each `socket.Socket`'s `send`, `close(wait, abort, reason)`, `queue` (get_nowait,
   task_done, empty), `schedule_ping`, `last_ping`, `check_ping_timeout`, `receive`,
   `connected`, `upgraded`, `closing`, `closed`, `server` (wire.py, liveness.py, reading.py,
@@ -53,8 +61,8 @@ python-socketio
 - `Server._handle_event`, which starts each event's handler with
   `self.start_background_task(self._handle_event_internal, self, sid, eio_sid, ...)`, the
   acknowledgement sent when it returns (answers.py wraps the server's `start_background_task`);
-- `manager.rooms` (here; metrics and heads read it through `rooms`),
-  `manager.eio_sid_from_sid` (handlers.py);
+- `manager.rooms` (here; metrics, heads and the broadcaster read it through `rooms`),
+  `manager.eio_sid_from_sid` and `get_participants` (here);
 - `PubSubManager._publish` and `_handle_emit`, its documented extension points
   (managers.py);
 - `BaseManager.rooms`, `callbacks`, `pending_connect` and `pending_disconnect`, and its
@@ -62,50 +70,76 @@ python-socketio
   the same effect by an index of each socket's rooms (room_index.py; its own canary is
   tests/realtime/test_room_index.py).
 
-Nothing else in app/ imports a library's modules below its public surface
-(tests/test_structure.py).
+Nothing else in app/ imports a library's modules below its public surface, nor reads or
+assigns `eio`, `eio_sid` or `eio_socket`, nor reads `__dict__` of or `setattr`s on a
+library object (tests/test_structure.py).
 """
 
 import logging
 import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from engineio import packet as engineio_packet
+from flask import Flask
 from socketio import packet as socketio_packet
 
-from app.realtime.direct import garbage
+from app.realtime.transport import admission, garbage
 
 log = logging.getLogger(__name__)
 # The versions every internal above was checked at (tests/realtime/test_library_edges.py).
 CHECKED_AT = {"eventlet": "0.41.3", "python-engineio": "4.15.1", "python-socketio": "5.18.1", "Flask-SocketIO": "5.7.0"}
 NAMESPACE = "/"
-# The engine.io servers whose WebSocket-first sockets are written directly, and their fan-out.
-_wired: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def install(server, mode: str, config) -> None:
-    """Serve this python-socketio server's WebSockets Tableside's way, for the async mode."""
+@dataclass
+class Served:
+    """What the transport keeps of one python-socketio server it serves."""
+
+    admission: admission.Admission
+    # The direct path's fan-out, when this server's WebSocket-first sockets are on wires.
+    fan_out: Callable | None = None
+
+
+_served: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def install(server, app: Flask, mode: str, authenticated: Callable[[], int]) -> None:
+    """Serve this python-socketio server's sessions Tableside's way, for the async mode.
+
+    `authenticated()` counts the signed-in sockets, which admission weighs new sessions against.
+    """
+    config = app.config
     garbage.refuse_garbage(server)
     eio = server.eio
+    fan_out = None
     if mode == "eventlet":
-        from app.realtime.direct.answers import count_answers
+        from app.realtime.transport.answers import count_answers
 
         count_answers(server)
     if mode == "eventlet" and config["DIRECT_WEBSOCKET_WRITES"]:
-        from app.realtime.direct import wire
+        from app.realtime.transport import wire
 
         wire.install(eio, config["MAX_SOCKET_BACKLOG_BYTES"], config["SOCKET_SEND_BUFFER_BYTES"])
-        _wired[eio] = wire.fan_out
+        fan_out = wire.fan_out
     elif mode == "eventlet":
-        from app.realtime.direct import checked
+        from app.realtime.transport import checked
 
         checked.install(eio)
     elif mode == "gevent":
         garbage.refuse_garbage_under_gevent(eio)
+    _served[server] = Served(admission.install(app, eio, authenticated), fan_out)
+
+
+def start_jobs(server) -> None:
+    """Start the transport's background work: closing the sessions that did not sign in in time."""
+    server.start_background_task(_served[server].admission.run)
 
 
 def emit(server, event: str, payload: object, to: str | list[str]) -> None:
     """Send one event to the local members of a room, or to a list of sockets, in this process only."""
-    fan_out = _wired.get(server.eio)
+    served = _served.get(server)
+    fan_out = served.fan_out if served is not None else None
     if fan_out is None:
         server.manager.emit(event, payload, namespace=NAMESPACE, room=to, ignore_queue=True)
         return
@@ -114,16 +148,40 @@ def emit(server, event: str, payload: object, to: str | list[str]) -> None:
     fan_out(server.eio, recipients, engineio_packet.Packet(engineio_packet.MESSAGE, encoded))
 
 
+def _session_of(server, sid: str):
+    """The Engine.IO session object under a socket of the default namespace, or None."""
+    return server.eio.sockets.get(server.manager.eio_sid_from_sid(sid, NAMESPACE))
+
+
 def gather(server, sid: str) -> None:
     """Write what goes to this socket until the hub's turn ends in one go, if it is on a wire.
 
     For a handler about to send its socket an event and then its acknowledgement: two frames,
     one `send(2)`, one wake-up of the client.
     """
-    eio_socket = server.eio.sockets.get(server.manager.eio_sid_from_sid(sid, NAMESPACE))
+    eio_socket = _session_of(server, sid)
     wire = eio_socket.__dict__.get("wire") if eio_socket is not None else None
     if wire is not None:
         wire.gather()
+
+
+def gone(server, sid: str) -> bool:
+    """Whether the client of this socket has hung up or stopped answering pings."""
+    eio_socket = _session_of(server, sid)
+    if eio_socket is None:
+        return True
+    liveness = getattr(server.eio, "wire_liveness", None)
+    return liveness.gone(eio_socket) if liveness is not None else eio_socket.closed
+
+
+def signed_in(server, sid: str) -> None:
+    """The socket signed in: admission stops counting its session as waiting."""
+    _served[server].admission.settled(server.manager.eio_sid_from_sid(sid, NAMESPACE))
+
+
+def waits_to_sign_in(server, sid: str, environ: dict) -> None:
+    """The socket left the namespace but its session stays: admission counts it waiting again."""
+    _served[server].admission.opened(server.manager.eio_sid_from_sid(sid, NAMESPACE), environ)
 
 
 def rooms(server) -> dict:
@@ -133,11 +191,11 @@ def rooms(server) -> dict:
 
 def http_protocol(direct: bool, idle_seconds: float, head_seconds: float) -> type:
     """eventlet's HTTP connection handler with deadlines; with `direct`, one that hands WebSockets off."""
-    from app.realtime.direct.http_server import TimedProtocol, with_deadlines
+    from app.realtime.transport.http_server import TimedProtocol, with_deadlines
 
     protocol = TimedProtocol
     if direct:
-        from app.realtime.direct.handoff import Protocol as protocol
+        from app.realtime.transport.handoff import Protocol as protocol
     return with_deadlines(protocol, idle_seconds, head_seconds)
 
 
@@ -152,7 +210,7 @@ def close_all_sessions(server) -> int:
     that stops a process before starting the next waited for it. Sockets on engine.io's own
     writer (polling, DIRECT_WEBSOCKET_WRITES=0) are closed through engine.io as before.
     """
-    from app.realtime.direct.wire import frame_of
+    from app.realtime.transport.wire import frame_of
 
     eio = server.eio
     sessions = list(eio.sockets.values())
