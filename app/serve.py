@@ -68,7 +68,7 @@ def _serve_eventlet(app: Flask, sock) -> None:
 
     config = app.config
     listener = http_server.PatientListener(sock)
-    handing_off = config["DIRECT_WEBSOCKET_WRITES"]
+    handing_off = transport.hands_off(socketio.server)
     # Each WebSocket served by engine.io's own writer holds a place in the pool for its life;
     # handed-off ones leave it. Either way MAX_CONNECTIONS requests can be served besides them.
     pool_size = config["MAX_CONNECTIONS"] if handing_off else 2 * config["MAX_CONNECTIONS"]
@@ -80,7 +80,7 @@ def _serve_eventlet(app: Flask, sock) -> None:
         log_output=False,
         max_size=pool_size,
         keepalive=idle,
-        protocol=transport.http_protocol(handing_off, idle, config["REQUEST_HEADER_TIMEOUT_SECONDS"]),
+        protocol=transport.http_protocol(socketio.server, idle, config["REQUEST_HEADER_TIMEOUT_SECONDS"]),
     )
     draining: list[int] = []
 

@@ -44,10 +44,8 @@ FLOOR_EVENTS: dict[str, Callable] = {}
 def send_to(sid: str, event: str, payload: object) -> None:
     """Send an event to one socket of this process, straight to it: the message queue, which
     would hand it to every process through Redis, is not needed. Its handler's answer (the
-    acknowledgement) follows it in the same write."""
-    server = socketio.server
-    transport.gather(server, sid)
-    server.emit(event, payload, to=sid, namespace=NAMESPACE, ignore_queue=True)
+    acknowledgement) follows it in the same write (`transport.answer`)."""
+    transport.answer(socketio.server, sid, event, payload)
 
 
 def _refusal(error: str, message: str) -> dict:
@@ -103,7 +101,7 @@ def _run_floor_event(handler: Callable, sid: str, data: object):
         user = connections.current_user_of(sid)
         if user is None:
             send_to(sid, "tables:error", SESSION_ENDED)
-            socketio.server.disconnect(sid, namespace=NAMESPACE)
+            transport.end(socketio.server, sid)
             return _refusal("unauthorized", SESSION_ENDED["message"])
         return handler(sid, user, data)
     except Exception as error:  # noqa: BLE001 - answered, logged, and the socket stays
@@ -162,7 +160,7 @@ def on_connect(auth=None):
     if not connections.register(connection, MAX_SOCKETS_PER_USER):
         # A screen reconnecting before this process noticed its old socket die takes that place.
         for dead in connections.dead_sockets_of(user.id, lambda sid: transport.gone(socketio.server, sid)):
-            socketio.server.disconnect(dead, namespace="/", ignore_queue=True)
+            transport.end(socketio.server, dead)
         if not connections.register(connection, MAX_SOCKETS_PER_USER):
             _refuse("too_many_connections")
     transport.signed_in(socketio.server, request.sid)

@@ -29,11 +29,6 @@ def announce_heads(app: Flask) -> None:
         for room in local_rooms():
             floors = None if room == ALL_TABLES else [int(room.split(":")[1])]
             head = latest_event_id(floors)
-            socketio.server.manager.emit(
-                "tables:head",
-                RoomHead(room=room, last_event_id=str(head) if head else None).wire(),
-                namespace="/",
-                room=room,
-                ignore_queue=True,
-            )
+            told = RoomHead(room=room, last_event_id=str(head) if head else None).wire()
+            transport.emit(socketio.server, "tables:head", told, room)
         db.session.remove()

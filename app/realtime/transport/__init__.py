@@ -11,16 +11,23 @@ are known here only (tests/test_structure.py holds that edge).
   DIRECT_WEBSOCKET_WRITES the direct path (wire.py, reading.py, handoff.py, liveness.py);
 - `start_jobs(server)` starts the transport's own background work (closing the sessions
   that did not sign in in time);
-- `emit(server, event, payload, to)` sends one event to rooms or sockets of this process,
-  framed once and written straight to each wire when the direct path is installed;
-- `gather(server, sid)` has what this process writes to one socket until the hub's turn ends
-  go out in one write (an event and the acknowledgement that follows it);
+- `emit(server, event, payload, to)` sends one event to a room, a socket or a list of
+  sockets of this process, framed once and written straight to each wire when the direct
+  path is installed; `answer(server, sid, event, payload)` sends one to a socket whose
+  handler is running, in the same write as the acknowledgement that follows it. These
+  two are every write of the app to its sockets;
+- `end(server, sid)` disconnects a socket of this process;
 - `gone(server, sid)` whether a socket's client hung up or stopped answering pings;
 - `signed_in(server, sid)` and `waits_to_sign_in(server, sid, environ)` tell admission
   that a socket's session stopped, or started again, waiting to sign in;
 - `rooms(server)` the rooms of the default namespace and their members;
-- `http_protocol(direct, idle, head)` eventlet's HTTP connection handler for serve.py,
-  and `close_all_sessions(server)` for its drain.
+- `http_protocol(server, idle, head)` eventlet's HTTP connection handler for serve.py,
+  `hands_off(server)` whether it hands WebSockets off to the direct path, and
+  `close_all_sessions(server)` for its drain.
+
+Whether a server writes to its WebSockets directly (eventlet with DIRECT_WEBSOCKET_WRITES)
+or through engine.io's own writer (DIRECT_WEBSOCKET_WRITES=0, and gevent) is decided once,
+in `install`; every verb follows what it decided.
 
 Library internals used, checked at eventlet 0.41.3, python-engineio 4.15.1,
 python-socketio 5.18.1 and Flask-SocketIO 5.7.0 (requirements.txt); each has a canary in
@@ -153,16 +160,30 @@ def _session_of(server, sid: str):
     return server.eio.sockets.get(server.manager.eio_sid_from_sid(sid, NAMESPACE))
 
 
-def gather(server, sid: str) -> None:
-    """Write what goes to this socket until the hub's turn ends in one go, if it is on a wire.
+def answer(server, sid: str, event: str, payload: object) -> None:
+    """Send one event to a socket of this process whose handler is running.
 
-    For a handler about to send its socket an event and then its acknowledgement: two frames,
-    one `send(2)`, one wake-up of the client.
+    What goes to the socket until the hub's turn ends (this event and the acknowledgement
+    the handler returns) goes out in one write, if it is on a wire: two frames, one
+    `send(2)`, one wake-up of the client.
     """
-    eio_socket = _session_of(server, sid)
-    wire = eio_socket.__dict__.get("wire") if eio_socket is not None else None
-    if wire is not None:
-        wire.gather()
+    if hands_off(server):
+        eio_socket = _session_of(server, sid)
+        wire = eio_socket.__dict__.get("wire") if eio_socket is not None else None
+        if wire is not None:
+            wire.gather()
+    emit(server, event, payload, sid)
+
+
+def end(server, sid: str) -> None:
+    """Disconnect a socket of this process (its client is told, its disconnect handler runs)."""
+    server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
+
+
+def hands_off(server) -> bool:
+    """Whether this server's WebSocket-first sockets are written directly (decided by `install`)."""
+    served = _served.get(server)
+    return served is not None and served.fan_out is not None
 
 
 def gone(server, sid: str) -> bool:
@@ -189,12 +210,13 @@ def rooms(server) -> dict:
     return server.manager.rooms.get(NAMESPACE, {})
 
 
-def http_protocol(direct: bool, idle_seconds: float, head_seconds: float) -> type:
-    """eventlet's HTTP connection handler with deadlines; with `direct`, one that hands WebSockets off."""
+def http_protocol(server, idle_seconds: float, head_seconds: float) -> type:
+    """eventlet's HTTP connection handler with deadlines; one that hands WebSockets off when `server`'s are
+    written directly."""
     from app.realtime.transport.http_server import TimedProtocol, with_deadlines
 
     protocol = TimedProtocol
-    if direct:
+    if hands_off(server):
         from app.realtime.transport.handoff import Protocol as protocol
     return with_deadlines(protocol, idle_seconds, head_seconds)
 
