@@ -3,7 +3,7 @@
 The handshake and the disconnect run through Flask-SocketIO, in a request context built from
 the handshake's environ: signing in by cookie reads the session there. The floor events
 (`tables:join`, `tables:leave`, `tables:sync`) need only the socket and its account, so they
-are handed to python-socketio directly (`register_floor_events`) and run in an app context:
+are handed to python-socketio directly (`register_socket_events`) and run in an app context:
 Flask-SocketIO would build a request for each (a werkzeug Request, URL matching, the session),
 a sixth of the server's time when every screen reconnects, joins and syncs at once (issue 15).
 """
@@ -37,8 +37,10 @@ GUESTS_MAY_NOT = "A guest's page follows its own party only."
 
 
 NAMESPACE = "/"
-# Event name -> handler(sid, user, data) of the floor events, registered by `floor_event`.
+# Event name -> handler(sid, user, data) of the floor events, registered by `socket_event`.
 FLOOR_EVENTS: dict[str, Callable] = {}
+# The handshake's events, run by Flask-SocketIO in a request context built from the handshake's environ.
+HANDSHAKE_EVENTS = ("connect", "disconnect")
 
 
 def send_to(sid: str, event: str, payload: object) -> None:
@@ -64,17 +66,26 @@ def _internal_error(sid: str, error: Exception) -> dict:
     return _refusal("internal_error", "Something went wrong on the server.")
 
 
-def floor_event(name: str) -> Callable:
-    """Register handler(sid, user, data) for the event `name` (see `register_floor_events`)."""
+def socket_event(name: str) -> Callable:
+    """Register the handler of the socket event `name`: the one way every socket event is registered.
+
+    `connect` (handler(auth)) and `disconnect` (handler(reason)) run through Flask-SocketIO, in
+    the handshake's request context: signing in by cookie reads the session there. Every other
+    event's handler(sid, user, data) is handed to python-socketio by `register_socket_events`
+    and run by `_run_floor_event` in an app context, the socket's user and rate limit re-checked.
+    """
 
     def register(handler: Callable) -> Callable:
-        FLOOR_EVENTS[name] = handler
+        if name in HANDSHAKE_EVENTS:
+            socketio.on(name)(handler)
+        else:
+            FLOOR_EVENTS[name] = handler
         return handler
 
     return register
 
 
-def register_floor_events(server, app: Flask) -> None:
+def register_socket_events(server, app: Flask) -> None:
     """Hand the floor events to python-socketio's `server`, each run by `_run_floor_event` in `app`."""
     for name, handler in FLOOR_EVENTS.items():
         server.on(name, _floor_event_runner(app, handler), namespace=NAMESPACE)
@@ -145,7 +156,7 @@ def _connect_guest(token: object) -> None:
     send_to(request.sid, GUEST_UPDATE, update)
 
 
-@socketio.on("connect")
+@socket_event("connect")
 def on_connect(auth=None):
     """Accept a handshake with the session cookie, `auth: {token}`, or a guest's `auth: {guest}`; refuse others."""
     if isinstance(auth, dict) and "guest" in auth:
@@ -175,7 +186,7 @@ def on_connect(auth=None):
     send_to(request.sid, "tables:connected", Connected(socket_id=request.sid).wire())
 
 
-@socketio.on("disconnect")
+@socket_event("disconnect")
 def on_disconnect(reason=None):
     """Forget the socket; Socket.IO leaves its rooms by itself."""
     guest_sockets.forget(request.sid)
@@ -198,7 +209,7 @@ def _read(shape: type[Sent], data: object) -> tuple[Sent | None, dict | None]:
         return None, _refusal("bad_request", whole or said)
 
 
-@floor_event("tables:join")
+@socket_event("tables:join")
 def on_join(sid: str, user, data):
     """Join `floor:N`, or `all_tables` for floor null, within the user's floor limit."""
     join, problem = _read(Join, data)
@@ -221,7 +232,7 @@ def on_join(sid: str, user, data):
     return Joined(ok=True, room=floor_room(floor), last_event_id=str(head) if head else None).wire()
 
 
-@floor_event("tables:leave")
+@socket_event("tables:leave")
 def on_leave(sid: str, user, data):
     """Leave `floor:N` (or `all_tables` for floor null)."""
     leave, problem = _read(Leave, data)
@@ -232,7 +243,7 @@ def on_leave(sid: str, user, data):
     return Left(ok=True, room=room).wire()
 
 
-@floor_event("tables:sync")
+@socket_event("tables:sync")
 def on_sync(sid: str, user, data):
     """Answer with the missed events of the socket's rooms, or a snapshot of them."""
     sync, problem = _read(Sync, data)

@@ -64,7 +64,7 @@ def init_realtime(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
-    handlers.register_floor_events(socketio.server, app)
+    handlers.register_socket_events(socketio.server, app)
     transport.install(socketio.server, app, mode, connections.count)
     metrics.read_rooms_with(lambda: transport.rooms(socketio.server))
     metrics.read_connections_with(connections.count)
