@@ -74,7 +74,7 @@ class Config:
     PING_INTERVAL = float(os.environ.get("PING_INTERVAL", "2"))
     PING_TIMEOUT = float(os.environ.get("PING_TIMEOUT", "2.5"))
     MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
-    # Under eventlet, WebSocket-first sockets are written directly (app/realtime/direct/wire.py);
+    # Under eventlet, WebSocket-first sockets are written directly (app/realtime/transport/wire.py);
     # 0 gives python-engineio's queue and writer greenthread per socket back.
     DIRECT_WEBSOCKET_WRITES = os.environ.get("DIRECT_WEBSOCKET_WRITES", "1") != "0"
     # What a socket that stopped reading may have held for it before it is cut (it then
@@ -84,14 +84,14 @@ class Config:
     SOCKET_SEND_BUFFER_BYTES = int(os.environ.get("SOCKET_SEND_BUFFER_BYTES", "0"))
     MAX_CONTENT_LENGTH = 64 * 1024
     # Open connections per process: Socket.IO sessions, signed in or waiting to (a handshake past
-    # it is refused with server_full, app/realtime/admission.py), and HTTP requests being served
+    # it is refused with server_full, app/realtime/transport/admission.py), and HTTP requests being served
     # besides them (eventlet's pool).
     MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "20000"))
     # An Engine.IO session must complete the Socket.IO connect (be authenticated) within this
     # long or it is closed: a tablet on poor Wi-Fi needs one round trip, an attacker gets no more.
     AUTH_DEADLINE_SECONDS = float(os.environ.get("AUTH_DEADLINE_SECONDS", "10"))
     # Sessions one client address may hold waiting to authenticate without having shown
-    # credentials at the handshake (app/realtime/admission.py): a small share of MAX_SIGNING_IN,
+    # credentials at the handshake (app/realtime/transport/admission.py): a small share of MAX_SIGNING_IN,
     # so that a few addresses cannot fill it (issue 23). A handshake carrying the session cookie
     # or a bearer token is not counted here. Behind a proxy every client has the proxy's address
     # unless PROXY_FIX_HOPS is set.

@@ -10,7 +10,7 @@ connection is closed, so it cannot hold a server place either.
 
 The deadline needs a green timeout: under eventlet and gevent it holds; the threading server
 (development and tests only) reads bodies whole without one. When the connection ends after
-such an answer depends on the server: eventlet's (app/realtime/direct/http_server.py) hangs up
+such an answer depends on the server: eventlet's (app/realtime/transport/http_server.py) hangs up
 at once when the environ's HANG_UP is called; gevent's own reads the rest of the announced
 body first, which costs it a greenlet for as long as the client goes on, never a database
 connection.

@@ -20,9 +20,9 @@ from flask import Flask
 from app.collector import tame_garbage_collector
 from app.extensions import socketio
 from app.logs import configure_logging
-from app.realtime import direct
-from app.realtime.direct import http_server
+from app.realtime import transport
 from app.realtime.jobs import start_background_jobs
+from app.realtime.transport import http_server
 
 log = logging.getLogger("tableside.serve")
 # After the drain deadline, how long the kernel waits (SIGALRM) should the process not have exited.
@@ -68,7 +68,7 @@ def _serve_eventlet(app: Flask, sock) -> None:
 
     config = app.config
     listener = http_server.PatientListener(sock)
-    handing_off = config["DIRECT_WEBSOCKET_WRITES"]
+    handing_off = transport.hands_off(socketio.server)
     # Each WebSocket served by engine.io's own writer holds a place in the pool for its life;
     # handed-off ones leave it. Either way MAX_CONNECTIONS requests can be served besides them.
     pool_size = config["MAX_CONNECTIONS"] if handing_off else 2 * config["MAX_CONNECTIONS"]
@@ -80,7 +80,7 @@ def _serve_eventlet(app: Flask, sock) -> None:
         log_output=False,
         max_size=pool_size,
         keepalive=idle,
-        protocol=direct.http_protocol(handing_off, idle, config["REQUEST_HEADER_TIMEOUT_SECONDS"]),
+        protocol=transport.http_protocol(socketio.server, idle, config["REQUEST_HEADER_TIMEOUT_SECONDS"]),
     )
     draining: list[int] = []
 
@@ -114,7 +114,7 @@ def _drain(listener: http_server.PatientListener, server, drain_seconds: float) 
     # And should the hub itself be stuck, the kernel ends the process a little later.
     signal.alarm(int(drain_seconds) + HARD_STOP_GRACE_SECONDS)
     listener.close()
-    closed = direct.close_all_sessions(socketio.server)
+    closed = transport.close_all_sessions(socketio.server)
     log.info("closed every session", extra={"connections": closed})
     # Raised where the server waits to accept; it then waits for the requests in flight.
     server.kill()

@@ -1,13 +1,16 @@
 """The structure holds: no import cycles, imports only point down, library internals in one package.
 
 Read from the source with `ast`, so an import inside a function counts as much as one at
-the top of a file. A package's import of its own modules (a blueprint's `__init__.py`
-loading its routes, as the style guide lays blueprints out) is not counted as an arrow:
-Python runs a package before any module in it, so that arrow is the package's own.
+the top of a file. The same syntax trees show where code reaches into a library object
+(the transport package alone may: app/realtime/transport/__init__.py lists what it touches).
+A package's import of its own modules (a blueprint's `__init__.py` loading its routes, as
+the style guide lays blueprints out) is not counted as an arrow: Python runs a package
+before any module in it, so that arrow is the package's own.
 """
 
 import ast
 import importlib.util
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +31,12 @@ UPPER = (
 # The public surface of the socket libraries; anything below it is an internal.
 SOCKET_LIBRARIES = ("eventlet", "gevent", "engineio", "socketio", "flask_socketio")
 PUBLIC = {"eventlet", "eventlet.wsgi", "gevent", "gevent.monkey", "engineio", "socketio", "flask_socketio"}
-EDGE = "app.realtime.direct"
+EDGE = "app.realtime.transport"
+# Attributes that are the libraries' Engine.IO sessions under a socket (`eio`, `eio_sid`, `eio_socket`,
+# `eio_sid_from_sid`, ...): only the transport names them.
+SESSION_ATTRIBUTE = re.compile(r"eio(_\w*)?")
+# What, imported, is a socket library object: the libraries' modules, and the app's Flask-SocketIO.
+LIBRARY_ROOTS = (*SOCKET_LIBRARIES, "simple_websocket", "app.extensions.socketio")
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -141,7 +149,7 @@ def test_shapes_sit_between_models_and_services():
     assert {module: targets for module, targets in {**upward, **downward}.items() if targets} == {}
 
 
-def test_only_the_direct_package_imports_socket_library_internals():
+def test_only_the_transport_package_imports_socket_library_internals():
     """eventlet, gevent, engineio, socketio and flask_socketio are used through their public modules elsewhere."""
     internal = {
         module: sorted(t for t in targets if _within(t, SOCKET_LIBRARIES) and t not in PUBLIC)
@@ -149,6 +157,127 @@ def test_only_the_direct_package_imports_socket_library_internals():
         if not _within(module, (EDGE,))
     }
     assert {module: targets for module, targets in internal.items() if targets} == {}
+
+
+def _library_names(tree: ast.AST) -> set[str]:
+    """The names bound in a module to a socket library object: imported from a library (or the
+    app's `socketio`), named as an Engine.IO session is (`eio`, `eio_socket`, ...), or assigned
+    from an expression that starts at such a name."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and SESSION_ATTRIBUTE.fullmatch(node.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.Name) and SESSION_ATTRIBUTE.fullmatch(node.id):
+            names.add(node.id)
+        elif isinstance(node, ast.Import):
+            names.update(
+                (alias.asname or alias.name).split(".")[0] for alias in node.names if _within(alias.name, LIBRARY_ROOTS)
+            )
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names.update(
+                alias.asname or alias.name
+                for alias in node.names
+                if _within(node.module or "", LIBRARY_ROOTS) or _within(f"{node.module}.{alias.name}", LIBRARY_ROOTS)
+            )
+    assignments = [node for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr))]
+    grown = True
+    while grown:
+        grown = False
+        for node in assignments:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if node.value is None or _root_name(node.value) not in names:
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id not in names:
+                    names.add(target.id)
+                    grown = True
+    return names
+
+
+def _root_name(node: ast.AST) -> str | None:
+    """The name an expression such as `a.b[c].d(e).f` starts from (`a`), or None."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def library_reaches(source: str) -> list[str]:
+    """Where this source reaches below a socket library object's surface, as `line: what`.
+
+    An attribute named eio or eio_something (eio_sid, eio_socket, ...), read or assigned, on anything; `__dict__`
+    or `vars()` of a library object; an attribute assigned or deleted on one, or `setattr`
+    or `delattr` on one.
+    """
+    tree = ast.parse(source)
+    library = _library_names(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and SESSION_ATTRIBUTE.fullmatch(node.attr):
+            found.append((node.lineno, node.col_offset, f".{node.attr}"))
+        elif isinstance(node, ast.Attribute) and node.attr == "__dict__" and _root_name(node.value) in library:
+            found.append((node.lineno, node.col_offset, f"__dict__ of {_root_name(node.value)}"))
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, (ast.Store, ast.Del))
+            and _root_name(node.value) in library
+        ):
+            found.append((node.lineno, node.col_offset, f".{node.attr} set on {_root_name(node.value)}"))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"setattr", "delattr", "vars"}
+            and node.args
+            and _root_name(node.args[0]) in library
+        ):
+            found.append((node.lineno, node.col_offset, f"{node.func.id}() on {_root_name(node.args[0])}"))
+    return [f"{line}: {what}" for line, _, what in sorted(found)]
+
+
+def test_only_the_transport_reaches_into_library_objects():
+    """Outside the transport package no code names an Engine.IO session attribute, reads a library
+    object's `__dict__`, or sets attributes on one: it uses the transport's verbs."""
+    reaches = {
+        name: library_reaches(path.read_text())
+        for path in sorted((ROOT / "app").rglob("*.py"))
+        if not _within(name := module_name(path, ROOT), (EDGE,))
+    }
+    assert {name: found for name, found in reaches.items() if found} == {}
+
+
+def test_the_checks_see_a_planted_reach_into_a_library_object():
+    """A handler that reaches the session under a socket, reads its `__dict__` and grafts onto the
+    server is caught on each of those lines; the same code through the transport is not."""
+    planted = (
+        "from app.extensions import socketio\n"
+        "import engineio\n"
+        "def gone(sid):\n"
+        "    server = socketio.server\n"
+        "    session = server.eio.sockets.get(server.manager.eio_sid_from_sid(sid, '/'))\n"
+        "    wire = session.__dict__.get('wire')\n"
+        "    server.admission = object()\n"
+        "    setattr(server, 'wire_liveness', None)\n"
+        "    return vars(engineio.Server)\n"
+        "def install(eio, admission):\n"
+        "    eio.admission = admission\n"
+    )
+    assert library_reaches(planted) == [
+        "5: .eio",
+        "5: .eio_sid_from_sid",
+        "6: __dict__ of session",
+        "7: .admission set on server",
+        "8: setattr() on server",
+        "9: vars() on engineio",
+        "11: .admission set on eio",
+    ]
+    through_the_transport = (
+        "from app.extensions import socketio\n"
+        "from app.realtime import transport\n"
+        "def gone(sid):\n"
+        "    table = load(sid)\n"
+        "    setattr(table, 'status', 'free')\n"
+        "    return transport.gone(socketio.server, sid)\n"
+    )
+    assert library_reaches(through_the_transport) == []
 
 
 def test_the_checks_see_a_cycle_closed_inside_a_function(tmp_path):

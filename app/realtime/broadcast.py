@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager, nullcontext
 
 from app.models.event import EventType
-from app.realtime import direct, metrics
+from app.realtime import metrics, transport
 from app.realtime.rooms import ALL_TABLES, floor_room, party_room, rooms_for_floors
 from app.shapes.events import AT_THE_DOOR, BatchItem, BatchUpdate
 
@@ -160,7 +160,7 @@ class Broadcaster:
             pending, self.pending = self.pending, {}
             if not pending:
                 return
-            rooms = direct.rooms(self.socketio.server)
+            rooms = transport.rooms(self.socketio.server)
             everything = set(rooms.get(ALL_TABLES, {}))
             floors = {room: batch for room, batch in pending.items() if room != ALL_TABLES}
             seen: dict[str, list[str]] = {}
@@ -193,7 +193,7 @@ class Broadcaster:
 
     def _emit(self, event: str, payload: object, to: str | list[str]) -> None:
         try:
-            direct.emit(self.socketio.server, event, payload, to)
+            transport.emit(self.socketio.server, event, payload, to)
         except Exception:  # noqa: BLE001 - a failed emit must not fail the committed change
             log.exception("broadcast of %s failed", event)
             metrics.delivery_failed()

@@ -6,7 +6,7 @@ as it would to the API. Either is checked here by its signature alone: this says
 signed in once with this server's key, which nobody without an account can forge. The full
 check (active account, current session, the token in `auth: {token}`) is still the Socket.IO
 connect's, one round trip later (app/realtime/handlers.py). Admission uses the answer to keep
-places for such handshakes that no number of strangers can take (app/realtime/admission.py).
+places for such handshakes that no number of strangers can take (app/realtime/transport/admission.py).
 """
 
 from flask import Flask

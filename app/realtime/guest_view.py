@@ -13,7 +13,7 @@ from app.extensions import db, socketio
 from app.models import Party
 from app.models.event import EventType
 from app.models.limits import IN_LINE
-from app.realtime import direct
+from app.realtime import transport
 from app.services.guests import places_in_line
 from app.shapes.guests import GuestUpdate
 
@@ -23,7 +23,7 @@ PARTY_ROOM_PREFIX = "party:"
 
 def watched_parties() -> set[int]:
     """The parties with a guest's socket in this process."""
-    rooms = direct.rooms(socketio.server)
+    rooms = transport.rooms(socketio.server)
     return {
         int(room.removeprefix(PARTY_ROOM_PREFIX))
         for room, members in rooms.items()

@@ -3,7 +3,7 @@
 The handshake and the disconnect run through Flask-SocketIO, in a request context built from
 the handshake's environ: signing in by cookie reads the session there. The floor events
 (`tables:join`, `tables:leave`, `tables:sync`) need only the socket and its account, so they
-are handed to python-socketio directly (`register_floor_events`) and run in an app context:
+are handed to python-socketio directly (`register_socket_events`) and run in an app context:
 Flask-SocketIO would build a request for each (a werkzeug Request, URL matching, the session),
 a sixth of the server's time when every screen reconnects, joins and syncs at once (issue 15).
 """
@@ -20,7 +20,7 @@ from pydantic import ValidationError as Refused
 from app.auth.sign_in import signed_in_with, without_setting_cookies
 from app.errors import RATE_LIMITED
 from app.extensions import db, socketio
-from app.realtime import accounts, connections, direct, guest_sockets, metrics, presence
+from app.realtime import accounts, connections, guest_sockets, metrics, presence, transport
 from app.realtime.guest_view import GUEST_UPDATE
 from app.realtime.rooms import ALL_TABLES, STAFF, floor_room, party_room, session_room, user_room
 from app.realtime.sessions import SESSION_ENDED
@@ -38,18 +38,18 @@ GUESTS_MAY_NOT = "A guest's page follows its own party only."
 
 
 NAMESPACE = "/"
-# Event name -> (handler(sid, user, data), the rate limit's setting) of the floor events, registered
-# by `floor_event`.
+# Event name -> (handler(sid, user, data), the rate limit's setting) of the floor events, registered by
+# `socket_event`.
 FLOOR_EVENTS: dict[str, tuple[Callable, str]] = {}
+# The handshake's events, run by Flask-SocketIO in a request context built from the handshake's environ.
+HANDSHAKE_EVENTS = ("connect", "disconnect")
 
 
 def send_to(sid: str, event: str, payload: object) -> None:
     """Send an event to one socket of this process, straight to it: the message queue, which
     would hand it to every process through Redis, is not needed. Its handler's answer (the
-    acknowledgement) follows it in the same write."""
-    server = socketio.server
-    direct.gather(server, sid)
-    server.emit(event, payload, to=sid, namespace=NAMESPACE, ignore_queue=True)
+    acknowledgement) follows it in the same write (`transport.answer`)."""
+    transport.answer(socketio.server, sid, event, payload)
 
 
 def _refusal(error: str, message: str) -> dict:
@@ -68,18 +68,27 @@ def _internal_error(sid: str, error: Exception) -> dict:
     return _refusal("internal_error", "Something went wrong on the server.")
 
 
-def floor_event(name: str, limit: str = "SOCKET_RATE_LIMIT") -> Callable:
-    """Register handler(sid, user, data) for the event `name`, counted against the rate limit the
-    setting `limit` names (see `register_floor_events`)."""
+def socket_event(name: str, limit: str = "SOCKET_RATE_LIMIT") -> Callable:
+    """Register the handler of the socket event `name`: the one way every socket event is registered.
+
+    `connect` (handler(auth)) and `disconnect` (handler(reason)) run through Flask-SocketIO, in
+    the handshake's request context: signing in by cookie reads the session there. Every other
+    event's handler(sid, user, data) is handed to python-socketio by `register_socket_events`
+    and run by `_run_floor_event` in an app context, the socket's user re-checked and the event
+    counted against the rate limit the setting `limit` names.
+    """
 
     def register(handler: Callable) -> Callable:
-        FLOOR_EVENTS[name] = (handler, limit)
+        if name in HANDSHAKE_EVENTS:
+            socketio.on(name)(handler)
+        else:
+            FLOOR_EVENTS[name] = (handler, limit)
         return handler
 
     return register
 
 
-def register_floor_events(server, app: Flask) -> None:
+def register_socket_events(server, app: Flask) -> None:
     """Hand the floor events to python-socketio's `server`, each run by `_run_floor_event` in `app`."""
     for name, (handler, limit) in FLOOR_EVENTS.items():
         server.on(name, _floor_event_runner(app, handler, limit), namespace=NAMESPACE)
@@ -106,7 +115,7 @@ def _run_floor_event(handler: Callable, sid: str, data: object, limit: str = "SO
         user = connections.current_user_of(sid)
         if user is None:
             send_to(sid, "tables:error", SESSION_ENDED)
-            socketio.server.disconnect(sid, namespace=NAMESPACE)
+            transport.end(socketio.server, sid)
             return _refusal("unauthorized", SESSION_ENDED["message"])
         return handler(sid, user, data)
     except Exception as error:  # noqa: BLE001 - answered, logged, and the socket stays
@@ -128,22 +137,6 @@ def _refuse(reason: str):
     raise ConnectionRefusedError(reason)
 
 
-def _gone(sid: str) -> bool:
-    """Whether the client of this socket has hung up or stopped answering pings."""
-    server = socketio.server
-    eio_socket = server.eio.sockets.get(server.manager.eio_sid_from_sid(sid, "/"))
-    liveness = getattr(server.eio, "wire_liveness", None)
-    if eio_socket is None:
-        return True
-    return liveness.gone(eio_socket) if liveness is not None else eio_socket.closed
-
-
-def _settled() -> None:
-    """The session signed in: admission stops counting it as waiting."""
-    server = socketio.server
-    server.eio.admission.settled(server.manager.eio_sid_from_sid(request.sid, "/"))
-
-
 def _connect_guest(token: object) -> None:
     """A guest's page: its party's room and nothing else, whatever cookie the browser also sends.
 
@@ -157,7 +150,7 @@ def _connect_guest(token: object) -> None:
         _refuse("server_full")
     if not guest_sockets.register(request.sid, party.id):
         _refuse("too_many_connections")
-    _settled()
+    transport.signed_in(socketio.server, request.sid)
     join_room(party_room(party.id))
     update = GuestUpdate.of(party, place_in_line(party)).wire()
     db.session.remove()
@@ -166,7 +159,7 @@ def _connect_guest(token: object) -> None:
     send_to(request.sid, GUEST_UPDATE, update)
 
 
-@socketio.on("connect")
+@socket_event("connect")
 def on_connect(auth=None):
     """Accept a handshake with the session cookie, `auth: {token}`, or a guest's `auth: {guest}`; refuse others."""
     if isinstance(auth, dict) and "guest" in auth:
@@ -180,11 +173,11 @@ def on_connect(auth=None):
     connection = connections.Connection(request.sid, user.id, user.username, user.session_generation, time.monotonic())
     if not connections.register(connection, MAX_SOCKETS_PER_USER):
         # A screen reconnecting before this process noticed its old socket die takes that place.
-        for dead in connections.dead_sockets_of(user.id, _gone):
-            socketio.server.disconnect(dead, namespace="/", ignore_queue=True)
+        for dead in connections.dead_sockets_of(user.id, lambda sid: transport.gone(socketio.server, sid)):
+            transport.end(socketio.server, dead)
         if not connections.register(connection, MAX_SOCKETS_PER_USER):
             _refuse("too_many_connections")
-    _settled()
+    transport.signed_in(socketio.server, request.sid)
     join_room(user_room(user.id))
     # The door is every floor's: each staff socket hears the line whatever floor it shows.
     join_room(STAFF)
@@ -196,7 +189,7 @@ def on_connect(auth=None):
     send_to(request.sid, "tables:connected", Connected(socket_id=request.sid).wire())
 
 
-@socketio.on("disconnect")
+@socket_event("disconnect")
 def on_disconnect(reason=None):
     """Forget the socket; Socket.IO leaves its rooms by itself."""
     guest_sockets.forget(request.sid)
@@ -204,8 +197,7 @@ def on_disconnect(reason=None):
     connection = connections.forget(request.sid)
     if reason == socketio.server.reason.CLIENT_DISCONNECT:
         # The client left the namespace but may keep its transport: it waits to sign in again.
-        server = socketio.server
-        server.eio.admission.opened(server.manager.eio_sid_from_sid(request.sid, "/"), request.environ)
+        transport.waits_to_sign_in(socketio.server, request.sid, request.environ)
     if connection is not None:
         metrics.connection_closed(str(reason))
         log.info("socket disconnect", extra={"sid": request.sid, "user": connection.username, "reason": str(reason)})
@@ -221,7 +213,7 @@ def _read(shape: type[Sent], data: object) -> tuple[Sent | None, dict | None]:
         return None, _refusal("bad_request", whole or said)
 
 
-@floor_event("tables:join")
+@socket_event("tables:join")
 def on_join(sid: str, user, data):
     """Join `floor:N`, or `all_tables` for floor null, within the user's floor limit."""
     join, problem = _read(Join, data)
@@ -244,7 +236,7 @@ def on_join(sid: str, user, data):
     return Joined(ok=True, room=floor_room(floor), last_event_id=str(head) if head else None).wire()
 
 
-@floor_event("tables:leave")
+@socket_event("tables:leave")
 def on_leave(sid: str, user, data):
     """Leave `floor:N` (or `all_tables` for floor null)."""
     leave, problem = _read(Leave, data)
@@ -257,7 +249,7 @@ def on_leave(sid: str, user, data):
     return Left(ok=True, room=room).wire()
 
 
-@floor_event("tables:sync")
+@socket_event("tables:sync")
 def on_sync(sid: str, user, data):
     """Answer with the missed events of the socket's rooms, or a snapshot of them."""
     sync, problem = _read(Sync, data)
@@ -269,7 +261,7 @@ def on_sync(sid: str, user, data):
     return acknowledgement
 
 
-@floor_event("presence:watch", limit="PRESENCE_RATE_LIMIT")
+@socket_event("presence:watch", limit="PRESENCE_RATE_LIMIT")
 def on_watch(sid: str, user, data):
     """Follow who is looking at a floor the user may see, and be listed there."""
     watch, problem = _read(Watch, data)
@@ -283,7 +275,7 @@ def on_watch(sid: str, user, data):
     return Watching(ok=True, floor=watch.floor).wire()
 
 
-@floor_event("presence:claim", limit="PRESENCE_RATE_LIMIT")
+@socket_event("presence:claim", limit="PRESENCE_RATE_LIMIT")
 def on_claim(sid: str, user, data):
     """Say which table this screen has in hand on a floor it watches (null: none)."""
     claim, problem = _read(Claim, data)

@@ -9,7 +9,7 @@ import logging
 from flask import Flask
 
 from app.extensions import db, socketio
-from app.realtime import direct
+from app.realtime import transport
 from app.realtime.rooms import ALL_TABLES
 from app.services.event_log import latest_event_id
 from app.shapes.events import RoomHead
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def local_rooms() -> list[str]:
     """The floor rooms and all_tables that have members in this process."""
-    rooms = direct.rooms(socketio.server)
+    rooms = transport.rooms(socketio.server)
     return [room for room in rooms if isinstance(room, str) and (room.startswith("floor:") or room == ALL_TABLES)]
 
 
@@ -29,11 +29,6 @@ def announce_heads(app: Flask) -> None:
         for room in local_rooms():
             floors = None if room == ALL_TABLES else [int(room.split(":")[1])]
             head = latest_event_id(floors)
-            socketio.server.manager.emit(
-                "tables:head",
-                RoomHead(room=room, last_event_id=str(head) if head else None).wire(),
-                namespace="/",
-                room=room,
-                ignore_queue=True,
-            )
+            told = RoomHead(room=room, last_event_id=str(head) if head else None).wire()
+            transport.emit(socketio.server, "tables:head", told, room)
         db.session.remove()

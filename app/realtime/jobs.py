@@ -20,13 +20,13 @@ def _every(interval: float, job, app: Flask) -> None:
 
 
 def start_background_jobs(app: Flask) -> None:
-    """Start the room heads ticker, the account check and, in development, the worker in-process."""
-    from app.realtime import presence
+    """Start the transport's jobs, the room heads ticker, the account check and, in dev, the worker in-process."""
+    from app.realtime import presence, transport
     from app.realtime.heads import announce_heads
     from app.realtime.sessions import end_stale_sockets
 
     interval = app.config["HEAD_INTERVAL_SECONDS"]
-    socketio.start_background_task(socketio.server.eio.admission.run)
+    transport.start_jobs(socketio.server)
     socketio.start_background_task(_every, interval, announce_heads, app)
     socketio.start_background_task(_every, interval, end_stale_sockets, app)
     socketio.start_background_task(_every, presence.beat_interval(), presence.beat, app)

@@ -4,17 +4,19 @@ Committed events travel as one internal message, `FEED`. Without Redis `publish_
 hands them to this process's Broadcaster at once. With Redis they are published only,
 with no sender host, so every process (the sender too) takes them from the one ordered
 Redis stream: a process's own events can never overtake another's that committed first.
-`end_room` disconnects a room's sockets here and, through Redis, in every other process.
+`end_room` tells a room's sockets why and disconnects them, here and, through Redis, in
+every other process.
 
 python-socketio's `PubSubManager._publish` and `_handle_emit` are the documented points
-to extend a queue manager (listed in app/realtime/direct/__init__.py all the same).
+to extend a queue manager (listed in app/realtime/transport/__init__.py all the same).
 """
 
 from collections.abc import Callable
 
 import socketio
 
-from app.realtime.direct.room_index import IndexedRooms
+from app.realtime import transport
+from app.realtime.transport.room_index import IndexedRooms
 
 END_SESSION = "tableside:end_session"
 FEED = "tableside:feed"
@@ -22,11 +24,16 @@ ANY_HOST = "*"
 NAMESPACE = "/"
 
 Deliver = Callable[[list[dict]], None]
+# (event, payload) a socket is told before it is disconnected.
+Farewell = tuple[str, object]
 
 
-def _disconnect_room(manager: socketio.Manager, room: str) -> None:
+def _end_room_here(manager: socketio.Manager, room: str, farewell: Farewell | None) -> None:
+    """Tell the room's sockets of this process `farewell`, then disconnect them."""
+    if farewell:
+        transport.emit(manager.server, farewell[0], farewell[1], room)
     for sid, _ in list(manager.get_participants(NAMESPACE, room)):
-        manager.server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
+        transport.end(manager.server, sid)
 
 
 class LocalManager(IndexedRooms, socketio.Manager):
@@ -40,9 +47,9 @@ class LocalManager(IndexedRooms, socketio.Manager):
         """Hand one commit's events to this process's Broadcaster."""
         self.deliver(items)
 
-    def end_room(self, room: str) -> None:
-        """Disconnect every socket in the room."""
-        _disconnect_room(self, room)
+    def end_room(self, room: str, farewell: Farewell | None = None) -> None:
+        """Tell every socket in the room `farewell`, then disconnect it."""
+        _end_room_here(self, room, farewell)
 
 
 class QueueManager(IndexedRooms, socketio.RedisManager):
@@ -56,14 +63,14 @@ class QueueManager(IndexedRooms, socketio.RedisManager):
         """Publish one commit's events for every process, this one included, to deliver in order."""
         self._publish({"method": "emit", "event": FEED, "data": items, "namespace": NAMESPACE, "host_id": ANY_HOST})
 
-    def end_room(self, room: str) -> None:
-        """Disconnect the room's sockets here, and have every other process do the same."""
-        _disconnect_room(self, room)
+    def end_room(self, room: str, farewell: Farewell | None = None) -> None:
+        """Tell the room's sockets `farewell` and disconnect them here, and have every other process do the same."""
+        _end_room_here(self, room, farewell)
         self._publish(
             {
                 "method": "emit",
                 "event": END_SESSION,
-                "data": [],
+                "data": list(farewell) if farewell else [],
                 "namespace": NAMESPACE,
                 "room": room,
                 "host_id": self.host_id,
@@ -75,6 +82,6 @@ class QueueManager(IndexedRooms, socketio.RedisManager):
             self.deliver(message["data"])
             return None
         if message.get("event") == END_SESSION:
-            _disconnect_room(self, message.get("room"))
+            _end_room_here(self, message.get("room"), tuple(message.get("data") or ()) or None)
             return None
         return super()._handle_emit(message)

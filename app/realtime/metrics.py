@@ -69,7 +69,7 @@ class Metrics:
             "tableside_sessions_refused", "Sessions refused or closed before authenticating, by reason.", ["reason"]
         )
         self.disconnects = counter("tableside_disconnects", "Connections closed, by reason.", ["reason"])
-        self.engineio_sockets_alive = gauge("tableside_engineio_sockets_alive", "Engine.IO sockets not yet freed.")
+        self.sockets_alive = gauge("tableside_engineio_sockets_alive", "Engine.IO sockets not yet freed.")
         self.sessions_unauthenticated = gauge("tableside_sessions_unauthenticated", "Sessions waiting to authenticate.")
         self.sessions_without_credentials = gauge(
             "tableside_sessions_waiting_without_credentials",
@@ -116,7 +116,7 @@ def read_sessions_with(
     Engine.IO sockets not yet freed."""
     _current.sessions_unauthenticated.set_function(waiting)
     _current.sessions_without_credentials.set_function(without_credentials)
-    _current.engineio_sockets_alive.set_function(alive)
+    _current.sockets_alive.set_function(alive)
 
 
 def connection_opened(reconnect: bool) -> None:

@@ -13,6 +13,7 @@ import threading
 from flask import Flask
 
 from app.extensions import socketio
+from app.realtime import transport
 from app.realtime.presence_board import LocalBoard, RedisBoard, clock
 from app.realtime.rooms import presence_room
 from app.shapes.presence import Presence, Viewer
@@ -96,7 +97,7 @@ def announce(floor: int) -> None:
     version, entries = _board.snapshot(floor)
     viewers = sorted((Viewer.model_validate_json(entry) for entry in entries), key=lambda v: (v.username, v.user_id))
     update = Presence(floor=floor, version=version, viewers=viewers).wire()
-    socketio.emit(UPDATE, update, to=presence_room(floor), namespace=NAMESPACE)
+    transport.publish(socketio.server, UPDATE, update, presence_room(floor))
 
 
 def _put(sid: str, floor: int, viewer: Viewer) -> None:

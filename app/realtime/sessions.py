@@ -6,7 +6,7 @@ from flask import Flask
 
 from app import messages
 from app.extensions import db, socketio
-from app.realtime import accounts, connections
+from app.realtime import accounts, connections, transport
 from app.realtime.rooms import session_room, user_room
 from app.services.outbox import Ending
 from app.shapes.events import SocketError
@@ -22,8 +22,7 @@ def end_sockets(ending: Ending) -> None:
     room = user_room(ending.user_id) if ending.user_id is not None else session_room(ending.sign_in)
     if not room:
         return
-    socketio.emit("tables:error", SESSION_ENDED, to=room)
-    socketio.server.manager.end_room(room)
+    socketio.server.manager.end_room(room, ("tables:error", SESSION_ENDED))
 
 
 def end_stale_sockets(app: Flask) -> int:
@@ -38,6 +37,6 @@ def end_stale_sockets(app: Flask) -> int:
         finally:
             db.session.remove()
     for connection in stale:
-        socketio.server.emit("tables:error", SESSION_ENDED, to=connection.sid, namespace="/", ignore_queue=True)
-        socketio.server.disconnect(connection.sid, namespace="/", ignore_queue=True)
+        transport.emit(socketio.server, "tables:error", SESSION_ENDED, connection.sid)
+        transport.end(socketio.server, connection.sid)
     return len(stale)

@@ -12,12 +12,11 @@ from app.extensions import socketio
 # Imported before any init_app: Flask-SocketIO keeps handlers for every later app only if
 # they are registered while no server exists yet (tests build many apps in one process).
 from app.realtime import (
-    admission,
     connections,
-    direct,
     handlers,  # noqa: I001
     metrics,
     presence,
+    transport,
 )
 from app.realtime.broadcast import Broadcaster, register_guest_view
 from app.realtime.guest_view import tell_guests
@@ -58,12 +57,11 @@ def init_realtime(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
-    handlers.register_floor_events(socketio.server, app)
+    handlers.register_socket_events(socketio.server, app)
     channel = queue_channel(config) if config["REDIS_URL"] else ""
     presence.install(config["REDIS_URL"], channel, config["PRESENCE_TTL_SECONDS"])
-    direct.install(socketio.server, mode, config)
-    admission.install(app, socketio.server.eio, connections.count)
-    metrics.read_rooms_with(lambda: direct.rooms(socketio.server))
+    transport.install(socketio.server, app, mode, connections.count)
+    metrics.read_rooms_with(lambda: transport.rooms(socketio.server))
     metrics.read_connections_with(connections.count)
     outbox.register_publisher(publish_change)
     register_guest_view(tell_guests)

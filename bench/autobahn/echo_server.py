@@ -1,6 +1,6 @@
 """An echo server around Tableside's frame layer, for Autobahn|Testsuite's fuzzingclient.
 
-Reads every frame with app/realtime/direct/frames.py's FrameReader and sends with its builders,
+Reads every frame with app/realtime/transport/frames.py's FrameReader and sends with its builders,
 exactly as the wire does; the HTTP upgrade is the bare minimum. Each text or binary message
 comes back as it came; a close is answered as the server answers it. One thread a connection.
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app.realtime.direct.frames import FrameReader, ProtocolError, close_frame, websocket_frame  # noqa: E402
+from app.realtime.transport.frames import FrameReader, ProtocolError, close_frame, websocket_frame  # noqa: E402
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 # Autobahn's largest messages are 16 MiB (cases 9.*); MAX_SOCKET_MESSAGE_BYTES is policy, tested elsewhere.

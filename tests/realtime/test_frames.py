@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from app.realtime.direct.frames import (
+from app.realtime.transport.frames import (
     BINARY,
     CLOSE,
     PING,

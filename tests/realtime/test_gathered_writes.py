@@ -8,8 +8,8 @@ import eventlet
 import pytest
 from eventlet.green import socket
 
-from app.realtime.direct.frames import NORMAL_CLOSURE, close_frame, websocket_frame
-from app.realtime.direct.wire import Wire
+from app.realtime.transport.frames import NORMAL_CLOSURE, close_frame, websocket_frame
+from app.realtime.transport.wire import Wire
 
 SYNC_RESPONSE = websocket_frame('42["tables:sync_response",{"recovered":true}]')
 SYNC_ACK = websocket_frame('431[{"ok":true}]')

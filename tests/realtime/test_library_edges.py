@@ -1,4 +1,4 @@
-"""The canary over the socket libraries' internals listed in app/realtime/direct/__init__.py.
+"""The canary over the socket libraries' internals listed in app/realtime/transport/__init__.py.
 
 `test_every_library_internal_we_use_is_still_there` checks each internal, at the versions
 pinned in requirements.txt, and fails once, naming everything that changed: an upgrade
@@ -20,9 +20,9 @@ import socketio
 from eventlet.hubs import get_hub
 
 from app.extensions import socketio as shared_socketio
-from app.realtime import direct
-from app.realtime.admission import client_address
-from app.realtime.direct.http_server import TimedProtocol
+from app.realtime import transport
+from app.realtime.transport.admission import client_address
+from app.realtime.transport.http_server import TimedProtocol
 
 REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements.txt"
 
@@ -237,7 +237,7 @@ def _checks():
                 and hasattr(engineio.packet, "MESSAGE")
             ),
         ),
-        # python-socketio (garbage.py, direct.emit, direct.rooms, handlers.py, managers.py)
+        # python-socketio (garbage.py, the transport's emit, rooms, gone and signed_in, managers.py)
         (
             "socketio Server._handle_eio_message(eio_sid, data)",
             lambda: _parameters(socketio.Server._handle_eio_message) == ["self", "eio_sid", "data"],
@@ -304,10 +304,10 @@ def _pinned() -> dict[str, str]:
 
 
 def test_every_library_internal_we_use_is_still_there():
-    """Each internal listed in app/realtime/direct/__init__.py holds, at the versions it was checked at."""
+    """Each internal listed in app/realtime/transport/__init__.py holds, at the versions it was checked at."""
     problems = []
     pins = _pinned()
-    for package, checked in direct.CHECKED_AT.items():
+    for package, checked in transport.CHECKED_AT.items():
         installed = importlib.metadata.version(package)
         if installed != checked or pins.get(package.lower()) != checked:
             problems.append(
@@ -320,7 +320,7 @@ def test_every_library_internal_we_use_is_still_there():
         except Exception as error:  # noqa: BLE001 - a missing name is exactly what this reports
             problems.append(f"{what}: {type(error).__name__}: {error}")
     assert not problems, (
-        "The socket libraries changed under app/realtime/direct/ (re-check each item there, then update "
+        "The socket libraries changed under app/realtime/transport/ (re-check each item there, then update "
         "its list and CHECKED_AT):\n- " + "\n- ".join(problems)
     )
 

@@ -1,4 +1,4 @@
-"""Canary for app/realtime/direct/room_index.py: the indexed manager keeps python-socketio's rooms exactly."""
+"""Canary for app/realtime/transport/room_index.py: the indexed manager keeps python-socketio's rooms exactly."""
 
 from types import SimpleNamespace
 

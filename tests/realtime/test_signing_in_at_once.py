@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.realtime.admission import Admission
+from app.realtime.transport.admission import Admission
 
 LIMITS = {
     "MAX_CONNECTIONS": 20000,

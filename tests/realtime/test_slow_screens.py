@@ -1,6 +1,6 @@
 """A tablet that stops reading its socket holds up nobody, catches up in order, or is cut off.
 
-Broadcasts are written straight to each WebSocket (app/realtime/direct/wire.py); what a socket's
+Broadcasts are written straight to each WebSocket (app/realtime/transport/wire.py); what a socket's
 kernel buffer cannot take waits in a backlog of its own. A hung tablet here is a client
 that simply stops reading (tests/support/raw_socket.py), with small kernel buffers at both
 ends so that a flood of a few hundred changes backs up into the server.

@@ -1,7 +1,7 @@
 """Sockets that start on long-polling and upgrade: their WebSocket is read by the same checked frame layer.
 
 In both modes python-engineio serves an upgraded socket itself, over eventlet's WebSocket;
-its frames go through FrameReader all the same (app/realtime/direct/checked.py).
+its frames go through FrameReader all the same (app/realtime/transport/checked.py).
 """
 
 import json

@@ -3,16 +3,16 @@
 eventlet.wsgi serves a WebSocket on the greenthread that read its HTTP request, deep in
 the WSGI call stack, holding the request's 8 KiB read and 16 KiB write buffers and its
 parsing state for as long as the socket lives: about half of an idle socket's memory.
-With `Protocol`, the WebSocket endpoint (app/realtime/direct/wire.py) instead answers the
+With `Protocol`, the WebSocket endpoint (app/realtime/transport/wire.py) instead answers the
 handshake and releases the connection from the HTTP server, whose greenthread ends; the
-socket is then read only when it has bytes (app/realtime/direct/reading.py). The HTTP server
-no longer counts such sockets; app/realtime/admission.py counts every session against
+socket is then read only when it has bytes (app/realtime/transport/reading.py). The HTTP server
+no longer counts such sockets; app/realtime/transport/admission.py counts every session against
 MAX_CONNECTIONS itself.
 """
 
 import io
 
-from app.realtime.direct.http_server import TimedProtocol
+from app.realtime.transport.http_server import TimedProtocol
 from app.request_body import HANG_UP
 
 RELEASE = "tableside.release"

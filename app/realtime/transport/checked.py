@@ -4,7 +4,7 @@ eventlet's own reader lets through what RFC 6455 forbids: RSV2 and RSV3 set, tex
 UTF-8 sits in a fragment, messages over the size limit when fragmented, close reasons that
 are not UTF-8 (answered 1002, not 1007), and handshakes of the 2010 draft protocol. Here the
 sockets python-engineio serves itself (every socket with DIRECT_WEBSOCKET_WRITES=0, and
-sockets that upgrade from long-polling in either mode) read through app/realtime/direct/frames.py,
+sockets that upgrade from long-polling in either mode) read through app/realtime/transport/frames.py,
 like the direct wire's. python-engineio decodes each message outside its error handling, so
 a message that is no Engine.IO packet is stopped here, quietly, before it sees it.
 """
@@ -14,10 +14,10 @@ import logging
 from engineio.async_drivers.eventlet import WebSocketWSGI
 from eventlet.websocket import RFC6455WebSocket
 
-from app.realtime.direct.answers import UNANSWERED
-from app.realtime.direct.frames import POLICY_VIOLATION, FrameReader, ProtocolError
-from app.realtime.direct.garbage import engineio_packet
-from app.realtime.direct.reading import READ_SIZE
+from app.realtime.transport.answers import UNANSWERED
+from app.realtime.transport.frames import POLICY_VIOLATION, FrameReader, ProtocolError
+from app.realtime.transport.garbage import engineio_packet
+from app.realtime.transport.reading import READ_SIZE
 
 log = logging.getLogger(__name__)
 

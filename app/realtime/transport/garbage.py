@@ -10,7 +10,7 @@ import socket
 from engineio import packet
 
 from app.realtime import metrics
-from app.realtime.direct.frames import POLICY_VIOLATION
+from app.realtime.transport.frames import POLICY_VIOLATION
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def refuse_garbage_under_gevent(eio) -> None:
 
     python-engineio decodes WebSocket messages outside its error handling: under gevent the
     error would end the request with a traceback and an HTTP 500 written into the WebSocket.
-    (Under eventlet app/realtime/direct/checked.py and reading.py do the same.)
+    (Under eventlet app/realtime/transport/checked.py and reading.py do the same.)
     """
     from engineio.async_drivers.gevent import WebSocketWSGI
 

@@ -13,9 +13,9 @@ from engineio import exceptions
 from eventlet.event import Event
 from eventlet.hubs import get_hub
 
-from app.realtime.direct.answers import UNANSWERED
-from app.realtime.direct.frames import POLICY_VIOLATION, ProtocolError
-from app.realtime.direct.garbage import engineio_packet
+from app.realtime.transport.answers import UNANSWERED
+from app.realtime.transport.frames import POLICY_VIOLATION, ProtocolError
+from app.realtime.transport.garbage import engineio_packet
 
 log = logging.getLogger(__name__)
 READ_SIZE = 16384

@@ -21,7 +21,7 @@ Here a socket that connected WebSocket-first gets a `Wire` instead:
 - a broadcast goes through `fan_out`: per socket, a lookup and a write of the one frame;
 - one `Liveness` greenthread per process sends every ping and closes sockets whose pong
   is late, instead of a sleeping greenthread per socket and engine.io's service task
-  (app/realtime/direct/liveness.py);
+  (app/realtime/transport/liveness.py);
 - after the handshake eventlet's HTTP server lets go of the socket (handoff.py), and it is
   read only when it has bytes, with no greenthread waiting on it (reading.py, frames.py).
 
@@ -36,11 +36,11 @@ from engineio import packet
 from eventlet.hubs import get_hub
 
 from app.realtime import metrics
-from app.realtime.direct.checked import CheckedWebSocketWSGI
-from app.realtime.direct.frames import NORMAL_CLOSURE, FrameReader, close_frame, websocket_frame
-from app.realtime.direct.handoff import take_over
-from app.realtime.direct.liveness import Liveness
-from app.realtime.direct.reading import Reading
+from app.realtime.transport.checked import CheckedWebSocketWSGI
+from app.realtime.transport.frames import NORMAL_CLOSURE, FrameReader, close_frame, websocket_frame
+from app.realtime.transport.handoff import take_over
+from app.realtime.transport.liveness import Liveness
+from app.realtime.transport.reading import Reading
 
 log = logging.getLogger(__name__)
 

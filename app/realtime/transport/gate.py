@@ -1,4 +1,4 @@
-"""The gate before python-engineio's sessions: what admission (app/realtime/admission.py) needs of engine.io.
+"""The gate before python-engineio's sessions: what admission (app/realtime/transport/admission.py) needs of engine.io.
 
 - `guard(eio, refusal, opened, closed)`: a request that would open a session (a GET without
   `sid`) is first shown to `refusal(environ)`; when that gives (HTTP status, message) the
@@ -8,7 +8,7 @@
 - `sockets_alive(eio)`: how many engine.io socket objects of the server are not yet freed, open
   or closed (a leak shows there).
 
-python-engineio internals used (checked at the version in app/realtime/direct/__init__.py):
+python-engineio internals used (checked at the version in app/realtime/transport/__init__.py):
 the `handlers` dict, whose 'connect' and 'disconnect' handlers (python-socketio's) are wrapped;
 `handle_request`, replaced on the instance; `sockets`; and each socket's `close(wait, reason)`
 and `closed`.

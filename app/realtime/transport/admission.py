@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from app.realtime import credentials, metrics
-from app.realtime.direct import gate
+from app.realtime.transport import gate
 
 log = logging.getLogger(__name__)
 LONGEST_SLEEP_SECONDS = 1.0
@@ -165,7 +165,6 @@ def install(app: Flask, eio, authenticated: Callable[[], int]) -> Admission:
         return refused
 
     gate.guard(eio, refusal, admission.opened, admission.settled)
-    eio.admission = admission
     metrics.read_sessions_with(
         waiting=admission.waiting.__len__,
         without_credentials=lambda: admission.without_credentials,
