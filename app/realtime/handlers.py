@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, request
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, join_room
+from flask_socketio import ConnectionRefusedError
 from pydantic import ValidationError as Refused
 
 from app.auth.sign_in import signed_in_with, without_setting_cookies
@@ -151,7 +151,7 @@ def _connect_guest(token: object) -> None:
     if not guest_sockets.register(request.sid, party.id):
         _refuse("too_many_connections")
     transport.signed_in(socketio.server, request.sid)
-    join_room(party_room(party.id))
+    transport.enter(socketio.server, request.sid, party_room(party.id))
     update = GuestUpdate.of(party, place_in_line(party)).wire()
     db.session.remove()
     log.info("guest socket connect", extra={"sid": request.sid, "party": party.id, "remote": request.remote_addr})
@@ -178,12 +178,12 @@ def on_connect(auth=None):
         if not connections.register(connection, MAX_SOCKETS_PER_USER):
             _refuse("too_many_connections")
     transport.signed_in(socketio.server, request.sid)
-    join_room(user_room(user.id))
+    transport.enter(socketio.server, request.sid, user_room(user.id))
     # The door is every floor's: each staff socket hears the line whatever floor it shows.
-    join_room(STAFF)
+    transport.enter(socketio.server, request.sid, STAFF)
     sign_in = signed_in_with()
     if sign_in is not None:
-        join_room(session_room(sign_in.id))
+        transport.enter(socketio.server, request.sid, session_room(sign_in.id))
     metrics.connection_opened(reconnect=isinstance(auth, dict) and auth.get("reconnect") is True)
     log.info("socket connect", extra={"sid": request.sid, "user": user.username, "remote": request.remote_addr})
     send_to(request.sid, "tables:connected", Connected(socket_id=request.sid).wire())
@@ -223,7 +223,7 @@ def on_join(sid: str, user, data):
     if floor is None:
         if user.is_floor_limited:
             return _refusal("forbidden", "You may only watch the floors you are assigned to.")
-        socketio.server.enter_room(sid, ALL_TABLES, namespace=NAMESPACE)
+        transport.enter(socketio.server, sid, ALL_TABLES)
         head = room_head(floors_of_rooms([ALL_TABLES], user))
         return Joined(ok=True, room=ALL_TABLES, last_event_id=str(head) if head else None).wire()
     # Floors are numbered 1-999; a larger int would overflow the database's integer column.
@@ -231,7 +231,7 @@ def on_join(sid: str, user, data):
         return _refusal("not_found", f"Floor {floor} does not exist.")
     if not user.may_see_floor(floor):
         return _refusal("forbidden", f"You do not have access to floor {floor}.")
-    socketio.server.enter_room(sid, floor_room(floor), namespace=NAMESPACE)
+    transport.enter(socketio.server, sid, floor_room(floor))
     head = room_head([floor])
     return Joined(ok=True, room=floor_room(floor), last_event_id=str(head) if head else None).wire()
 
@@ -243,7 +243,7 @@ def on_leave(sid: str, user, data):
     if problem:
         return problem
     room = ALL_TABLES if leave.floor is None else floor_room(leave.floor)
-    socketio.server.leave_room(sid, room, namespace=NAMESPACE)
+    transport.leave(socketio.server, sid, room)
     if leave.floor is not None:
         presence.unwatch(sid, leave.floor)
     return Left(ok=True, room=room).wire()
@@ -255,7 +255,7 @@ def on_sync(sid: str, user, data):
     sync, problem = _read(Sync, data)
     if problem:
         return problem
-    floors = floors_of_rooms(socketio.server.rooms(sid, namespace=NAMESPACE), user)
+    floors = floors_of_rooms(transport.rooms_of(socketio.server, sid), user)
     response, acknowledgement = shared_sync_answers(sync.last_event_id, floors)
     send_to(sid, "tables:sync_response", response)
     return acknowledgement

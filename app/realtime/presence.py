@@ -49,7 +49,7 @@ def watch(sid: str, account, floor: int) -> None:
     viewer = Viewer(user_id=account.id, username=name, initials=initials_of(name), table_id=None)
     with _lock:
         _mine.setdefault(sid, {})[floor] = viewer
-    socketio.server.enter_room(sid, presence_room(floor), namespace=NAMESPACE)
+    transport.enter(socketio.server, sid, presence_room(floor))
     _put(sid, floor, viewer)
 
 
@@ -68,7 +68,7 @@ def unwatch(sid: str, floor: int) -> None:
     """Take this socket off the floor's list (it left the floor)."""
     with _lock:
         watched = _mine.get(sid, {}).pop(floor, None)
-    socketio.server.leave_room(sid, presence_room(floor), namespace=NAMESPACE)
+    transport.leave(socketio.server, sid, presence_room(floor))
     if watched is not None and _board.drop(floor, sid):
         announce(floor)
 

@@ -21,7 +21,8 @@ are known here only (tests/test_structure.py holds that edge).
 - `gone(server, sid)` whether a socket's client hung up or stopped answering pings;
 - `signed_in(server, sid)` and `waits_to_sign_in(server, sid, environ)` tell admission
   that a socket's session stopped, or started again, waiting to sign in;
-- `rooms(server)` the rooms of the default namespace and their members;
+- `enter(server, sid, room)`, `leave(server, sid, room)` and `rooms_of(server, sid)`: a
+  socket's rooms; `rooms(server)` the rooms of the default namespace and their members;
 - `http_protocol(server, idle, head)` eventlet's HTTP connection handler for serve.py,
   `hands_off(server)` whether it hands WebSockets off to the direct path, and
   `close_all_sessions(server)` for its drain.
@@ -211,6 +212,21 @@ def signed_in(server, sid: str) -> None:
 def waits_to_sign_in(server, sid: str, environ: dict) -> None:
     """The socket left the namespace but its session stays: admission counts it waiting again."""
     _served[server].admission.opened(server.manager.eio_sid_from_sid(sid, NAMESPACE), environ)
+
+
+def enter(server, sid: str, room: str) -> None:
+    """Put a socket of this process in a room."""
+    server.enter_room(sid, room, namespace=NAMESPACE)
+
+
+def leave(server, sid: str, room: str) -> None:
+    """Take a socket of this process out of a room."""
+    server.leave_room(sid, room, namespace=NAMESPACE)
+
+
+def rooms_of(server, sid: str) -> list[str]:
+    """The rooms a socket of this process is in."""
+    return server.rooms(sid, namespace=NAMESPACE)
 
 
 def rooms(server) -> dict:
