@@ -326,4 +326,6 @@ const holdBanner = document.querySelector("[data-layout-hold]");
 if (holdBanner && state.floor != null) {
   hold = new LayoutHold({ floor: state.floor, banner: holdBanner, onChange: () => refreshDirty() });
   hold.take();
+  window.layoutHold = hold; // for people (and tests) looking at a page: who holds what
+
 }

@@ -67,11 +67,13 @@ export class LayoutHold {
     this.banner.querySelector("[data-hold-message]").textContent = text ?? "";
   }
 
+  /** Give the floor back (the page closes); resolves when the server has it. */
   putDown() {
     clearTimeout(this.timer);
-    if (!this.held) return;
+    if (!this.held) return Promise.resolve();
+    this.settle(false);
     const token = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
-    fetch(`${this.url}/${this.editor}`, {
+    return fetch(`${this.url}/${this.editor}`, {
       method: "DELETE",
       keepalive: true,
       credentials: "same-origin",

@@ -186,7 +186,7 @@ def open_page(browser, live):
 @pytest.fixture
 def editor(browser, live):
     """Factory: a manager's layout editor of FLOOR in a context of its own (touch screen or mouse)."""
-    contexts = []
+    contexts, pages = [], []
 
     def open_editor(
         floor: int, touch: bool = False, viewport: dict = TABLET, username: str = "manager", color_scheme: str = "light"
@@ -196,9 +196,14 @@ def editor(browser, live):
         page = signed_in_page(context, live.url, username)
         page.goto(f"{live.url}/tables/layout?floor={floor}")
         page.wait_for_selector("#layout-plan")
+        pages.append(page)
         return page
 
     yield open_editor
+    # Each editor gives its floor back as a closing page does, so the next test finds the floor free.
+    for page in pages:
+        if not page.is_closed():
+            page.evaluate("() => window.layoutHold?.putDown()")
     for context in contexts:
         context.close()
 
