@@ -123,6 +123,9 @@ def test_every_server_event_reaches_a_client_as_the_document_says(server, staff,
     guest.wait_for("guest:update", lambda data: data["state"] == "seated")
     guest.close()
     on_floor.wait_for("tables:head")
+    assert on_floor.call("presence:watch", {"floor": 1})["ok"] is True
+    assert on_floor.call("presence:claim", {"floor": 1, "tableId": 1})["ok"] is True
+    on_floor.wait_for("presence:update", lambda data: any(viewer["tableId"] == 1 for viewer in data["viewers"]))
 
     syncing = connect("viewer")
     syncing.join(1)
@@ -162,6 +165,13 @@ def test_every_acknowledgement_is_one_of_its_events_replies(server, connect):
         (viewer, "tables:sync", {"lastEventId": None}, True),
         (viewer, "tables:sync", {"lastEventId": "0"}, True),
         (viewer, "tables:sync", {}, False),
+        (viewer, "presence:claim", {"floor": 1, "tableId": 2}, False),
+        (viewer, "presence:watch", {"floor": 1}, True),
+        (limited, "presence:watch", {"floor": 1}, False),
+        (viewer, "presence:watch", {"floor": 999}, False),
+        (viewer, "presence:claim", {"floor": 1, "tableId": 2}, True),
+        (viewer, "presence:claim", {"floor": 1, "tableId": None}, True),
+        (viewer, "presence:claim", {"floor": 1, "tableId": "two"}, False),
     ]
     assert {event for _, event, _, _ in asked} == set(CLIENT_EVENTS)
     for socket, event, data, accepted in asked:
