@@ -8,6 +8,7 @@ from app.models import limits
 from app.shapes.base import Query, Shape, partial
 from app.shapes.fields import (
     LARGEST_NUMBER,
+    UNSTORABLE_TEXT,
     Flag,
     FloorNumber,
     FormWord,
@@ -24,6 +25,7 @@ from app.shapes.fields import (
     reference,
     refused,
     text,
+    unstorable,
     whole,
 )
 from app.shapes.staff import Assignee
@@ -172,6 +174,8 @@ class Placement(Shape):
 
 
 def _editor_id(value: object) -> str:
+    if isinstance(value, str) and unstorable(value):
+        raise refused("text", UNSTORABLE_TEXT)
     if isinstance(value, str) and 8 <= len(value) <= 64 and value.isascii() and value.replace("-", "").isalnum():
         return value
     raise refused("editor", "An editor id is 8 to 64 letters, digits or dashes.")

@@ -46,6 +46,7 @@ def endpoints(table_id: int, section_id: int) -> list[tuple[str, str, dict]]:
         ("POST", "/api/parties", {"size": 4, "name": "Okafor", "phone": "+44 20 7946 0000", "notes": "Pram",
                                   "tags": ["vip"], "tappedAt": EARLIER}),
         ("POST", "/api/floors/1/presets", {"name": "Friday dinner"}),
+        ("POST", "/api/floors/1/layout/hold", {"editor": "editor-fuzz-0001"}),
         ("PATCH", "/api/floors/1", {"name": "Main room", "turnMinutes": 90}),
         ("PUT", "/api/floors/1/layout", {"tables": [{"tableId": table_id, "x": 100, "y": 100}]}),
         ("POST", "/api/floors/1/sections", {"name": "Window", "colour": "#2ca02c"}),

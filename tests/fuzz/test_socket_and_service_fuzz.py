@@ -10,6 +10,7 @@ from app.models import Table
 from app.services.errors import ServiceError
 from app.services.tables import create_table, get_table, update_table
 from app.services.validation import clean_status_change, clean_table_fields
+from app.shapes.events import CLIENT_EVENTS
 from app.shapes.tables import Table as TableShape
 from tests.support.hostile import edge_date_times, holds_unstorable, unstorable_text
 
@@ -21,20 +22,21 @@ json_values = st.recursive(
     max_leaves=12,
 )
 payloads = json_values | st.dictionaries(
-    st.sampled_from(["floor", "lastEventId", "status", "extra"]), json_values, max_size=3
+    st.sampled_from(["floor", "lastEventId", "tableId", "status", "extra"]), json_values, max_size=3
 )
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
 
 def test_socket_events_answer_every_payload_without_failing(app, as_staff):
-    """join, leave and sync answer any payload with {ok: ...}, never an internal error, and stay connected."""
-    app.config["SOCKET_RATE_LIMIT"] = "100000 per second"
+    """Every client event (join, leave, sync, presence) answers any payload with {ok: ...}, never an internal
+    error, and the socket stays connected."""
+    app.config["SOCKET_RATE_LIMIT"] = app.config["PRESENCE_RATE_LIMIT"] = "100000 per second"
     staff = as_staff("host")
     socket = socketio.test_client(app, flask_test_client=staff.client)
     assert socket.is_connected()
     answers = []
 
-    @given(event=st.sampled_from(["tables:join", "tables:leave", "tables:sync"]), payload=payloads)
+    @given(event=st.sampled_from(sorted(CLIENT_EVENTS)), payload=payloads)
     @FUZZ
     def send(event, payload):
         ack = socket.emit(event, payload, callback=True)
