@@ -11,8 +11,8 @@ const LIVE_EVENTS = new Set([...Object.values(EVENTS), BATCH_UPDATE]);
 const TEXTS = { live: "Live", reconnecting: "Reconnecting...", disconnected: "Disconnected" };
 
 export class LiveConnection extends EventTarget {
-  /** rooms(): the floors to join, null meaning all_tables. */
-  constructor({ rooms, offlineAfterSeconds }) {
+  /** rooms(): the floors to join, null meaning all_tables; username: the person the page is for. */
+  constructor({ rooms, offlineAfterSeconds, username }) {
     super();
     this.rooms = rooms;
     this.offlineAfterMs = offlineAfterSeconds * 1000;
@@ -21,7 +21,7 @@ export class LiveConnection extends EventTarget {
     this.offlineTimer = null;
     this.indicator = document.getElementById("connection-status");
     // The browser's one shared connection where it can (shared-socket/), else this tab's own.
-    this.socket = openSocket(() => this.everConnected);
+    this.socket = openSocket(() => this.everConnected, username);
     this.listen();
     this.startOfflineTimer();
     window.addEventListener("pagehide", () => this.socket.disconnect());

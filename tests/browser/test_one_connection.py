@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import wait_for_state
+from tests.browser.conftest import wait_for_state, without_shared_worker
 from tests.support.browser import TABLET, signed_in_page
 from tests.support.metrics import scrape
 from tests.support.servers import start_sqlite_server
@@ -23,7 +23,8 @@ FLOORS = {"floor 1": {1}, "floor 1 again": {1}, "floor 2": {2}, "floor 3": {3}, 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    live = start_sqlite_server(tmp_path_factory.mktemp("one-connection"), BATCH_WINDOW_MS="50", OFFLINE_AFTER_SECONDS="3")
+    folder = tmp_path_factory.mktemp("one-connection")
+    live = start_sqlite_server(folder, BATCH_WINDOW_MS="50", OFFLINE_AFTER_SECONDS="3")
     furnish(live)
     yield live
     live.stop()
@@ -59,7 +60,7 @@ def eventually(read, expected, timeout: float = 10.0):
 def open_tabs(browser, server, shared: bool):
     context = browser.new_context(viewport=TABLET)
     if not shared:
-        context.add_init_script("delete window.SharedWorker")
+        without_shared_worker(context)
     first = signed_in_page(context, server.url, "host")
     tabs = {}
     for view, path in VIEWS.items():
@@ -134,8 +135,11 @@ def test_five_tabs_of_one_browser_share_one_connection(browser, server):
         context.close()
 
 
-def test_a_restarted_server_gets_one_connection_back_and_one_sync(browser, server):
-    context, tabs = open_tabs(browser, server, shared=True)
+@pytest.mark.parametrize("shared", [True, False], ids=["shared-worker", "own-connections"])
+def test_a_restarted_server_gets_one_connection_back_and_one_sync(browser, server, shared):
+    """Shared, the five tabs come back as one connection and one sync; each on its own, as five of each."""
+    each = 1 if shared else len(VIEWS)
+    context, tabs = open_tabs(browser, server, shared=shared)
     try:
         server.kill()
         for page in tabs.values():
@@ -144,17 +148,18 @@ def test_a_restarted_server_gets_one_connection_back_and_one_sync(browser, serve
         server.start()
         host = server.api("host")
         table_id = server.tables["F2-2"]
-        assert host.patch(f"{server.url}/api/tables/{table_id}/status", json={"status": "maintenance"}).status_code == 200
+        changed = host.patch(f"{server.url}/api/tables/{table_id}/status", json={"status": "maintenance"})
+        assert changed.status_code == 200
         for page in tabs.values():
             wait_for_state(page, "live", timeout=20_000)
         for view in ("floor 2", "list"):
             shows(tabs[view], table_id, "maintenance")
-        assert eventually(lambda: sample(server, "tableside_ws_connections"), 1) == 1
+        assert eventually(lambda: sample(server, "tableside_ws_connections"), each) == each
         time.sleep(2)  # a second sync, if any tab asked on its own, would be answered by now
         metrics = scrape(server.url)
         syncs = sum(value for name, value in metrics.items() if name.startswith("tableside_syncs_total"))
-        assert syncs == 1, {name: value for name, value in metrics.items() if "sync" in name}
-        assert metrics.get("tableside_reconnects_total") == 1
+        assert syncs == each, {name: value for name, value in metrics.items() if "sync" in name}
+        assert metrics.get("tableside_reconnects_total") == each
         for view in ("floor 1", "floor 1 again", "floor 3"):
             assert tabs[view].evaluate("id => window.tableside.store.get(id)", table_id) is None
     finally:
@@ -171,3 +176,80 @@ def test_without_shared_worker_each_tab_has_its_own_connection(browser, server):
     finally:
         context.close()
     assert eventually(lambda: sample(server, "tableside_ws_connections"), before) == before
+
+
+def test_two_tabs_on_one_floor_claim_through_the_one_connection(browser, server):
+    """The table shown in hand to others is the one the most recent of the browser's tabs opened; when
+    that tab puts it down, the other tab's open table shows again, and nothing once both are closed."""
+    from playwright.sync_api import expect
+
+    context, tabs = open_tabs(browser, server, shared=True)
+    other = browser.new_context(viewport=TABLET)
+    try:
+        watching = signed_in_page(other, server.url, "manager")
+        watching.goto(f"{server.url}/tables?floor=1")
+        wait_for_state(watching, "live")
+        first, second = server.tables["F1-1"], server.tables["F1-2"]
+        tile = lambda table_id: watching.locator(f'#floor-plan [data-table-id="{table_id}"]')  # noqa: E731
+
+        tabs["floor 1"].locator(f'#floor-plan [data-table-id="{first}"]').click()
+        expect(tile(first)).to_have_attribute("data-claimed-by", "host")
+        tabs["floor 1 again"].locator(f'#floor-plan [data-table-id="{second}"]').click()
+        expect(tile(second)).to_have_attribute("data-claimed-by", "host")
+        expect(tile(first)).not_to_have_attribute("data-claimed-by", "host")
+
+        tabs["floor 1 again"].locator("#table-dialog [data-dialog-close]").click()
+        expect(tile(first)).to_have_attribute("data-claimed-by", "host")
+        tabs["floor 1"].locator("#table-dialog [data-dialog-close]").click()
+        expect(tile(first)).not_to_have_attribute("data-claimed-by", "host")
+        expect(watching.locator('[data-presence-people] [title="host"]')).to_have_count(1)
+    finally:
+        other.close()
+        context.close()
+
+
+def test_a_change_made_offline_is_sent_by_one_tab(browser, server):
+    """Two tabs of one browser come back together: the queued change is sent once, and one tab says so."""
+    from playwright.sync_api import expect
+
+    context, tabs = open_tabs(browser, server, shared=True)
+    try:
+        table_id = server.tables["F1-2"]
+        server.stop()
+        tapping = tabs["floor 1"]
+        wait_for_state(tapping, "reconnecting")
+        tapping.locator(f'#floor-plan [data-table-id="{table_id}"]').click()
+        tapping.click('[data-set-status="maintenance"]')
+        expect(tapping.locator(f'[data-banner="queued-{table_id}"]')).to_be_visible()
+
+        server.start()
+        for page in tabs.values():
+            wait_for_state(page, "live", timeout=20_000)
+        for page in (tabs["floor 1"], tabs["floor 1 again"]):
+            shows(page, table_id, "maintenance")
+        said = [page.locator('#banners [data-banner="queue-sent"]') for page in tabs.values()]
+        deadline = time.monotonic() + 5
+        while not any(notice.count() for notice in said) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [notice.inner_text() for notice in said if notice.count()] == ["1 change made offline was sent"]
+        history = server.api("host").get(f"{server.url}/api/tables/{table_id}/history").json()["events"]
+        assert [entry.get("newStatus") for entry in history].count("maintenance") == 1
+    finally:
+        context.close()
+
+
+def test_a_tab_whose_shared_worker_cannot_start_connects_on_its_own(browser, server):
+    """The worker's script does not load (offline and not kept, say): the tab opens its own connection."""
+    context = browser.new_context(viewport=TABLET, service_workers="block")
+    try:
+        context.route("**/shared-socket/worker*.js", lambda route: route.abort())
+        page = signed_in_page(context, server.url, "host")
+        page.goto(f"{server.url}/tables?floor=2")
+        wait_for_state(page, "live")
+        assert page.evaluate("() => window.tableside.connection.socket.shared") is False
+        host = server.api("host")
+        table_id = server.tables["F2-1"]
+        assert host.patch(f"{server.url}/api/tables/{table_id}/status", json={"status": "reserved"}).status_code == 200
+        shows(page, table_id, "reserved")
+    finally:
+        context.close()
