@@ -57,8 +57,12 @@ handshake request (a token comes from `POST /api/auth/token`, described at
 
 After the handshake the server sends `tables:connected`. A client then joins rooms with
 `tables:join` and receives every change to their floors, each change once per socket, in
-event-id order. Every staff socket is also in `staff` from the start: the door's events
-(`party:*`, the line of parties waiting) reach it whatever floor it shows. After a reconnect
+event-id order. A socket may be in several rooms at once (a browser's tabs share one
+connection and join the floors they show between them): `tables:join` adds a room,
+`tables:leave` takes out that one only, and an event concerning several of them (a table moved
+between floors, a floor's change also sent to `all_tables`) still arrives once. Every staff
+socket is also in `staff` from the start: the door's events (`party:*`, the line of parties
+waiting) reach it whatever floor it shows. After a reconnect
 a client sends `tables:sync` with the last event id it applied; the answer holds its floors'
 events and the door's.
 The first status change after the batch window (BATCH_WINDOW_MS) passed quietly arrives at

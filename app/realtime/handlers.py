@@ -257,6 +257,7 @@ def on_sync(sid: str, user, data):
         return problem
     floors = floors_of_rooms(transport.rooms_of(socketio.server, sid), user)
     response, acknowledgement = shared_sync_answers(sync.last_event_id, floors)
+    metrics.synced(bool(response.get("recovered")))
     send_to(sid, "tables:sync_response", response)
     return acknowledgement
 

@@ -69,6 +69,7 @@ class Metrics:
             "tableside_sessions_refused", "Sessions refused or closed before authenticating, by reason.", ["reason"]
         )
         self.disconnects = counter("tableside_disconnects", "Connections closed, by reason.", ["reason"])
+        self.syncs = counter("tableside_syncs", "Syncs answered, by kind (missed events or a snapshot).", ["kind"])
         self.sockets_alive = gauge("tableside_engineio_sockets_alive", "Engine.IO sockets not yet freed.")
         self.sessions_unauthenticated = gauge("tableside_sessions_unauthenticated", "Sessions waiting to authenticate.")
         self.sessions_without_credentials = gauge(
@@ -134,6 +135,11 @@ def event_broadcast(kind: str, latency_seconds: float) -> None:
     """Count one broadcast and how long it took from commit to emit."""
     _current.events_of(kind).inc()
     _current.broadcast_latency.observe(latency_seconds)
+
+
+def synced(recovered: bool) -> None:
+    """A socket's `tables:sync` was answered, with its missed events or with a snapshot."""
+    _current.syncs.labels("events" if recovered else "snapshot").inc()
 
 
 def delivery_failed() -> None:

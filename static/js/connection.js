@@ -1,18 +1,18 @@
 // The Socket.IO connection: handshake with the session cookie, rooms, backoff and the indicator.
 
-import { io } from "../vendor/socket.io.esm.min.js";
 import { EVENTS, MESSAGES } from "./facts.js";
 import { hideNotice, showNotice } from "./notices.js";
+import { openSocket } from "./shared-socket/link.js";
+import { ACK_TIMEOUT_MS } from "./socket-options.js";
 
 /** Status changes of one room within the batch window, sent as one message (not a logged event). */
 export const BATCH_UPDATE = "tables:batch_update";
 const LIVE_EVENTS = new Set([...Object.values(EVENTS), BATCH_UPDATE]);
 const TEXTS = { live: "Live", reconnecting: "Reconnecting...", disconnected: "Disconnected" };
-const ACK_TIMEOUT_MS = 5000;
 
 export class LiveConnection extends EventTarget {
-  /** rooms(): the floors to join, null meaning all_tables. */
-  constructor({ rooms, offlineAfterSeconds }) {
+  /** rooms(): the floors to join, null meaning all_tables; username: the person the page is for. */
+  constructor({ rooms, offlineAfterSeconds, username }) {
     super();
     this.rooms = rooms;
     this.offlineAfterMs = offlineAfterSeconds * 1000;
@@ -20,24 +20,13 @@ export class LiveConnection extends EventTarget {
     this.state = "connecting";
     this.offlineTimer = null;
     this.indicator = document.getElementById("connection-status");
-    this.socket = io({
-      path: "/socket.io",
-      transports: ["websocket", "polling"],
-      tryAllTransports: true,
-      // 1, 2, 4, 8, 16, then 30 s, each with at most 25% jitter, forever.
-      reconnection: true,
-      reconnectionAttempts: Infinity,
-      reconnectionDelay: 1000,
-      reconnectionDelayMax: 30000,
-      randomizationFactor: 0.25,
-      timeout: 5000,
-      auth: (send) => send(this.everConnected ? { reconnect: true } : {}),
-    });
+    // The browser's one shared connection where it can (shared-socket/), else this tab's own.
+    this.socket = openSocket(() => this.everConnected, username);
     this.listen();
     this.startOfflineTimer();
     window.addEventListener("pagehide", () => this.socket.disconnect());
     // Coming back: try at once when the device is online again or the screen is looked at again,
-    // and when the person asks; otherwise the backoff above.
+    // and when the person asks; otherwise the backoff (socket-options.js).
     this.retryButton = document.querySelector("[data-retry]");
     this.retryButton?.addEventListener("click", () => this.retryNow());
     window.addEventListener("online", () => this.retryNow());
@@ -49,6 +38,7 @@ export class LiveConnection extends EventTarget {
   /** Skip the backoff's wait and try to connect now (nothing to do while connected or signed out). */
   retryNow() {
     if (this.socket.connected || this.sessionEnded) return;
+    if (this.socket.shared) return this.socket.retryNow();
     // Dropping the waiting manager and opening again starts an attempt at once; if it fails,
     // the library's backoff starts over from 1 s.
     this.socket.disconnect();

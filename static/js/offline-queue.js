@@ -25,6 +25,13 @@ export function saySent(count) {
   }, SENT_NOTICE_MS);
 }
 
+/**
+ * Run `send` in one tab at a time for a queue: the tabs of a browser share its queues (localStorage), so
+ * when several come back together a change made offline is sent by one of them. Without Web Locks each
+ * tab sends, and the change's idempotency key still has it saved once.
+ */
+export const oneTabAtATime = (queueKey, send) => (navigator.locks ? navigator.locks.request(`send:${queueKey}`, send) : send());
+
 const storageKey = (username, kind) => `tableside:${kind}:${username}`;
 // What a change may carry besides its status; absent means "leave as it is".
 const DETAILS = ["notes", "reservedUntil"];

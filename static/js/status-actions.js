@@ -3,7 +3,7 @@
 import { api, newKey, sendOrNull } from "./api.js";
 import { MESSAGES, STATUS_SPACING_MS } from "./facts.js";
 import { hideNotice, showNotice } from "./notices.js";
-import { saySent } from "./offline-queue.js";
+import { oneTabAtATime, saySent } from "./offline-queue.js";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -228,37 +228,40 @@ export class StatusActions extends EventTarget {
     clearTimeout(this.retryTimer);
     let sent = 0;
     try {
-      for (;;) {
-        if (!this.isOnline()) break;
-        const [entry] = this.queue.entries();
-        if (!entry) break;
-        this.queue.update(entry.key, { attempted: true });
-        let response;
-        try {
-          response = await api.changeStatus(entry.tableId, statusBody(entry, { queued: true }), entry.key);
-        } catch {
-          break; // still unreachable: try again on the next reconnect
+      // Tabs share the queue: one of them sends it at a time.
+      await oneTabAtATime(this.queue.queueKey, async () => {
+        for (;;) {
+          if (!this.isOnline()) break;
+          const [entry] = this.queue.entries();
+          if (!entry) break;
+          this.queue.update(entry.key, { attempted: true });
+          let response;
+          try {
+            response = await api.changeStatus(entry.tableId, statusBody(entry, { queued: true }), entry.key);
+          } catch {
+            break; // still unreachable: try again on the next reconnect
+          }
+          if (response.status >= 500) break;
+          if (response.status === 401) {
+            this.settle(entry, response); // kept: it is sent once the person signs in again
+            break;
+          }
+          if (response.status === 429) {
+            this.retryTimer = setTimeout(() => this.flush(), (response.retryAfter || 1) * 1000);
+            break;
+          }
+          this.queue.remove(entry.key);
+          if (response.ok) sent += 1;
+          const waiting = this.queue.pendingFor(entry.tableId);
+          if (response.ok && waiting) {
+            this.store.acceptServerTable(response.data, { local: true });
+            this.store.setPending(entry.tableId, waiting, "queued");
+          } else {
+            this.settle(entry, response);
+          }
+          await sleep(STATUS_SPACING_MS);
         }
-        if (response.status >= 500) break;
-        if (response.status === 401) {
-          this.settle(entry, response); // kept: it is sent once the person signs in again
-          break;
-        }
-        if (response.status === 429) {
-          this.retryTimer = setTimeout(() => this.flush(), (response.retryAfter || 1) * 1000);
-          break;
-        }
-        this.queue.remove(entry.key);
-        if (response.ok) sent += 1;
-        const waiting = this.queue.pendingFor(entry.tableId);
-        if (response.ok && waiting) {
-          this.store.acceptServerTable(response.data, { local: true });
-          this.store.setPending(entry.tableId, waiting, "queued");
-        } else {
-          this.settle(entry, response);
-        }
-        await sleep(STATUS_SPACING_MS);
-      }
+      });
     } finally {
       this.flushing = false;
       saySent(sent);

@@ -61,7 +61,7 @@ const view =
     : new FloorPlanView({ root: document.getElementById("floor-plan"), store, floor: state.floor, me, onOpen });
 
 door = startWaitlist({ store, me, isOnline: () => Boolean(connection?.connected), viewRoot: view.root ?? view.body });
-connection = new LiveConnection({ rooms: () => view.rooms(), offlineAfterSeconds: state.offlineAfterSeconds });
+connection = new LiveConnection({ rooms: () => view.rooms(), offlineAfterSeconds: state.offlineAfterSeconds, username: me.username });
 const sync = new SyncManager({ connection, store, scope: view });
 const presence = new Presence({ connection, view, dialog, store, me });
 

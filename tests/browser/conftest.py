@@ -166,10 +166,13 @@ def open_page(browser, live):
         viewport=TABLET,
         color_scheme="light",
         service_workers="allow",
+        shared_connection=True,
     ):
         # service_workers="block" for a test that rewrites pages with page.route: Playwright does not
         # route what a service worker answers, and the worker takes over once it is active.
         context = browser.new_context(viewport=viewport, color_scheme=color_scheme, service_workers=service_workers)
+        if not shared_connection:
+            without_shared_worker(context)
         contexts.append(context)
         page = signed_in_page(context, live.url, username)
         if path:
@@ -206,6 +209,11 @@ def editor(browser, live):
             page.evaluate("() => window.layoutHold?.putDown()")
     for context in contexts:
         context.close()
+
+
+def without_shared_worker(context) -> None:
+    """The context's pages run as in a browser without SharedWorker: each tab opens its own connection."""
+    context.add_init_script("delete window.SharedWorker")
 
 
 def within_the_limit(send):

@@ -315,8 +315,10 @@ def test_two_taps_a_stale_pick_is_asked_and_notices_never_move_the_plan(open_pag
 
 
 def test_retry_now_coming_online_and_coming_into_view_reconnect_at_once(open_page, live):
-    """With the next automatic attempt a minute away, Retry now, `online` and a visible tab each reconnect at once."""
-    pages = [open_page(user) for user in ("host", "viewer", "manager")]
+    """With the next automatic attempt a minute away, Retry now, `online` and a visible tab each reconnect at once.
+
+    Each tab has its own connection here (no SharedWorker), so that the test can push its library's backoff."""
+    pages = [open_page(user, shared_connection=False) for user in ("host", "viewer", "manager")]
     for page in pages:
         # Push the library's next attempt 45-75 s away: only the page's own retry can explain a quick return.
         page.evaluate("() => window.tableside.connection.socket.io.reconnectionDelay(6e4).reconnectionDelayMax(6e4)")

@@ -58,8 +58,17 @@ def test_layout_changes_wait_for_save_and_then_reach_other_screens(open_page, li
 
 
 def test_connection_follows_the_contract(open_page):
-    """The client tries websocket first and backs off 1 s doubling to 30 s with 25% jitter, forever."""
-    page = open_page("viewer")
+    """The client tries websocket first and backs off 1 s doubling to 30 s with 25% jitter, forever: read from a
+    tab's own connection (a browser without SharedWorker); the shared connection is opened with the same
+    options (socket-options.js, checked below as the worker reads them)."""
+    page = open_page("viewer", shared_connection=False)
+    shared = page.evaluate("""async () => {
+      const { socketOptions } = await import("/static/js/socket-options.js");
+      const { transports, reconnectionDelay, reconnectionDelayMax, randomizationFactor, reconnectionAttempts, path } =
+        socketOptions(() => false);
+      return { transports, delay: reconnectionDelay, max: reconnectionDelayMax, jitter: randomizationFactor,
+               attempts: reconnectionAttempts, path };
+    }""")
     settings = page.evaluate("""() => {
       const manager = window.tableside.connection.socket.io;
       return {
@@ -75,6 +84,7 @@ def test_connection_follows_the_contract(open_page):
     assert (settings["delay"], settings["max"], settings["jitter"]) == (1000, 30000, 0.25)
     assert settings["attempts"] is None or settings["attempts"] > 10**9  # Infinity crosses as null
     assert settings["path"] == "/socket.io"
+    assert shared == {**settings, "attempts": shared["attempts"]} and shared["attempts"] in (None, float("inf"))
 
 
 def piece_of(page, table: dict):

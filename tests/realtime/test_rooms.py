@@ -146,3 +146,34 @@ def test_metrics_count_connections_rooms_and_events(server, watcher, staff):
     assert scraped['tableside_room_members{room="floor:3"}'] == 1
     assert scraped['tableside_events_total{type="table:created"}'] >= 1
     assert scraped['tableside_event_broadcast_latency_seconds_bucket{le="+Inf"}'] >= 1
+
+
+def test_a_socket_in_several_floor_rooms_receives_each_event_once(connect, staff):
+    """One connection shared by a browser's tabs is in the rooms of every floor they show (issue 28):
+    a burst of changes on two floors and a table moved between them arrive once each, and leaving
+    one floor's room stops its events and only its events."""
+    socket = connect("host")
+    assert socket.join(1)["ok"] and socket.join(2)["ok"] and socket.join(3)["ok"]
+    manager = staff("manager")
+    first, second = manager.create_table(floor=1), manager.create_table(floor=2)
+    for status in ("occupied", "reserved"):
+        for table in (first, second):
+            assert manager.set_status(table["tableId"], status).status_code == 200
+    assert manager.update_table(first["tableId"], floor=2).status_code == 200
+    socket.wait_for("table:updated")
+    quiet()
+    named = ("table:created", "table:status_changed", "table:updated")
+    ids = [item["eventId"] for name in named for item in socket.received(name)]
+    ids += [item["eventId"] for batch in socket.received("tables:batch_update") for item in batch]
+    assert len(ids) == len(set(ids)) == 2 + 4 + 1
+
+    assert socket.leave(2) == {"ok": True, "room": "floor:2"}
+    moved_back = manager.update_table(first["tableId"], floor=3)
+    assert moved_back.status_code == 200
+    moved = socket.wait_for("table:updated", lambda data: data["changes"].get("floor") == 3)
+    assert moved["tableId"] == first["tableId"]
+    on_two = manager.create_table(floor=2)
+    on_one = manager.create_table(floor=1)
+    assert socket.wait_for("table:created", lambda data: data["tableId"] == on_one["tableId"])
+    quiet()
+    assert on_two["tableId"] not in [item["tableId"] for item in socket.received("table:created")]

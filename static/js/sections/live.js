@@ -21,7 +21,7 @@ export function followFloor(state, onChange) {
   const floor = state.floor;
   const scope = { shows: (shown) => shown === floor, rooms: () => [floor] };
   const store = new TableStore(state.tables, state.lastEventId);
-  const connection = new LiveConnection({ rooms: scope.rooms, offlineAfterSeconds: state.offlineAfterSeconds });
+  const connection = new LiveConnection({ rooms: scope.rooms, offlineAfterSeconds: state.offlineAfterSeconds, username: state.me.username });
   const sync = new SyncManager({ connection, store, scope });
   const by = new Set();
   let timer = null;

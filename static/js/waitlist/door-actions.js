@@ -8,7 +8,7 @@ import { api, newKey, sendOrNull } from "../api.js";
 import { line } from "../door.js";
 import { MESSAGES, STATUS_SPACING_MS } from "../facts.js";
 import { hideNotice, showNotice } from "../notices.js";
-import { saySent } from "../offline-queue.js";
+import { oneTabAtATime, saySent } from "../offline-queue.js";
 import { offerUndoNotice } from "../undo.js";
 import { undoOf } from "./door-undo.js";
 import { partyName } from "./wait-words.js";
@@ -216,31 +216,34 @@ export class DoorActions {
     clearTimeout(this.retryTimer);
     let sent = 0;
     try {
-      for (;;) {
-        if (!this.isOnline()) break;
-        const [entry] = this.entries();
-        if (!entry) break;
-        this.save(this.entries().map((item) => (item.key === entry.key ? { ...item, attempted: true } : item)));
-        let response;
-        try {
-          response = await SEND[entry.kind](fromQueue(entry));
-        } catch {
-          break; // still unreachable: the next reconnect tries again
-        }
-        if (response.status >= 500) break;
-        if (response.status === 429) {
-          this.retryTimer = setTimeout(() => this.flush(), (response.retryAfter || 1) * 1000);
-          break;
-        }
-        if (response.status === 401) {
+      // Tabs share the queue: one of them sends it at a time.
+      await oneTabAtATime(this.key, async () => {
+        for (;;) {
+          if (!this.isOnline()) break;
+          const [entry] = this.entries();
+          if (!entry) break;
+          this.save(this.entries().map((item) => (item.key === entry.key ? { ...item, attempted: true } : item)));
+          let response;
+          try {
+            response = await SEND[entry.kind](fromQueue(entry));
+          } catch {
+            break; // still unreachable: the next reconnect tries again
+          }
+          if (response.status >= 500) break;
+          if (response.status === 429) {
+            this.retryTimer = setTimeout(() => this.flush(), (response.retryAfter || 1) * 1000);
+            break;
+          }
+          if (response.status === 401) {
+            this.settle(entry, response);
+            break;
+          }
+          this.sent(entry, response);
+          if (response.ok) sent += 1;
           this.settle(entry, response);
-          break;
+          await sleep(STATUS_SPACING_MS);
         }
-        this.sent(entry, response);
-        if (response.ok) sent += 1;
-        this.settle(entry, response);
-        await sleep(STATUS_SPACING_MS);
-      }
+      });
     } finally {
       this.flushing = false;
       saySent(sent);
