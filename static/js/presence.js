@@ -17,7 +17,9 @@ export class Presence {
     this.bar?.querySelector("[data-presence-toggle]")?.addEventListener("click", () => this.toggleList());
     connection.socket.on("presence:update", (update) => this.receive(update));
     connection.addEventListener("lost", () => this.forget());
-    dialog.onOpenChange = (tableId) => this.claim(tableId);
+    // The table in hand: the open dialog's, else the one the host is seating a party at (see hold).
+    this.hands = { dialog: null, seating: null };
+    dialog.onOpenChange = (tableId) => this.hold("dialog", tableId);
     this.dialog = dialog;
     // The plan draws its tiles anew on changes: put the claims back after each drawing.
     store.subscribe(() => this.markTables());
@@ -31,10 +33,21 @@ export class Presence {
     this.newest = { floor, version: 0, viewers: [] };
     try {
       await this.connection.ask("presence:watch", { floor });
-      if (this.dialog.isOpen) this.claim(this.dialog.tableId);
+      if (this.inHand() != null) this.claim(this.inHand());
     } catch {
       this.watched = null; // presence only: the floor itself is followed all the same
     }
+  }
+
+  /** What `source` ("dialog" or "seating") has in hand now (null: nothing); the dialog's comes first. */
+  hold(source, tableId) {
+    const before = this.inHand();
+    this.hands[source] = tableId ?? null;
+    if (this.inHand() !== before) this.claim(this.inHand());
+  }
+
+  inHand() {
+    return this.hands.dialog ?? this.hands.seating;
   }
 
   claim(tableId) {

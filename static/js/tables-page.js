@@ -64,6 +64,7 @@ door = startWaitlist({ store, me, isOnline: () => Boolean(connection?.connected)
 connection = new LiveConnection({ rooms: () => view.rooms(), offlineAfterSeconds: state.offlineAfterSeconds, username: me.username });
 const sync = new SyncManager({ connection, store, scope: view });
 const presence = new Presence({ connection, view, dialog, store, me });
+door.inHand = (tableId) => presence.hold("seating", tableId);
 
 // A small record of what arrived, for people (and tests) diagnosing a screen.
 const received = [];

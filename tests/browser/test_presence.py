@@ -63,3 +63,24 @@ def test_presence_on_screen(open_page, live, rosa, size, theme):
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     look_at(manager, f"presence-{size}-{theme}")
     her_page.locator("#table-dialog [data-dialog-close]").click()
+
+
+def test_the_table_a_host_is_seating_a_party_at_shows_on_other_screens(open_page, live, rosa):
+    """A host picks a party from the line: the table it fits (the one the bar offers) shows "rosa is on T-..." on
+    another screen; Cancel puts it down."""
+    from tests.browser.test_waitlist import PARTY, add_party, clear_the_line, only_free
+
+    clear_the_line(live)
+    free = only_free(live, "T-05")[0]
+    party = add_party(live, name="Okafor", size=3)
+    manager = open_page("manager")
+    her_page = open_page("rosa")
+    try:
+        her_page.locator(PARTY.format(party["partyId"]) + " [data-party-pick]").click()
+        claimed = tile(manager, free["tableId"])
+        expect(claimed).to_have_attribute("data-claimed-by", "rosa")
+        expect(claimed.locator(".claim")).to_have_text("rosa is on T-05")
+        her_page.locator("[data-seating-cancel]").click()
+        expect(claimed).not_to_have_attribute("data-claimed-by", "rosa")
+    finally:
+        clear_the_line(live)

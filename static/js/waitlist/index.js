@@ -44,14 +44,16 @@ function offerParties({ table, parties, actions, close }) {
 }
 
 /**
- * Start the waitlist; returns {tap(tableId), actions}: tap is true when a table tap seated the
- * picked party (or said why not), so the table's dialog does not open.
+ * Start the waitlist; returns {tap(tableId), actions, offer, inHand}: tap is true when a table tap seated
+ * the picked party (or said why not), so the table's dialog does not open; the page sets inHand.
  */
 export function startWaitlist({ store, me, isOnline, viewRoot }) {
   const root = document.querySelector("[data-waitlist]");
   const layout = document.querySelector("[data-door-layout]");
   const actions = new DoorActions({ store, username: me.username, isOnline });
-  if (!root || !layout) return { tap: () => false, actions, offer: () => {} };
+  // door.inHand(tableId): given by the page, to show others the table in hand while seating (presence).
+  const door = { tap: () => false, actions, offer: () => {}, inHand: () => {} };
+  if (!root || !layout) return door;
   const show = phoneTabs(layout);
   let panel = null;
   const seating = new Seating({
@@ -59,6 +61,7 @@ export function startWaitlist({ store, me, isOnline, viewRoot }) {
     root: viewRoot,
     onSeat: (party, tableIds) => actions.seat(party, tableIds),
     onMove: (kind, partyId, from, to) => (kind === "move" ? actions.move(partyId, from, to) : actions.join(partyId, from, to)),
+    onHand: (tableId) => door.inHand(tableId),
     onChange: () => {
       panel?.render();
       // On a phone the tables are a tab away: picking a party shows them, marked.
@@ -76,5 +79,5 @@ export function startWaitlist({ store, me, isOnline, viewRoot }) {
     const table = store.view(tableId);
     offerMoves({ table, store, actions, close, onPlan: (kind) => seating.moveFrom(kind, table) });
   };
-  return { tap: (tableId) => seating.tap(tableId), actions, offer };
+  return Object.assign(door, { tap: (tableId) => seating.tap(tableId), offer });
 }

@@ -17,13 +17,17 @@ const MOVE_WORDS = {
 };
 
 export class Seating {
-  /** onSeat(party, tableIds); onMove(kind, partyId, from, to) for a seated party; onChange() after a party is picked or let go. */
-  constructor({ store, root, onSeat, onMove, onChange }) {
+  /**
+   * onSeat(party, tableIds); onMove(kind, partyId, from, to) for a seated party; onChange() after a party is picked
+   * or let go; onHand(tableId) with the table the host has in hand while seating or moving (null: none), for others to see.
+   */
+  constructor({ store, root, onSeat, onMove, onChange, onHand = () => {} }) {
     this.store = store;
     this.root = root;
     this.onSeat = onSeat;
     this.onMove = onMove;
     this.onChange = onChange;
+    this.onHand = onHand;
     this.party = null; // a party from the waitlist to seat
     this.moving = null; // or a seated party to move ("move") or give a table ("join"): {kind, partyId, tableId}
     this.bar = document.querySelector("[data-seating-bar]");
@@ -109,6 +113,7 @@ export class Seating {
       this.moving = null;
     }
     const { fits, group } = this.options();
+    this.onHand(this.inHand(fits, group));
     const together = new Set(group?.tableIds ?? []);
     const moveWords = this.moving && MOVE_WORDS[this.moving.kind];
     const who = this.moving ? this.movingName() : this.party && partyName(this.party);
@@ -146,6 +151,17 @@ export class Seating {
       this.nextText.hidden = !nextUp;
       this.nextText.textContent = nextUp ? `Next up: ${nextUp.name} — ${nextUp.tableNumber}` : "";
     }
+  }
+
+  /**
+   * The table in hand: the one a seated party is being moved from, or for a party picked from the line the
+   * table it is likely to get (the server next up's when it fits, else the first that fits or of the group).
+   */
+  inHand(fits, group) {
+    if (this.moving) return this.moving.tableId;
+    if (!this.party) return null;
+    if (this.nextUp && fits.includes(this.nextUp.tableId)) return this.nextUp.tableId;
+    return fits[0] ?? group?.tableIds[0] ?? null;
   }
 
   /** A tap on a table while a party is picked: true when the tap was for the seating (no dialog opens). */
