@@ -44,6 +44,8 @@ def test_metrics_are_the_tableside_families_alone_with_their_buckets(client):
         "tableside_sessions_refused",
         "tableside_disconnects",
         "tableside_engineio_sockets_alive",
+        "tableside_wires",
+        "tableside_syncs",
         "tableside_sessions_unauthenticated",
         "tableside_sessions_waiting_without_credentials",
         "tableside_room_members",

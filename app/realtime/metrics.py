@@ -71,6 +71,7 @@ class Metrics:
         self.disconnects = counter("tableside_disconnects", "Connections closed, by reason.", ["reason"])
         self.syncs = counter("tableside_syncs", "Syncs answered, by kind (missed events or a snapshot).", ["kind"])
         self.sockets_alive = gauge("tableside_engineio_sockets_alive", "Engine.IO sockets not yet freed.")
+        self.wires = gauge("tableside_wires", "WebSockets this process writes to directly (the direct path's wires).")
         self.sessions_unauthenticated = gauge("tableside_sessions_unauthenticated", "Sessions waiting to authenticate.")
         self.sessions_without_credentials = gauge(
             "tableside_sessions_waiting_without_credentials",
@@ -98,6 +99,11 @@ def start() -> Metrics:
 def exposition() -> bytes:
     """The metrics of this process in Prometheus text format (CONTENT_TYPE)."""
     return generate_latest(_current.registry)
+
+
+def read_wires_with(count: Callable[[], int]) -> None:
+    """Report `count()` as the wires held by the direct path (one per open WebSocket-first socket)."""
+    _current.wires.set_function(count)
 
 
 def read_connections_with(count: Callable[[], int]) -> None:

@@ -43,6 +43,8 @@ def test_closed_sockets_are_freed_although_the_collector_froze_them(server, conn
     for tablet in tablets:
         assert tablet.join(1)["ok"] is True
     assert metric(server.url, "tableside_engineio_sockets_alive") >= SOCKETS
+    direct = server.env["DIRECT_WEBSOCKET_WRITES"] == "1"
+    assert metric(server.url, "tableside_wires") == (SOCKETS if direct else 0)
     assert collect(server, "freeze")["frozen"] > 0
     for tablet in tablets:
         tablet.close()
@@ -54,6 +56,7 @@ def test_closed_sockets_are_freed_although_the_collector_froze_them(server, conn
     # loop variable while it sleeps: one object, whatever the number of sockets that closed.
     held_by_engineio = 1 if server.env["DIRECT_WEBSOCKET_WRITES"] == "0" else 0
     assert metric(server.url, "tableside_engineio_sockets_alive") <= held_by_engineio
+    assert metric(server.url, "tableside_wires") == 0  # the transport let go of every closed socket's wire
 
 
 def test_the_freezing_hook_is_off_by_default(tmp_path):

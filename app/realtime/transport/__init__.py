@@ -27,6 +27,14 @@ are known here only (tests/test_structure.py holds that edge).
   `hands_off(server)` whether it hands WebSockets off to the direct path, and
   `close_all_sessions(server)` for its drain.
 
+The transport keeps its own state in its own structures, keyed by the library's objects or
+their ids, never as attributes set on them: each WebSocket-first socket's wire and each
+engine.io server's wire settings (wires.py), admission's sessions (admission.py), each
+socket's rooms (room_index.py), and what it serves of each python-socketio server (`Served`
+below). What it does put on library objects is only what the libraries call: a wired
+socket's `send`, `close`, `queue` and `schedule_ping`, and the server's driver table and
+`handle_request` (listed below).
+
 Whether a server writes to its WebSockets directly (eventlet with DIRECT_WEBSOCKET_WRITES)
 or through engine.io's own writer (DIRECT_WEBSOCKET_WRITES=0, and gevent) is decided once,
 in `install`; every verb follows what it decided.
@@ -62,7 +70,7 @@ python-engineio
   wire.py, liveness.py, gate.py, admission.py, `close_all_sessions`);
 - each `socket.Socket`'s `send`, `close(wait, abort, reason)`, `queue` (get_nowait,
   task_done, empty), `schedule_ping`, `last_ping`, `check_ping_timeout`, `receive`,
-  `connected`, `upgraded`, `closing`, `closed`, `server` (wire.py, liveness.py, reading.py,
+  `connected`, `upgraded`, `closing`, `closed`, `server`, `sid` (wire.py, liveness.py, reading.py,
   gate.py).
 
 python-socketio
@@ -93,7 +101,7 @@ from engineio import packet as engineio_packet
 from flask import Flask
 from socketio import packet as socketio_packet
 
-from app.realtime.transport import admission, garbage
+from app.realtime.transport import admission, garbage, wires
 
 log = logging.getLogger(__name__)
 # The versions every internal above was checked at (tests/realtime/test_library_edges.py).
@@ -178,7 +186,7 @@ def answer(server, sid: str, event: str, payload: object) -> None:
     """
     if hands_off(server):
         eio_socket = _session_of(server, sid)
-        wire = eio_socket.__dict__.get("wire") if eio_socket is not None else None
+        wire = wires.wire_of(eio_socket) if eio_socket is not None else None
         if wire is not None:
             wire.gather()
     emit(server, event, payload, sid)
@@ -200,8 +208,8 @@ def gone(server, sid: str) -> bool:
     eio_socket = _session_of(server, sid)
     if eio_socket is None:
         return True
-    liveness = getattr(server.eio, "wire_liveness", None)
-    return liveness.gone(eio_socket) if liveness is not None else eio_socket.closed
+    settings = wires.settings_of(server.eio)
+    return settings.liveness.gone(eio_socket) if settings is not None else eio_socket.closed
 
 
 def signed_in(server, sid: str) -> None:
@@ -263,10 +271,11 @@ def close_all_sessions(server) -> int:
     closing = frame_of(engineio_packet.Packet(engineio_packet.CLOSE))
     for eio_socket in sessions:
         try:
-            wire = eio_socket.__dict__.get("wire")
+            wire = wires.wire_of(eio_socket)
             if wire is not None:
                 wire.write(closing)
                 wire.hang_up()
+                wires.forget(eio_socket)
             else:
                 # wait=False: a session nobody polls would otherwise block here on its queue for ever.
                 eio_socket.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)

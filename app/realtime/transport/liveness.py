@@ -18,6 +18,8 @@ from collections import deque
 
 from engineio import packet
 
+from app.realtime.transport.wires import wire_of
+
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 1.0
 PING = packet.Packet(packet.PING)
@@ -90,7 +92,7 @@ class Liveness:
 
 def _waiting(eio_socket) -> str:
     """What the client sent that the process has not read yet: DATA, its END of stream, or NOTHING."""
-    wire = eio_socket.__dict__.get("wire")
+    wire = wire_of(eio_socket)
     if wire is None:
         return NOTHING
     try:

@@ -41,6 +41,7 @@ from app.realtime.transport.frames import NORMAL_CLOSURE, FrameReader, close_fra
 from app.realtime.transport.handoff import take_over
 from app.realtime.transport.liveness import Liveness
 from app.realtime.transport.reading import Reading
+from app.realtime.transport.wires import Settings, configure, count, forget, keep, settings_of, wire_by_sid
 
 log = logging.getLogger(__name__)
 
@@ -199,13 +200,14 @@ class DirectWebSocket(CheckedWebSocketWSGI):
 def serve(eio_socket, sock) -> Reading:
     """Serve one WebSocket-first connection: sends over a Wire, reads whenever bytes arrive."""
     server = eio_socket.server
-    wire = Wire(sock, server.start_background_task, server.wire_max_backlog)
+    settings = settings_of(server)
+    wire = Wire(sock, server.start_background_task, settings.max_backlog)
     # Every write is a whole answer (gathered) or a broadcast: nothing is left for Nagle's
     # algorithm to merge, only frames to hold back until the client acknowledges the last
     # (Node's server sets no-delay too).
     wire.raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    if server.wire_send_buffer:
-        wire.raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, server.wire_send_buffer)
+    if settings.send_buffer:
+        wire.raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, settings.send_buffer)
     eio_socket.connected = eio_socket.upgraded = True
     reading = Reading(eio_socket, sock, FrameReader(server.max_http_buffer_size, wire.write), wire)
     _hand_over(eio_socket, wire, reading)
@@ -221,7 +223,7 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
         if pkt is not None:
             wire.write(frame_of(pkt))
 
-    liveness = eio_socket.server.wire_liveness
+    liveness = settings_of(eio_socket.server).liveness
 
     def send(pkt) -> None:
         if liveness.still_there(eio_socket):
@@ -236,7 +238,7 @@ def _hand_over(eio_socket, wire: Wire, reading: Reading) -> None:
         wire.hang_up()
         _let_go(eio_socket)
 
-    eio_socket.wire = wire
+    keep(eio_socket, wire)
     eio_socket.queue = _WireQueue(wire)
     eio_socket.send = send
     eio_socket.close = close_and_hang_up
@@ -249,7 +251,8 @@ def _let_go(eio_socket) -> None:
     Freed by reference counting the moment it closes, a socket never waits for a full garbage
     collection, which app/serve.py makes rare (it freezes what survives one).
     """
-    for name in ("send", "close", "schedule_ping", "wire"):
+    forget(eio_socket)
+    for name in ("send", "close", "schedule_ping"):
         eio_socket.__dict__.pop(name, None)
 
 
@@ -264,7 +267,7 @@ def fan_out(eio, eio_sids, pkt: packet.Packet) -> None:
         eio_socket = sockets.get(eio_sid)
         if eio_socket is None or eio_socket.closed:
             continue
-        wire = eio_socket.__dict__.get("wire")
+        wire = wire_by_sid(eio_sid)
         if wire is not None:
             wire.write(frame)
         else:
@@ -276,7 +279,6 @@ def install(eio, max_backlog: int, send_buffer: int = 0) -> None:
     liveness = Liveness(eio)
     eio._async = dict(eio._async, websocket=DirectWebSocket)
     eio.start_service_task = False
-    eio.wire_liveness = liveness
-    eio.wire_max_backlog = max_backlog
-    eio.wire_send_buffer = send_buffer
+    configure(eio, Settings(liveness, max_backlog, send_buffer))
+    metrics.read_wires_with(count)
     eio.start_background_task(liveness.run)
