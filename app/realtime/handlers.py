@@ -11,6 +11,7 @@ a sixth of the server's time when every screen reconnects, joins and syncs at on
 import logging
 import time
 from collections.abc import Callable
+from functools import wraps
 
 from flask import Flask, current_app, request
 from flask_login import current_user
@@ -72,7 +73,8 @@ def socket_event(name: str, limit: str = "SOCKET_RATE_LIMIT") -> Callable:
     """Register the handler of the socket event `name`: the one way every socket event is registered.
 
     `connect` (handler(auth)) and `disconnect` (handler(reason)) run through Flask-SocketIO, in
-    the handshake's request context: signing in by cookie reads the session there. Every other
+    the handshake's request context: signing in by cookie reads the session there; one that fails
+    is logged, and a failed connect refused (`server_error`: the client tries again). Every other
     event's handler(sid, user, data) is handed to python-socketio by `register_socket_events`
     and run by `_run_floor_event` in an app context, the socket's user re-checked and the event
     counted against the rate limit the setting `limit` names.
@@ -80,12 +82,29 @@ def socket_event(name: str, limit: str = "SOCKET_RATE_LIMIT") -> Callable:
 
     def register(handler: Callable) -> Callable:
         if name in HANDSHAKE_EVENTS:
-            socketio.on(name)(handler)
+            socketio.on(name)(_handshake_runner(name, handler))
         else:
             FLOOR_EVENTS[name] = (handler, limit)
         return handler
 
     return register
+
+
+def _handshake_runner(name: str, handler: Callable) -> Callable:
+    @wraps(handler)
+    def run(*args):
+        try:
+            return handler(*args)
+        except ConnectionRefusedError:
+            raise
+        except Exception as error:  # noqa: BLE001 - logged; a connect that failed is refused, not half set up
+            db.session.rollback()
+            log.exception("socket %s failed: %s", name, error)
+            if name == "connect":
+                _refuse("server_error")
+            return None
+
+    return run
 
 
 def register_socket_events(server, app: Flask) -> None:
@@ -285,9 +304,3 @@ def on_claim(sid: str, user, data):
     if not presence.claim(sid, claim.floor, claim.table_id):
         return _refusal("not_watching", f"Send presence:watch for floor {claim.floor} first.")
     return Claimed(ok=True, table_id=claim.table_id).wire()
-
-
-@socketio.on_error_default
-def on_error(error: Exception):
-    """The handshake or the disconnect failed: answered and logged, as a floor event would be."""
-    return _internal_error(request.sid, error)
