@@ -24,6 +24,7 @@ import { sections } from "./sections/kept.js";
 import { tickEvery } from "./ticker.js";
 import { offerUndo } from "./undo.js";
 import { startWaitlist } from "./waitlist/index.js";
+import "./topbar-height.js";
 
 const state = JSON.parse(document.getElementById("initial-state").textContent);
 const { me, statuses: labels } = state;

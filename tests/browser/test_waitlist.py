@@ -7,8 +7,9 @@ import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import MAIN_ROOM, OFFLINE_AFTER_SECONDS, tile, wait_for_state, within_the_limit
+from tests.browser.conftest import MAIN_ROOM, OFFLINE_AFTER_SECONDS, look_at, tile, wait_for_state, within_the_limit
 from tests.browser.test_host_stand import SIZES, keep_picture
 
 pytestmark = pytest.mark.browser
@@ -342,3 +343,29 @@ def test_the_list_page_has_the_waitlist_and_seats_from_it_in_two_taps(open_page,
 
 def page_width_fits(page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_seating_bar_stays_in_sight_while_a_phone_scrolls_the_plan(open_page, live):
+    """On a phone the plan is taller than the screen: scrolled to its bottom table, the bar that says what to tap
+    (and its Cancel) is still on screen, under the top bar, not over it."""
+    only_free(live, "T-01", "T-08", "T-09")
+    party = add_party(live, size=2, name="Scroll")
+    host = open_page("host", viewport=SIZES["phone"])
+    try:
+        host.click('[data-door-tab="waitlist"]')
+        host.locator(PARTY.format(party["partyId"]) + " [data-party-pick]").click()  # the plan's tab shows
+        bar = host.locator("[data-seating-bar]")
+        expect(bar).to_be_visible()
+        tile(host, live.table("T-09")["tableId"]).scroll_into_view_if_needed()
+        host.mouse.wheel(0, 2000)
+        host.wait_for_timeout(300)
+        top = host.locator(".topbar").bounding_box()
+        box = bar.bounding_box()
+        assert box["y"] >= top["y"] + top["height"] - 1, (box, top)
+        assert box["y"] + box["height"] <= SIZES["phone"]["height"]
+        assert host.evaluate("() => window.scrollY") > 0, "the plan did scroll"
+        look_at(host, "seating-bar-scrolled-phone")
+        host.locator("[data-seating-cancel]").click()
+        expect(bar).to_be_hidden()
+    finally:
+        clear_the_line(live)
