@@ -167,6 +167,7 @@ export class FloorPlanView {
   fit() {
     if (this.cards) {
       this.drawing = null;
+      this.frame.removeAttribute("data-turned"); // cards are never turned: no note over their first heading
       for (const tile of this.root.querySelectorAll("[data-table-id]")) clearPlacement(tile);
     } else {
       this.drawing = fillFrame(this.root, this.frame, tablesBox(this.store.all()), { narrow: PHONE.matches });
