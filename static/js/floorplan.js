@@ -2,6 +2,7 @@
 
 import { clearPlacement, fillFrame, placeScaled, tablesBox } from "./plan-fill.js";
 import { MyTables } from "./my-tables.js";
+import { keepBadgesClear } from "./plan-badges.js";
 import { PlanKeys } from "./plan-keys.js";
 import { renderSummary } from "./service.js";
 import { fill, newTableElement } from "./table-fill.js";
@@ -36,6 +37,14 @@ export class FloorPlanView {
     }
     PHONE.addEventListener("change", () => this.after(false));
     new ResizeObserver(() => this.fit()).observe(this.frame);
+    // Badges are set aside anew whenever what they say or where they stand changes: a claim from another
+    // screen, a ticking timer, a change waiting to sync, a table that has finished arriving.
+    this.clearing = 0;
+    const watched = ["hidden", "data-pending", "data-claimed-by", "data-overdue"];
+    new MutationObserver(() => this.clearBadgesSoon()).observe(root, {
+      subtree: true, childList: true, characterData: true, attributeFilter: watched,
+    });
+    root.addEventListener("animationend", () => this.clearBadgesSoon());
     store.subscribe((change) => this.changed(change));
     this.renderAll();
   }
@@ -158,13 +167,24 @@ export class FloorPlanView {
   fit() {
     if (this.cards) {
       this.drawing = null;
+      this.frame.removeAttribute("data-turned"); // cards are never turned: no note over their first heading
       for (const tile of this.root.querySelectorAll("[data-table-id]")) clearPlacement(tile);
-      return;
+    } else {
+      this.drawing = fillFrame(this.root, this.frame, tablesBox(this.store.all()), { narrow: PHONE.matches });
+      for (const table of this.store.views()) {
+        const tile = this.tile(table.tableId);
+        if (tile) placeScaled(tile, table, this.drawing);
+      }
     }
-    this.drawing = fillFrame(this.root, this.frame, tablesBox(this.store.all()), { narrow: PHONE.matches });
-    for (const table of this.store.views()) {
-      const tile = this.tile(table.tableId);
-      if (tile) placeScaled(tile, table, this.drawing);
-    }
+    keepBadgesClear(this.root, this.frame, { cards: this.cards });
+  }
+
+  /** Set badges aside once the browser has drawn the latest changes (once for many changes at a time). */
+  clearBadgesSoon() {
+    if (this.clearing) return;
+    this.clearing = requestAnimationFrame(() => {
+      this.clearing = 0;
+      keepBadgesClear(this.root, this.frame, { cards: this.cards });
+    });
   }
 }

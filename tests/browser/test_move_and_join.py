@@ -186,9 +186,12 @@ def test_move_and_add_a_table_by_tapping_the_plan(open_page, live):
     assert tile(page, small).evaluate("el => getComputedStyle(el, '::before').content") == '"Add"'
     tile(page, small).click()
     wait_status(other, small, "occupied")
-    joined = tile(other, small).locator(".tile__joined")
-    joined.wait_for(state="visible", timeout=5_000)
-    assert joined.inner_text() == "MT-02 + MT-03"
+    # On this crowded floor the label may have no room on the upright tablet (plan-badges.js sets it aside):
+    # the table's name says it all the same.
+    joined = tile(other, small).locator(".tile__joined:not([hidden])")
+    joined.wait_for(state="attached", timeout=5_000)
+    assert joined.text_content() == "MT-02 + MT-03"
+    assert "joined MT-02 + MT-03" in tile(other, small).get_attribute("aria-label")
     # One timer: the added table counts from when the party sat (minutes have passed while pictures were taken).
     assert other.evaluate(f"() => window.tableside.store.get({small['tableId']}).statusChangedAt") == seated_at
 
