@@ -3,7 +3,7 @@
 Against real servers under eventlet, one with DIRECT_WEBSOCKET_WRITES=1 and one with =0; both
 must pass all of it. Both read frames through app/realtime/transport/frames.py; gevent's
 WebSockets are read by simple-websocket (wsproto), which answers several of these otherwise,
-so the servers here name eventlet whatever mode a run asks for (`make test-modes`).
+so these servers (`each_mode_server`) name eventlet whatever mode a run asks for (`make test-modes`).
 
 Frame lengths (7, 16 and 64-bit, the 64 KiB limit and just over it), many frames in one
 segment and one frame byte by byte; reserved bits and opcodes; fragments with control frames
@@ -21,17 +21,12 @@ import pytest
 
 from tests.support.api import StaffApi
 from tests.support.raw_socket import FrameLink, client_frame, close_payload
-from tests.support.servers import server_in_each_write_mode
 
 pytestmark = pytest.mark.live
 LIMIT = 64 * 1024  # MAX_SOCKET_MESSAGE_BYTES
 CLOSE, PING, PONG, CONTINUATION = 0x8, 0x9, 0xA, 0x0
 SENDABLE = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999]
 NEVER_SENT = [0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535]
-
-
-# In place of tests/realtime/conftest.py's shared pair: the same two servers, pinned to eventlet.
-each_mode_server = server_in_each_write_mode(ASYNC_MODE="eventlet", PING_INTERVAL="25")
 
 
 @pytest.fixture
