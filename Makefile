@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := static/vendor/socket.io.esm.min.js
 
-.PHONY: run setup test lint format vendor db demo clean
+.PHONY: run setup test test-modes lint format vendor db demo clean
 
 run: setup db demo
 	$(BIN)/python app.py
@@ -33,6 +33,17 @@ demo: db
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The live servers' other serving modes (tests/support/live_server.py, RUN_MODE_SETTINGS):
+# engine.io's own writer (DIRECT_WEBSOCKET_WRITES=0), then gevent. Not part of `make test`.
+MODE_TESTS := tests/realtime tests/security tests/auth
+
+# Both runs go ahead; the target fails if either did.
+test-modes: setup
+	status=0; \
+	TABLESIDE_TEST_WRITES=stock $(BIN)/python -m pytest $(MODE_TESTS) || status=1; \
+	TABLESIDE_TEST_ASYNC=gevent $(BIN)/python -m pytest $(MODE_TESTS) || status=1; \
+	exit $$status
 
 lint: setup
 	$(BIN)/ruff check .

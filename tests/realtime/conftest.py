@@ -22,9 +22,17 @@ def server(request, tmp_path_factory):
 
 @pytest.fixture(scope="package", params=["1", "0"], ids=["direct-writes", "engineio-writes"])
 def each_mode_server(request, tmp_path_factory):
-    """One server with DIRECT_WEBSOCKET_WRITES=1 and one with =0, each shared by every test that asks for it."""
+    """One server with DIRECT_WEBSOCKET_WRITES=1 and one with =0, each shared by every test that asks for it.
+
+    Both under eventlet, whatever mode a run asks for (`make test-modes`): their tests hold
+    WebSocket frames to the rules of app/realtime/transport/frames.py, which gevent's
+    simple-websocket does not read through.
+    """
     live = start_sqlite_server(
-        tmp_path_factory.mktemp("live"), DIRECT_WEBSOCKET_WRITES=request.param, PING_INTERVAL="25"
+        tmp_path_factory.mktemp("live"),
+        ASYNC_MODE="eventlet",
+        DIRECT_WEBSOCKET_WRITES=request.param,
+        PING_INTERVAL="25",
     )
     yield live
     live.stop()

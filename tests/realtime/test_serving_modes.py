@@ -20,9 +20,14 @@ GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 EVENTLET_STARTED = '"async_mode": "eventlet"'
 # name: (command, environment, what the log says once it serves that way);
 # command None runs `python wsgi.py`, as the Procfile's `web` does.
+# Each names its whole mode, so a run of `make test-modes` does not turn one into another.
 SERVING_MODES = {
-    "eventlet, DIRECT_WEBSOCKET_WRITES=0": (None, {"DIRECT_WEBSOCKET_WRITES": "0"}, EVENTLET_STARTED),
-    "eventlet, direct writes": (None, {}, EVENTLET_STARTED),
+    "eventlet, DIRECT_WEBSOCKET_WRITES=0": (
+        None,
+        {"ASYNC_MODE": "eventlet", "DIRECT_WEBSOCKET_WRITES": "0"},
+        EVENTLET_STARTED,
+    ),
+    "eventlet, direct writes": (None, {"ASYNC_MODE": "eventlet", "DIRECT_WEBSOCKET_WRITES": "1"}, EVENTLET_STARTED),
     # The command docs/deployment.md gives for gevent, on a free port.
     "gevent, gunicorn -k gevent": (
         [GUNICORN, "-k", "gevent", "-w", "1", "-b", "127.0.0.1:{port}", "wsgi:app"],

@@ -1,7 +1,8 @@
 """Sockets that start on long-polling and upgrade: their WebSocket is read by the same checked frame layer.
 
 In both modes python-engineio serves an upgraded socket itself, over eventlet's WebSocket;
-its frames go through FrameReader all the same (app/realtime/transport/checked.py).
+its frames go through FrameReader all the same (app/realtime/transport/checked.py). The
+servers (`each_mode_server`) are eventlet's in every run: gevent's WebSockets are not read there.
 """
 
 import json

@@ -27,6 +27,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# A whole run in another serving mode (`make test-modes`): TABLESIDE_TEST_WRITES=stock gives every
+# process the tests start DIRECT_WEBSOCKET_WRITES=0, TABLESIDE_TEST_ASYNC=gevent gives it
+# ASYNC_MODE=gevent. A test that sets either itself (to prove one mode) keeps its own value.
+# Unset, nothing is added: the default run is unchanged.
+RUN_MODE_SETTINGS = {
+    "TABLESIDE_TEST_WRITES": ("DIRECT_WEBSOCKET_WRITES", {"direct": None, "stock": "0"}),
+    "TABLESIDE_TEST_ASYNC": ("ASYNC_MODE", {"eventlet": None, "gevent": "gevent"}),
+}
+
+
+def run_mode_settings() -> dict:
+    """The serving settings this test run asks of every server it starts (see RUN_MODE_SETTINGS)."""
+    settings = {}
+    for switch, (setting, values) in RUN_MODE_SETTINGS.items():
+        chosen = os.environ.get(switch) or next(iter(values))
+        if chosen not in values:
+            raise ValueError(f"{switch}={chosen!r}: expected one of {', '.join(values)}")
+        if values[chosen] is not None:
+            settings[setting] = values[chosen]
+    return settings
+
+
 def base_env(database_url: str, redis_url: str | None = None, **overrides: str) -> dict:
     """Environment for a server or CLI process: nothing inherited that changes behaviour."""
     env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DATABASE_URL", "FLASK_APP")}
@@ -40,6 +62,7 @@ def base_env(database_url: str, redis_url: str | None = None, **overrides: str) 
             "HEAD_INTERVAL_SECONDS": "1",
         }
     )
+    env.update(run_mode_settings())
     if redis_url:
         env["REDIS_URL"] = redis_url
     env.update(overrides)

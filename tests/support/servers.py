@@ -44,6 +44,11 @@ def start_server(backing: str, directory, **settings: str) -> LiveServer:
     return start_postgres_server(directory, REDIS_URL=redis_url(), **settings)
 
 
+def writes_directly(server: LiveServer) -> bool:
+    """Whether a server writes its WebSockets itself (eventlet, DIRECT_WEBSOCKET_WRITES), not through engine.io."""
+    return server.env.get("ASYNC_MODE", "eventlet") == "eventlet" and server.env.get("DIRECT_WEBSOCKET_WRITES") != "0"
+
+
 def server_in_each_write_mode(**settings: str):
     """A module's `server` fixture: one server with DIRECT_WEBSOCKET_WRITES=1, then one with 0."""
     import pytest
