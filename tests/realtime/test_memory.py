@@ -43,8 +43,7 @@ def test_closed_sockets_are_freed_although_the_collector_froze_them(server, conn
     for tablet in tablets:
         assert tablet.join(1)["ok"] is True
     assert metric(server.url, "tableside_engineio_sockets_alive") >= SOCKETS
-    direct = server.env["DIRECT_WEBSOCKET_WRITES"] == "1"
-    assert metric(server.url, "tableside_wires") == (SOCKETS if direct else 0)
+    assert metric(server.url, "tableside_wires") == (SOCKETS if writes_directly(server) else 0)
     assert collect(server, "freeze")["frozen"] > 0
     for tablet in tablets:
         tablet.close()
