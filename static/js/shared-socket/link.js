@@ -46,6 +46,9 @@ export class SharedLink {
     this.nextAsk = 1;
     this.own = null;
     worker.addEventListener("error", () => this.standAlone(ownSocket()));
+    // The browser says this device went offline: the tab lets go at once, as its own connection would drop
+    // (the worker's connection, shared with other tabs, may not be told, as under a browser's offline emulation).
+    window.addEventListener("offline", () => this.disconnect("transport close"));
     this.port = worker.port;
     this.port.onmessage = ({ data }) => this.receive(data);
     this.port.start();
@@ -95,10 +98,13 @@ export class SharedLink {
     return this;
   }
 
-  /** Take part again (after disconnect), or ask the shared connection to connect if it is not trying. */
+  /**
+   * Take part again (after disconnect), or ask the shared connection to connect if it is not trying. While this
+   * tab's browser says it is offline the tab waits for `online` (the page then retries).
+   */
   connect() {
     if (this.own) return this.own.connect();
-    if (!this.holding) return this; // says hello as soon as it holds its lock
+    if (!this.holding || !navigator.onLine) return this; // says hello once it holds its lock, and online
     if (!this.attached) {
       this.attached = true;
       this.trying = true;
@@ -108,13 +114,13 @@ export class SharedLink {
   }
 
   /** This tab stops taking part: its rooms are left (the connection stays for the other tabs). */
-  disconnect() {
+  disconnect(reason = "io client disconnect") {
     if (this.own) return this.own.disconnect();
     if (!this.attached) return this;
     this.attached = false;
     this.trying = false;
     this.port.postMessage({ type: "bye" });
-    this.lost("io client disconnect");
+    this.lost(reason);
     return this;
   }
 
