@@ -28,7 +28,7 @@ SIZES = {
 SCREENS = ROOT / "docs" / "screens"
 
 # Every table as drawn: its box, its status words' box and size, and the page's width.
-MEASURE_PLAN = """() => {
+MEASURE_PLAN = r"""() => {
   const box = (element) => { const r = element.getBoundingClientRect();
     return { x: r.left, y: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height }; };
   const shown = (element) => element && getComputedStyle(element).display !== "none";
@@ -56,7 +56,10 @@ MEASURE_PLAN = """() => {
         numberSize: parseFloat(getComputedStyle(tile.querySelector(".tile__number")).fontSize),
         timerSize: shown(tile.querySelector(".tile__timer:not([hidden])"))
           ? parseFloat(getComputedStyle(tile.querySelector(".tile__timer")).fontSize) : null,
-        seatsShown: shown(tile.querySelector(".tile__seats")),
+        // Seats in words ("4 seats"), or a seated small table's covers over its seats ("2/4").
+        seatsShown: shown(tile.querySelector(".tile__seats"))
+          || (shown(tile.querySelector(".tile__covers:not([hidden])"))
+              && /^\d+\/\d+$/.test(tile.querySelector(".tile__covers").textContent.trim())),
       };
     }),
   };

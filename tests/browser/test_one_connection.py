@@ -105,9 +105,11 @@ def each_tab_got_its_floors(server, tabs, status):
 
 def test_five_tabs_of_one_browser_share_one_connection(browser, server):
     before = sample(server, "tableside_ws_connections")
+    wires_before = sample(server, "tableside_wires")
     context, tabs = open_tabs(browser, server, shared=True)
     try:
         assert eventually(lambda: sample(server, "tableside_ws_connections"), before + 1) == before + 1
+        assert sample(server, "tableside_wires") == wires_before + 1, "the shared connection is a WebSocket"
         rooms = scrape(server.url)
         for room in ("floor:1", "floor:2", "floor:3", "all_tables"):
             assert rooms.get(f'tableside_room_members{{room="{room}"}}') == 1, room
