@@ -43,7 +43,7 @@ def test_metrics_are_the_tableside_families_alone_with_their_buckets(client):
         "tableside_garbage_packets",
         "tableside_sessions_refused",
         "tableside_disconnects",
-        "tableside_engineio_sockets_alive",
+        "tableside_sockets_not_freed",
         "tableside_wires",
         "tableside_syncs",
         "tableside_sessions_unauthenticated",

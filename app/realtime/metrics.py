@@ -70,7 +70,7 @@ class Metrics:
         )
         self.disconnects = counter("tableside_disconnects", "Connections closed, by reason.", ["reason"])
         self.syncs = counter("tableside_syncs", "Syncs answered, by kind (missed events or a snapshot).", ["kind"])
-        self.sockets_alive = gauge("tableside_engineio_sockets_alive", "Engine.IO sockets not yet freed.")
+        self.sockets_alive = gauge("tableside_sockets_not_freed", "Socket objects (Engine.IO sessions) not yet freed.")
         self.wires = gauge("tableside_wires", "WebSockets this process writes to directly (the direct path's wires).")
         self.sessions_unauthenticated = gauge("tableside_sessions_unauthenticated", "Sessions waiting to authenticate.")
         self.sessions_without_credentials = gauge(

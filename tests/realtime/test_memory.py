@@ -2,7 +2,7 @@
 
 app/serve.py freezes whatever survives a full garbage collection, so anything a closed socket
 leaves in a reference cycle would stay until the next thaw (GC_THAW_SECONDS). The test hook
-(GC_FREEZE_HOOK) freezes the open sockets; `tableside_engineio_sockets_alive` counts socket
+(GC_FREEZE_HOOK) freezes the open sockets; `tableside_sockets_not_freed` counts socket
 objects not yet freed.
 """
 
@@ -42,7 +42,7 @@ def test_closed_sockets_are_freed_although_the_collector_froze_them(server, conn
     tablets = [connect("viewer") for _ in range(SOCKETS)]
     for tablet in tablets:
         assert tablet.join(1)["ok"] is True
-    assert metric(server.url, "tableside_engineio_sockets_alive") >= SOCKETS
+    assert metric(server.url, "tableside_sockets_not_freed") >= SOCKETS
     assert metric(server.url, "tableside_wires") == (SOCKETS if writes_directly(server) else 0)
     assert collect(server, "freeze")["frozen"] > 0
     for tablet in tablets:
@@ -54,7 +54,7 @@ def test_closed_sockets_are_freed_although_the_collector_froze_them(server, conn
     # python-engineio's service task (its own writer only: =0, or gevent) keeps the last socket it checked in a
     # loop variable while it sleeps: one object, whatever the number of sockets that closed.
     held_by_engineio = 0 if writes_directly(server) else 1
-    assert metric(server.url, "tableside_engineio_sockets_alive") <= held_by_engineio
+    assert metric(server.url, "tableside_sockets_not_freed") <= held_by_engineio
     assert metric(server.url, "tableside_wires") == 0  # the transport let go of every closed socket's wire
 
 
