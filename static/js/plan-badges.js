@@ -52,8 +52,29 @@ function serviceRoom({ tile, box }, shapes, bounds) {
 
 const ROOMS = ["--service-room", "--room-below", "--label-lift"];
 
+// What the last setting aside was done for, by plan: nothing it depends on changed, nothing is written again
+// (a ticking timer, "3 min" to "4 min", moves no badge; the plan is not touched every minute).
+const done = new WeakMap();
+
+/** What the badges' places depend on: the frame's size, and each table's place, state and words' lengths. */
+function situation(root, frame, cards) {
+  const parts = [cards, frame.clientWidth, frame.clientHeight];
+  for (const tile of root.querySelectorAll("[data-table-id]")) {
+    const { tableId, status, overdue, pending, claimedBy } = tile.dataset;
+    parts.push(tableId, status, overdue, pending, claimedBy, tile.className, tile.getAttribute("style"));
+    for (const part of tile.querySelectorAll("[data-format], [data-field], .claim")) parts.push(part.hidden, part.textContent.length);
+  }
+  return parts.join("|");
+}
+
 /** Set aside each badge of the drawn plan in `root` that has no room; on cards every badge is shown. */
 export function keepBadgesClear(root, frame, { cards }) {
+  if (done.get(root) === situation(root, frame, cards)) return;
+  setAside(root, frame, cards);
+  done.set(root, situation(root, frame, cards));
+}
+
+function setAside(root, frame, cards) {
   for (const badge of root.querySelectorAll("[data-crowded]")) delete badge.dataset.crowded;
   const tiles = [...root.querySelectorAll("[data-table-id]")].filter((tile) => !tile.classList.contains("is-leaving"));
   for (const tile of tiles) for (const name of ROOMS) tile.style.removeProperty(name);
