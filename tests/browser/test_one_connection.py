@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import wait_for_state, without_shared_worker
+from tests.browser.conftest import wait_for_state, within_the_limit, without_shared_worker
 from tests.support.browser import TABLET, signed_in_page
 from tests.support.metrics import scrape
 from tests.support.servers import start_sqlite_server
@@ -88,7 +88,8 @@ def change_each_floor(server, status: str) -> None:
     host = server.api("host")
     for floor in (1, 2, 3):
         table_id = server.tables[f"F{floor}-1"]
-        response = host.patch(f"{server.url}/api/tables/{table_id}/status", json={"status": status})
+        url = f"{server.url}/api/tables/{table_id}/status"
+        response = within_the_limit(lambda url=url: host.patch(url, json={"status": status}))
         assert response.status_code == 200, response.text
 
 
@@ -150,7 +151,8 @@ def test_a_restarted_server_gets_one_connection_back_and_one_sync(browser, serve
         server.start()
         host = server.api("host")
         table_id = server.tables["F2-2"]
-        changed = host.patch(f"{server.url}/api/tables/{table_id}/status", json={"status": "maintenance"})
+        url = f"{server.url}/api/tables/{table_id}/status"
+        changed = within_the_limit(lambda: host.patch(url, json={"status": "maintenance"}))
         assert changed.status_code == 200
         for page in tabs.values():
             wait_for_state(page, "live", timeout=20_000)
@@ -251,7 +253,8 @@ def test_a_tab_whose_shared_worker_cannot_start_connects_on_its_own(browser, ser
         assert page.evaluate("() => window.tableside.connection.socket.shared") is False
         host = server.api("host")
         table_id = server.tables["F2-1"]
-        assert host.patch(f"{server.url}/api/tables/{table_id}/status", json={"status": "reserved"}).status_code == 200
+        url = f"{server.url}/api/tables/{table_id}/status"
+        assert within_the_limit(lambda: host.patch(url, json={"status": "reserved"})).status_code == 200
         shows(page, table_id, "reserved")
     finally:
         context.close()
