@@ -49,7 +49,8 @@ def floor_presets(floor: int):
     {201: Preset, 200: Preset}, body=NewPreset, hands_body=False, refusals=(400, 401, 403, 404, 422), tag="sections"
 )
 def save_preset(floor: int):
-    """Keep the floor's sections, tables and staff under a name: 201 new, 200 when it replaced one of that name."""
+    """Keep the floor's sections, tables and staff under a name: 201 new, 200 when it replaced one of that name.
+    Logs preset:saved."""
     known_floor(floor)
     name = read(NewPreset, request_json()).name
     preset, created = preset_service.save_preset(floor, name, by=current_user.username)
@@ -70,7 +71,7 @@ def load_preset(preset_id: int):
 @role_required("manager")
 @operation({204: None}, refusals=(401, 403, 404), tag="sections")
 def delete_preset(preset_id: int):
-    """Forget a preset; the floor's sections stay as they are (204)."""
+    """Forget a preset; the floor's sections stay as they are (204). Logs preset:deleted."""
     _visible_preset(preset_id)
-    preset_service.delete_preset(preset_id)
+    preset_service.delete_preset(preset_id, by=current_user.username)
     return "", 204

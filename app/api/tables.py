@@ -119,6 +119,8 @@ def change_status(table_id: int, body: StatusChange):
         for name, value in body.values().items()
         if name in ("notes", "reserved_until", "covers", "tapped_at")
     }
+    if body.party_id is not None:
+        options["party_back"] = body.party_id
     try:
         table = status_service.change_status(
             table_id,

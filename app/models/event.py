@@ -22,6 +22,8 @@ class EventType(StrEnum):
     SECTION_UPDATED = "section:updated"
     SECTION_DELETED = "section:deleted"
     SECTION_ASSIGNED = "section:assigned"
+    PRESET_SAVED = "preset:saved"
+    PRESET_DELETED = "preset:deleted"
     PARTY_CREATED = "party:created"
     PARTY_UPDATED = "party:updated"
     PARTY_SEATED = "party:seated"

@@ -161,7 +161,8 @@ def _interface() -> dict[str, Any]:
         "floor": {
             "address": "floor:{floor}",
             "title": "One floor",
-            "description": "Everyone watching one floor: every change to its tables, sections and turn time.",
+            "description": "Everyone watching one floor: every change to its tables, sections, shift presets and turn"
+            " time.",
             "parameters": {"floor": {"description": "The floor's number."}},
             "messages": room_messages,
         },

@@ -25,11 +25,13 @@ from app.realtime.shared_reads import SharedReads
 from app.services.event_log import events_after, latest_event_id, log_mark
 from app.services.floors import list_floors
 from app.services.parties import parties_in
+from app.services.presets import presets_of
 from app.services.sections import sections_on
 from app.services.tables import tables_on
 from app.shapes import events
 from app.shapes.floors import Floor as FloorShape
 from app.shapes.parties import Party
+from app.shapes.presets import ListedPreset
 from app.shapes.sections import Section
 from app.shapes.tables import Table
 
@@ -119,6 +121,8 @@ def sync_shape(last_event_id: object, floors: list[int] | None) -> events.SyncRe
         tables=[Table.of(table) for table in tables_on(floors)],
         # What section and floor events would have told: names, colours, assignees, turn times.
         sections=[Section.of(section) for section in sections_on(floors)],
+        # What preset events would have told: the sections screens' lists of presets.
+        presets=[ListedPreset.of(preset) for preset in presets_of(floors)],
         floors=[
             FloorShape.of(floor, count)
             for floor, count in list_floors(floors)

@@ -12,7 +12,7 @@ from app.services.event_log import latest_event_id
 from app.services.placement import plan_size
 from app.services.presets import presets_on
 from app.services.users import staff_sharing
-from app.shapes.presets import Preset
+from app.shapes.presets import ListedPreset
 from app.shapes.staff import Staff
 from app.tables.markup import blank_table
 from app.tables.routes import chosen_floor
@@ -33,7 +33,7 @@ def sections_screen():
     if floor is not None:
         staff = staff_sharing(visible_floors(current_user))
         state["staff"] = [Staff.of(user, shown).wire() for user, shown in staff if user.may_see_floor(floor)]
-        state["presets"] = [Preset.of(preset).wire() for preset in presets_on(floor)]
+        state["presets"] = [ListedPreset.of(preset).wire() for preset in presets_on(floor)]
         state["palette"] = [{"name": name, "colour": colour} for name, colour in PALETTE]
     return render_template(
         "sections/screen.html",

@@ -10,11 +10,19 @@ from app.services.errors import NotFound
 from app.services.rows import row_or_missing
 from app.services.section_plans import apply_plan
 from app.services.sections import sections_on
+from app.shapes.events import PresetDeleted, PresetSaved
 
 
 def presets_on(floor: int) -> list[SectionPreset]:
     """A floor's presets by name."""
-    query = select(SectionPreset).where(SectionPreset.floor == floor).order_by(func.lower(SectionPreset.name))
+    return presets_of([floor])
+
+
+def presets_of(floors: list[int] | None) -> list[SectionPreset]:
+    """The presets of the given floors (all for None), by floor and name."""
+    query = select(SectionPreset).order_by(SectionPreset.floor, func.lower(SectionPreset.name))
+    if floors is not None:
+        query = query.where(SectionPreset.floor.in_(floors))
     return list(db.session.scalars(query))
 
 
@@ -35,19 +43,21 @@ def _kept(section: Section) -> dict:
 
 def save_preset(floor: int, name: str, by: str) -> tuple[SectionPreset, bool]:
     """Keep the floor's sections, their tables and staff under `name` (replacing a preset of that name);
-    True when it is new."""
-    if db.session.get(Floor, floor) is None:
-        raise NotFound(f"Floor {floor} does not exist.")
-    wanted = name.casefold()
-    preset = next((old for old in presets_on(floor) if old.name.casefold() == wanted), None)
-    kept = [_kept(section) for section in sections_on([floor])]
-    created = preset is None
-    if created:
-        preset = SectionPreset(floor=floor, name=name, sections=kept, saved_by=by, saved_at=utcnow())
-        db.session.add(preset)
-    else:
-        preset.name, preset.sections, preset.saved_by, preset.saved_at = name, kept, by, utcnow()
-    db.session.commit()
+    True when it is new. Logs `preset:saved`, so every sections screen on the floor lists it."""
+    with outbox.change() as change:
+        if db.session.get(Floor, floor) is None:
+            raise NotFound(f"Floor {floor} does not exist.")
+        wanted = name.casefold()
+        preset = next((old for old in presets_on(floor) if old.name.casefold() == wanted), None)
+        kept = [_kept(section) for section in sections_on([floor])]
+        created = preset is None
+        if created:
+            preset = SectionPreset(floor=floor, name=name, sections=kept, saved_by=by, saved_at=utcnow())
+            db.session.add(preset)
+            db.session.flush()
+        else:
+            preset.name, preset.sections, preset.saved_by, preset.saved_at = name, kept, by, utcnow()
+        change.record(PresetSaved.of(preset), by)
     return preset, created
 
 
@@ -77,7 +87,12 @@ def load_preset(preset_id: int, by: str) -> list[Section]:
         return apply_plan(preset.floor, _still_there(preset), by)
 
 
-def delete_preset(preset_id: int) -> None:
-    """Forget a preset (the floor's sections stay as they are)."""
-    db.session.delete(get_preset(preset_id))
-    db.session.commit()
+def delete_preset(preset_id: int, by: str) -> None:
+    """Forget a preset (the floor's sections stay as they are); logs `preset:deleted`."""
+    with outbox.change() as change:
+        preset = get_preset(preset_id)
+        deleted = PresetDeleted(
+            preset_id=preset.id, floor=preset.floor, name=preset.name, deleted_by=by, deleted_at=utcnow()
+        )
+        db.session.delete(preset)
+        change.record(deleted, by)

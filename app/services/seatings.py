@@ -40,13 +40,16 @@ def walk_in(size: int, by: str, now: datetime, **fields: object) -> Party:
 
 
 def seat(table: Table, party: Party, now: datetime) -> None:
-    """`party` sits at `table` from now (its tables kept in the order they were seated)."""
+    """`party` sits at `table` from now, or again from when it first sat there (its tables kept in the order
+    they were seated)."""
     table.party_id = party.id
     earlier = next((seating for seating in party.seatings if seating.table_id == table.id), None)
     if earlier is None:
         party.seatings.append(PartyTable(table_id=table.id, position=len(party.seatings), seated_at=now))
-    elif earlier.cleared_at is not None:  # back at a table it was moved from: sat there again from now
-        earlier.seated_at, earlier.cleared_at = now, None
+    elif earlier.cleared_at is not None:
+        # Back at a table it was moved from (a move undone, or taken back): it sat there when it first did,
+        # as its timer says; from now would make the rotation and the sitting times count a new seating.
+        earlier.cleared_at = None
 
 
 def tables_of(party_id: int) -> list[int]:

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Party, Table, User
-from app.models.time import utcnow
+from app.models import Party, PartyTable, Table, User
+from app.models.time import as_utc, utcnow
 from app.services import outbox, seatings
 from app.services.errors import Conflict
 from app.services.history import table_history
@@ -37,6 +37,7 @@ def change_status(
     since: datetime | None = None,
     together: bool = True,
     tapped_at: datetime | None = None,
+    party_back: int | None = None,
 ) -> shapes.Table:
     """Set a table's status, log `table:status_changed`, commit, and return the table as clients see it.
 
@@ -49,7 +50,9 @@ def change_status(
     is False (a move leaves the party's other tables as they are). Raises Conflict when
     `expected_status` is given and the stored status differs, and AlreadyApplied when the
     Idempotency-Key was seen before. `tapped_at` is when a change queued offline was tapped: its
-    time within the offline window (app/services/tap_time.py), the party's seated time too.
+    time within the offline window (app/services/tap_time.py), the party's seated time too. `party_back`
+    undoes a clear: that party, which the table's last change cleared, sits there again from its seated time
+    (a Conflict when the table changed since or the party never sat there).
 
     The table is read once, with its section and assignee; the answer and the event are built
     from it before the commit, so nothing is read again after it.
@@ -61,6 +64,8 @@ def change_status(
             record = claim(idempotency)
         if expected_status is not None and table.status != expected_status:
             raise stale(table, f"is {table.status} now, not {expected_status}.")
+        if party_back is not None:
+            party, since = _back_at(table, party_back)
         old_status, old_covers, old_party = table.status, table.covers, table.party_id
         now = change_time(tapped_at, table.updated_at, utcnow())
         table.status = status
@@ -111,6 +116,17 @@ def change_status(
         if idempotency is not None:
             record.body = answer.wire()
     return answer
+
+
+def _back_at(table: Table, party_id: int) -> tuple[Party, datetime]:
+    """An undone clear: the party the table's last change cleared, and when it sat (its timer goes on)."""
+    seating = db.session.get(PartyTable, (party_id, table.id))
+    if seating is None or seating.cleared_at is None or table.party_id is not None:
+        raise stale(table, "did not have that party: nothing was undone.")
+    # The clear stamped the party's record and the table with the same time: a later change moved the table on.
+    if as_utc(seating.cleared_at) != as_utc(table.updated_at):
+        raise stale(table, "was changed since: nothing was undone.")
+    return seating.party, seating.party.seated_at
 
 
 def stale(table: Table, saying: str) -> Conflict:

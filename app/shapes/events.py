@@ -22,6 +22,7 @@ from app.shapes.floors import Floor
 from app.shapes.guests import GuestUpdate
 from app.shapes.parties import Party
 from app.shapes.presence import Claim, Claimed, Presence, Watch, Watching
+from app.shapes.presets import ListedPreset
 from app.shapes.sections import Section
 from app.shapes.staff import Assignee
 from app.shapes.tables import Table, TableFieldsChanged
@@ -129,6 +130,22 @@ class SectionAssigned(Shape):
     updated_at: Moment
 
 
+# A floor's shift presets: news for the sections screens open on the floor. The list's entry only: the
+# sections a preset keeps are read when it is loaded, by managers (GET /api/floors/<floor>/presets).
+class PresetSaved(ListedPreset):
+    """`preset:saved`: a preset saved on the floor, new or in place of one of that name (its name as typed now)."""
+
+
+class PresetDeleted(Shape):
+    """`preset:deleted`: a preset forgotten; the floor's sections stay as they are."""
+
+    preset_id: int
+    floor: int
+    name: str
+    deleted_by: str
+    deleted_at: Moment
+
+
 # The door's events: a party's are news on every staff screen, whatever floor it shows (logged
 # with floor DOOR). A walk-in seated at once never stands in line: its news is its tables'
 # `table:status_changed`, each carrying its partyId.
@@ -207,6 +224,8 @@ LOGGED: dict[str, type[Shape]] = {
     EventType.SECTION_UPDATED: SectionUpdated,
     EventType.SECTION_DELETED: SectionDeleted,
     EventType.SECTION_ASSIGNED: SectionAssigned,
+    EventType.PRESET_SAVED: PresetSaved,
+    EventType.PRESET_DELETED: PresetDeleted,
     EventType.PARTY_CREATED: PartyCreated,
     EventType.PARTY_UPDATED: PartyUpdated,
     EventType.PARTY_SEATED: PartySeated,
@@ -282,6 +301,7 @@ class SyncResponse(Shape):
     events: list[LogEntry]
     tables: list[Table]
     sections: list[Section] = Field(None, description="With a snapshot: the rooms' sections and assignees.")
+    presets: list[ListedPreset] = Field(None, description="With a snapshot: the rooms' shift presets, by name.")
     floors: list[Floor] = Field(None, description="With a snapshot: the rooms' floors and turn times.")
     parties: list[Party] = Field(None, description="With a snapshot: the line (waiting and notified), in order.")
 

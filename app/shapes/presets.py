@@ -47,24 +47,38 @@ class PresetSection(Shape):
     table_ids: list[int]
 
 
-class Preset(Shape):
-    """A shift's sections saved under a name, to be loaded in one tap."""
+class ListedPreset(Shape):
+    """A preset as a floor's list of presets shows it: its name, and who saved it when (its sections are
+    read when it is loaded)."""
 
     preset_id: int
     floor: int
     name: str
-    sections: list[PresetSection]
     saved_by: str
     saved_at: Moment
 
     @classmethod
     def of(cls, row) -> Self:
+        """A preset row as the list of presets shows it."""
+        return cls(**_listed(row))
+
+
+class Preset(ListedPreset):
+    """A shift's sections saved under a name, to be loaded in one tap."""
+
+    sections: list[PresetSection]
+
+    @classmethod
+    def of(cls, row) -> Self:
         """A preset row as the API shows it."""
-        return cls(
-            preset_id=row.id,
-            floor=row.floor,
-            name=row.name,
-            sections=row.sections,
-            saved_by=row.saved_by,
-            saved_at=row.saved_at,
-        )
+        return cls(**_listed(row), sections=row.sections)
+
+
+def _listed(row) -> dict:
+    return {
+        "preset_id": row.id,
+        "floor": row.floor,
+        "name": row.name,
+        "saved_by": row.saved_by,
+        "saved_at": row.saved_at,
+    }

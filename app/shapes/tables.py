@@ -122,6 +122,12 @@ TableChanges = partial(NewTable, "TableChanges", "`PATCH /api/tables/<id>` and t
 TableFieldsChanged = partial(Table, "TableFieldsChanged", "The fields a change set, with their new values.")
 
 
+_SEATING_ONLY = {
+    "covers": "Covers are given only when seating a table (status occupied).",
+    "party_id": "A party is seated back only with status occupied.",
+}
+
+
 class StatusChange(Shape):
     """`PATCH /api/tables/<id>/status`: the new status, and what comes with it."""
 
@@ -134,13 +140,18 @@ class StatusChange(Shape):
     reserved_until: HoldEnd = None
     critical: Flag = Field(False, description="A manager's change that the rate limit lets through.")
     tapped_at: TapTime = None
+    party_id: reference("Must be a party's id (a whole number).") = Field(
+        None,
+        description="Undoing a clear (status occupied): the party the table's last change cleared, seated back with"
+        " its seated time; a 409 when the table changed since or that party did not sit there.",
+    )
 
-    @field_validator("covers")
+    @field_validator("covers", "party_id")
     @classmethod
-    def _seating_only(cls, covers: int | None, info: ValidationInfo) -> int | None:
-        if covers is not None and info.data.get("status") != "occupied":
-            raise refused("covers", "Covers are given only when seating a table (status occupied).")
-        return covers
+    def _seating_only(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("status") != "occupied":
+            raise refused(info.field_name, _SEATING_ONLY[info.field_name])
+        return value
 
 
 _ITEM_FIELDS = {"tableId", "x", "y", "rotation", "width", "height"}

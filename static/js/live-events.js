@@ -6,6 +6,7 @@ import { renameFloor } from "./floor-names.js";
 import { BATCH_UPDATE } from "./connection.js";
 import { EVENTS } from "./facts.js";
 import { sections } from "./sections/kept.js";
+import { presets } from "./sections/presets.js";
 import { setTurnMinutes } from "./service.js";
 import { tableFields } from "./store.js";
 
@@ -50,6 +51,12 @@ export function applyEvent(store, scope, name, payload) {
     case EVENTS.SECTION_ASSIGNED:
       sections.assigned(payload);
       return sectionTables(store, payload, { assignee: payload.assignee ?? null });
+    case EVENTS.PRESET_SAVED:
+      presets.saved(payload);
+      return 1;
+    case EVENTS.PRESET_DELETED:
+      presets.deleted(payload);
+      return 1;
     default:
       line.apply(name, payload); // the door's events: no table update to count
       return 0;

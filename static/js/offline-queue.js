@@ -61,7 +61,9 @@ export class OfflineQueue {
   }
 
   /**
-   * Keep a change: {key, tableId, tableNumber, status, expectedStatus, covers, notes?, reservedUntil?, tappedAt, attempted}.
+   * Keep a change: {key, tableId, tableNumber, status, expectedStatus, covers, partyId?, notes?, reservedUntil?, tappedAt,
+   * attempted}. A change merged into an earlier one leaves its partyId (an undone clear's party): the earlier
+   * change was never sent, so the table still has whatever party the person saw first.
    * A second change to a table whose first was never sent replaces it (from what the user first
    * saw to what they want now), keeping notes or a hold the first carried; one that returns the
    * table to what they saw, with no notes or hold to deliver, cancels it.

@@ -12,10 +12,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * A change sent from the queue carries when it was tapped (`tappedAt`), recorded as its time by the
  * server; one sent at once does not, so a device clock that runs slow cannot date it.
  */
-function statusBody({ status, expectedStatus, covers, notes, reservedUntil, tappedAt }, { queued = false } = {}) {
+function statusBody({ status, expectedStatus, covers, partyId, notes, reservedUntil, tappedAt }, { queued = false } = {}) {
   const body = { status, expectedStatus };
   if (queued && tappedAt) body.tappedAt = tappedAt;
   if (status === "occupied" && covers != null) body.covers = covers;
+  if (status === "occupied" && partyId != null) body.partyId = partyId;
   if (notes !== undefined) body.notes = notes;
   if (status === "reserved" && reservedUntil !== undefined) body.reservedUntil = reservedUntil;
   return body;
@@ -74,7 +75,7 @@ export class StatusActions extends EventTarget {
    * The outcome names the table as it was shown before (`before`), which an undo goes back to;
    * `undo` marks a change that is itself an undo.
    */
-  async change(tableId, status, { expectedStatus, covers = null, notes, reservedUntil, undo = false } = {}) {
+  async change(tableId, status, { expectedStatus, covers = null, partyId = null, notes, reservedUntil, undo = false } = {}) {
     const shown = this.store.view(tableId);
     if (!shown) return "refused";
     const seen = expectedStatus ?? shown.status;
@@ -86,6 +87,7 @@ export class StatusActions extends EventTarget {
       status,
       expectedStatus: seen,
       covers: party,
+      partyId: status === "occupied" ? partyId : null,
       tappedAt: new Date().toISOString(),
       before: shown,
       undo,

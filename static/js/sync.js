@@ -6,6 +6,7 @@ import { line } from "./door.js";
 import { setFloorNames } from "./floor-names.js";
 import { setTurnMinutes } from "./service.js";
 import { sections } from "./sections/kept.js";
+import { presets } from "./sections/presets.js";
 
 const GAP_GRACE_MS = 1500; // a head can be read before its event's broadcast arrives
 const SIGNIFICANT = 3; // "Synced N table updates" only when N is more than this
@@ -86,6 +87,7 @@ export class SyncManager {
     setFloorNames(answer.floors);
     line.replace(answer.parties);
     if (answer.sections) sections.replace(answer.sections);
+    if (answer.presets) presets.replace(answer.presets);
     const tables = answer.tables.filter((table) => this.scope.shows(table.floor));
     const changed = this.store.replaceAll(tables, { cause: "sync" });
     this.store.resetEvents(answer.lastEventId);

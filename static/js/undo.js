@@ -11,6 +11,8 @@ export const UNDO_MS = 10000;
 export function undoChange({ status, notes, before }) {
   const options = { expectedStatus: status, undo: true };
   if (before.status === "occupied") options.covers = before.covers ?? null;
+  // A clear undone seats the same party back, its timer going on from when it sat (not a new walk-in at 0 min).
+  if (before.status === "occupied" && before.partyId != null) options.partyId = before.partyId;
   if (notes !== undefined && notes !== (before.notes ?? null)) options.notes = before.notes ?? null;
   if (before.status === "reserved") options.reservedUntil = before.reservedUntil ?? null;
   return { status: before.status, options };

@@ -203,3 +203,57 @@ def test_an_undo_names_the_version_it_undoes(staff, table):
         response = host.post(f"/api/parties/{party['partyId']}/{path}", json=body)
         assert response.status_code == 422, response.get_data(as_text=True)
         assert "expectedVersion" in response.get_json()["fields"]
+
+
+def clear_and_undo(host, spot: dict, party: dict, covers: int):
+    """The table cleared, then the clear undone as its notice sends it (static/js/undo.js): occupied again with
+    the covers shown before and the party the table had."""
+    url = f"/api/tables/{spot['tableId']}/status"
+    assert host.patch(url, json={"status": "available", "expectedStatus": "occupied"}).status_code == 200
+    body = {"status": "occupied", "covers": covers, "expectedStatus": "available", "partyId": party["partyId"]}
+    return host.patch(url, json=body)
+
+
+def test_an_undone_clear_seats_the_party_back_with_its_seated_time(staff, table):
+    """Seated from the line, cleared, the clear undone: the same party at the table with its covers, the timer
+    at the party's seated time (not the undo's), the party unchanged; the history keeps the clear under the undo."""
+    host = staff("host")
+    spot = table()
+    party = seated(host, 3, spot)
+
+    undone = clear_and_undo(host, spot, party, 3)
+    assert undone.status_code == 200, undone.get_data(as_text=True)
+    there = get(host, spot)
+    assert (there["status"], there["covers"], there["partyId"]) == ("occupied", 3, party["partyId"])
+    assert there["statusChangedAt"] == party["seatedAt"]
+    now = host.get(f"/api/parties/{party['partyId']}").get_json()
+    assert (now["state"], now["seatedAt"], now["tableIds"]) == ("seated", party["seatedAt"], [spot["tableId"]])
+    history = host.get(f"/api/tables/{spot['tableId']}/history").get_json()["events"]
+    assert [(entry["oldStatus"], entry["newStatus"]) for entry in history[:3]] == [
+        ("available", "occupied"),
+        ("occupied", "available"),
+        ("available", "occupied"),
+    ]
+    assert history[0]["partyId"] == party["partyId"]
+
+
+def test_a_clear_undone_after_the_table_changed_is_refused_naming_the_table_and_who(staff, table):
+    """The manager set the cleared table aside and back since: the undo is a 409 naming it and them; a party
+    that never sat at the table cannot be seated back at it either, and a party comes back only by seating."""
+    host, manager = staff("host"), staff("manager")
+    spot, other = table(), table()
+    party = seated(host, 2, spot)
+    url = f"/api/tables/{spot['tableId']}/status"
+    assert host.patch(url, json={"status": "available"}).status_code == 200
+    for status in ("maintenance", "available"):
+        assert manager.patch(url, json={"status": status}).status_code == 200
+
+    body = {"status": "occupied", "covers": 2, "expectedStatus": "available", "partyId": party["partyId"]}
+    refused = host.patch(url, json=body)
+    assert refused.status_code == 409
+    assert refused.get_json()["changedBy"] == "manager" and refused.get_json()["table"]["status"] == "available"
+    elsewhere = host.patch(f"/api/tables/{other['tableId']}/status", json=body)
+    assert elsewhere.status_code == 409 and get(host, other)["status"] == "available"
+    not_seating = host.patch(url, json={"status": "maintenance", "partyId": party["partyId"]})
+    assert not_seating.status_code == 422
+    assert not_seating.get_json()["fields"] == {"partyId": "A party is seated back only with status occupied."}

@@ -175,6 +175,34 @@ def test_an_open_sections_screen_follows_another_managers_changes(open_page, liv
     clash.filter(has_text="manager also changed Courtyard").wait_for(timeout=5_000)
 
 
+def test_a_preset_saved_on_one_sections_screen_is_listed_on_another_without_a_reload(open_page, live, opening_sections):
+    """Two managers' sections screens of floor 1, the second with Opening (test) picked: the first saves the
+    sections as Friday late (live); the second lists it at once, Opening (test) still picked. Deleted through the
+    API, it leaves both lists."""
+    saving = open_page("manager", path="/sections?floor=1", viewport=SIZES["host-stand"])
+    other = open_page("manager", path="/sections?floor=1", viewport=SIZES["host-stand"])
+    picker = other.locator("[data-preset-pick]")
+    picker.select_option(label="Opening (test)")
+    opening = picker.input_value()
+    other.evaluate("() => { window.sameDocument = true; }")  # gone if the page were reloaded
+
+    saving.fill("#preset-name", "Friday late (live)")
+    saving.click("text=Save as preset")
+    saving.locator("[data-message]").filter(has_text="Preset Friday late (live) saved.").wait_for()
+    friday = other.locator("[data-preset-pick] option", has_text="Friday late (live)")
+    friday.wait_for(state="attached", timeout=5_000)
+    names = picker.locator("option").all_inner_texts()
+    assert names.index("Friday late (live)") < names.index("Opening (test)")  # by name, as the server lists them
+    assert picker.input_value() == opening and other.locator("[data-preset-load]").is_enabled()
+    assert other.evaluate("() => window.sameDocument === true")
+
+    deleted = live.manager.delete(f"{live.url}/api/presets/{friday.get_attribute('value')}")
+    assert deleted.status_code == 204, deleted.text
+    for page in (saving, other):
+        page.locator("[data-preset-pick] option", has_text="Friday late (live)").wait_for(state="detached")
+    assert picker.input_value() == opening
+
+
 def shoot_live(page) -> None:
     """The screen that took in another manager's change beside its own unsaved one, at three sizes in light and
     dark (in the SHOTS folder): no sideways scrolling, the message, the picks and Save on screen."""

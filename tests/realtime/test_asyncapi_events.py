@@ -63,7 +63,8 @@ def provoke_every_table_event(server, staff, on_floor: LiveSocket) -> None:
 
 
 def provoke_every_floor_and_section_event(server, staff, on_floor: LiveSocket) -> None:
-    """Change floor 1's turn time; add a section, rename it, assign the host to it, delete it."""
+    """Change floor 1's turn time; add a section, rename it, assign the host to it, keep the floor's sections as a
+    preset, delete the section and the preset."""
     manager = staff("manager")
     api = manager.http
     assert api.patch(f"{server.url}/api/floors/1", json={"turnMinutes": 75}, timeout=10).status_code == 200
@@ -73,8 +74,11 @@ def provoke_every_floor_and_section_event(server, staff, on_floor: LiveSocket) -
     assert api.patch(section, json={"name": "Patio East", "colour": "#2a9d8f"}, timeout=10).status_code == 200
     host_id = next(person["userId"] for person in manager.get("/api/staff").json() if person["username"] == "host")
     assert api.put(f"{section}/assignee", json={"userId": host_id}, timeout=10).status_code == 200
+    preset = api.post(f"{server.url}/api/floors/1/presets", json={"name": "Patio shift"}, timeout=10)
+    assert preset.status_code == 201, preset.text
     assert api.delete(section, timeout=10).status_code == 204
-    on_floor.wait_for("section:deleted")
+    assert api.delete(f"{server.url}/api/presets/{preset.json()['presetId']}", timeout=10).status_code == 204
+    on_floor.wait_for("preset:deleted")
 
 
 def provoke_every_door_event(server, staff, on_floor: LiveSocket, guest: LiveSocket) -> None:

@@ -2,8 +2,8 @@
 // Filled from the page's state and kept current by the section:* events (live-events.js), so the
 // plan's colour bands and the legend follow a manager's changes as tables follow their own.
 
-const kept = new Map();
-const listeners = new Set();
+import { KeptList } from "./kept-list.js";
+
 const COLOUR = /^#[0-9a-f]{6}$/i;
 
 /**
@@ -25,51 +25,24 @@ export function colourSheet() {
 
 const paint = colourSheet();
 
-function changed() {
-  paint([...kept.values()]);
-  for (const listener of listeners) listener();
-}
-
-export const sections = {
-  /** Every section at once (the page's first state, or a sync's snapshot). */
-  replace(list) {
-    kept.clear();
-    for (const section of list ?? []) kept.set(section.sectionId, section);
-    changed();
-  },
-
-  get: (sectionId) => kept.get(sectionId),
-
-  /** A floor's sections by name, as the legend lists them. */
-  onFloor(floor) {
-    return [...kept.values()].filter((section) => section.floor === floor).sort((a, b) => a.name.localeCompare(b.name));
-  },
-
+class Sections extends KeptList {
   /** A section:* event's news about the section itself (its tables are the store's). */
   created(payload) {
-    kept.set(payload.sectionId, { ...payload });
-    changed();
-  },
+    this.put({ ...payload });
+  }
   updated(payload) {
-    const section = kept.get(payload.sectionId);
-    if (section) kept.set(payload.sectionId, { ...section, ...payload.changes });
-    changed();
-  },
+    this.put({ sectionId: payload.sectionId, ...payload.changes }, { merge: true });
+  }
   deleted(payload) {
-    kept.delete(payload.sectionId);
-    changed();
-  },
+    this.remove(payload.sectionId);
+  }
   assigned(payload) {
-    const section = kept.get(payload.sectionId);
-    if (section) kept.set(payload.sectionId, { ...section, assignee: payload.assignee ?? null });
-    changed();
-  },
+    this.put({ sectionId: payload.sectionId, assignee: payload.assignee ?? null }, { merge: true });
+  }
+}
 
-  subscribe(listener) {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  },
-};
+/** The sections by id; `onFloor(floor)` by name, as the legend lists them. */
+export const sections = new Sections((section) => section.sectionId, paint);
 
 /** Two letters for a section's badge on its tables, as staff initials are made: "Terrace door" is "TD", "Bar" "BA". */
 export function initialsOf(name) {

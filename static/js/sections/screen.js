@@ -11,6 +11,7 @@ import { SectionDraft } from "./draft.js";
 import { drawOnPlan } from "./drawing.js";
 import { colourSheet, initialsOf, sections } from "./kept.js";
 import { followFloor } from "./live.js";
+import { presets } from "./presets.js";
 
 const state = JSON.parse(document.getElementById("initial-state").textContent);
 document.documentElement.classList.add("js");
@@ -18,6 +19,7 @@ setFloorNames(state.floors);
 const floor = state.floor;
 const PHONE = window.matchMedia("(max-width: 599px)");
 sections.replace(state.sections);
+presets.replace(state.presets); // kept current by preset:* events: another manager's saved preset is listed at once
 const store = followFloor(state, (by) => takeIn(by));
 const draft = new SectionDraft(sections.onFloor(floor), store.views(), state.palette);
 const paintDraft = colourSheet(); // made after the saved sections' sheet: the draft's colours win
@@ -25,7 +27,6 @@ let saving = false;
 let missed = []; // who changed sections while this screen's own save was on its way
 const staff = new Map(state.staff.map((person) => [person.userId, person]));
 let picked = draft.sections[0]?.key ?? null;
-let presets = state.presets;
 
 const plan = document.getElementById("sections-plan");
 const frame = plan.closest("[data-plan-frame]");
@@ -102,19 +103,23 @@ function drawEditor() {
   $("[data-edit-staff]").value = section.userId == null ? "" : String(section.userId);
 }
 
+/** The floor's presets in the picker, the one picked kept picked while it is there. */
 function drawPresets() {
   const pick = $("[data-preset-pick]");
+  const was = pick.value;
+  const listed = presets.onFloor(floor);
   pick.replaceChildren(
-    ...presets.map((preset) => {
+    ...listed.map((preset) => {
       const option = document.createElement("option");
       option.value = preset.presetId;
       option.textContent = preset.name;
       return option;
     }),
   );
-  if (!presets.length) pick.append(new Option("No presets yet", ""));
-  pick.disabled = !presets.length;
-  $("[data-preset-load]").disabled = !presets.length;
+  if (!listed.length) pick.append(new Option("No presets yet", ""));
+  if (listed.some((preset) => String(preset.presetId) === was)) pick.value = was;
+  pick.disabled = !listed.length;
+  $("[data-preset-load]").disabled = !listed.length;
 }
 
 function render() {
@@ -242,7 +247,7 @@ $("[data-save]").addEventListener("click", () =>
   }),
 );
 $("[data-preset-load]").addEventListener("click", () => {
-  const preset = presets.find((kept) => String(kept.presetId) === $("[data-preset-pick]").value);
+  const preset = presets.onFloor(floor).find((kept) => String(kept.presetId) === $("[data-preset-pick]").value);
   if (!preset) return;
   send("POST", `/api/presets/${preset.presetId}/load`, undefined, async (saved) => {
     await reload(saved);
@@ -255,9 +260,8 @@ $("[data-preset-save]").addEventListener("submit", (event) => {
   if (!name) return say("Give the preset a name, e.g. Friday dinner, 5 servers.", "error");
   if (draft.dirty) return say("Save the sections first: a preset keeps the sections as saved.", "error");
   send("POST", `/api/floors/${floor}/presets`, { name }, (preset) => {
-    presets = [...presets.filter((kept) => kept.presetId !== preset.presetId), preset].sort((a, b) => a.name.localeCompare(b.name));
+    presets.saved(preset);
     event.target.elements.name.value = "";
-    drawPresets();
     $("[data-preset-pick]").value = preset.presetId;
     say(`Preset ${preset.name} saved.`, "success");
   });
@@ -268,5 +272,6 @@ window.addEventListener("beforeunload", (event) => {
 });
 new ResizeObserver(() => drawPlan()).observe(frame);
 PHONE.addEventListener("change", () => drawPlan());
+presets.subscribe(drawPresets);
 drawPresets();
 render();

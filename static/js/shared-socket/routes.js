@@ -6,12 +6,12 @@ export const ALL_TABLES = "all_tables";
 export const roomOf = (floor) => (floor == null ? ALL_TABLES : `floor:${floor}`);
 
 const BATCH = "tables:batch_update";
-const FLOOR_EVENTS = /^(table|floor|section):/;
+const FLOOR_EVENTS = /^(table|floor|section|preset):/;
 
 /** Whether a tab in these rooms shows tables of `floor`. */
 const shows = (tab, floor) => tab.rooms.has(ALL_TABLES) || tab.rooms.has(roomOf(floor));
 
-/** The floors a table, floor or section event is about (a table moved between floors: both). */
+/** The floors a table, floor, section or preset event is about (a table moved between floors: both). */
 function floorsOf(payload) {
   return [payload?.floor, payload?.changes?.floor].filter((floor) => floor != null);
 }
