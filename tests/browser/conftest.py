@@ -68,6 +68,9 @@ class Restaurant:
         tables = self.manager.get(f"{self.url}/api/tables").json()
         return next(table for table in tables if table["tableNumber"] == number)
 
+    def table_by_id(self, table_id: int) -> dict:
+        return self.manager.get(f"{self.url}/api/tables/{table_id}").json()
+
     def set_status(self, table_id: int, status: str) -> dict:
         """A manager's critical change over the API (not rate limited), as another member of staff."""
         response = self.manager.patch(
