@@ -35,8 +35,8 @@ BADGES = (
 
 # Each badge shown on a table (its box as drawn, "Waiting to sync" included) that meets another table's shape, a
 # badge of another kind, its own table's number or status, or leaves the plan's frame (or meets its "Turned a
-# quarter" note); each badge away from its own table as drawn (turned or not); each table whose seat count is not
-# shown; each badge set aside for want of room.
+# quarter" note); each badge away from its own table as drawn (turned or not); each table whose held-for name
+# touches its bottom edge; each table whose seat count is not shown; each badge set aside for want of room.
 MEASURE_BADGES = (
     "() => { "
     + BOXES_MEET
@@ -103,6 +103,12 @@ MEASURE_BADGES = (
         const near = { left: own.left - 2, top: own.top - 2, right: own.right + 2, bottom: own.bottom + 2 };
         return together(badge) === name && meet(near, badge.box);
       })),
+    // Who a table is held for, inside its table: clear of the shape's border (1 px at least), not on its edge.
+    heldOnEdge: tiles.filter((tile) => shown(tile.querySelector(".tile__held"))).filter((tile) => {
+      const shape = tile.querySelector(".tile__shape");
+      const edge = shape.getBoundingClientRect().bottom - parseFloat(getComputedStyle(shape).borderBottomWidth);
+      return tile.querySelector(".tile__held").getBoundingClientRect().bottom > edge - 1;
+    }).map(number),
     // "2 seats", or the covers of its seats ("2/2"), which say them too.
     noSeats: tiles.filter((tile) => !shown(tile.querySelector(".tile__seats"))
       && !(shown(covers(tile)) && covers(tile).textContent.includes("/"))).map(number),
@@ -113,7 +119,7 @@ MEASURE_BADGES = (
 }""".replace("BADGES)]", f'"{BADGES}")]')
 )
 
-PROBLEMS = ("noSeats", "overNeighbours", "overBadges", "overOwnWords", "outOfFrame", "offTheirTable")
+PROBLEMS = ("noSeats", "overNeighbours", "overBadges", "overOwnWords", "outOfFrame", "offTheirTable", "heldOnEdge")
 
 
 def set_state(live, number: str, status: str, covers=None, notes=None) -> None:
