@@ -302,9 +302,19 @@ def test_the_waitlist_fits_every_screen(open_page, live, size, theme):
     # Every text of every party inside its card.
     cut = page.evaluate(CUT_TEXTS)
     assert cut == []
-    if size != "phone":
+    if size == "host-stand":
         plan = page.locator("[data-plan-frame]").bounding_box()
         assert plan["x"] + plan["width"] <= panel["x"], "the plan and the waitlist side by side"
+    if size == "tablet":
+        # Upright, the line is below the plan, which keeps the whole width and the room's own shape (not turned a
+        # quarter into a narrow column); the first party's size, name and wait are on the screen as it opens.
+        plan = page.locator("[data-plan-frame]").bounding_box()
+        assert plan["y"] + plan["height"] <= panel["y"], "the waitlist below the plan"
+        assert plan["width"] >= 0.9 * width and page.locator("[data-plan-frame][data-turned]").count() == 0
+        page.locator("[data-waitlist] .party [data-party-pick]").first.scroll_into_view_if_needed()
+        assert page.evaluate("() => window.scrollY") == 0, "the page itself did not have to scroll"
+        first = page.locator("[data-waitlist] .party [data-party-pick]").first.bounding_box()
+        assert first["y"] >= 0 and first["y"] + first["height"] <= page.evaluate("() => window.innerHeight")
     keep_picture(page, f"waitlist-{size}-{theme}")
     if size == "phone":
         page.locator(PARTY.format(told["partyId"]) + " [data-party-pick]").click()
