@@ -277,6 +277,17 @@ def test_an_offline_added_party_and_an_offline_seat_reach_the_server_once(open_p
     assert host.locator('#banners [data-banner^="door-"]').count() == 0
 
 
+# What of the parties in sight (within the strip's box) the closed servers drawer lies over.
+UNDER_THE_DRAWER = """() => {
+  const drawer = document.querySelector("[data-servers-panel]").getBoundingClientRect();
+  const strip = document.querySelector("[data-waitlist-parties]").getBoundingClientRect();
+  const meet = (a, b) => a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  return [...document.querySelectorAll("[data-waitlist] .party__who, [data-waitlist] [data-party-action]")]
+    .filter((e) => e.checkVisibility() && meet(e.getBoundingClientRect(), strip))
+    .filter((e) => meet(e.getBoundingClientRect(), drawer)).map((e) => e.textContent);
+}"""
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("size", ["phone", "tablet", "host-stand"])
 def test_the_waitlist_fits_every_screen(open_page, live, size, theme):
@@ -315,6 +326,8 @@ def test_the_waitlist_fits_every_screen(open_page, live, size, theme):
         assert page.evaluate("() => window.scrollY") == 0, "the page itself did not have to scroll"
         first = page.locator("[data-waitlist] .party [data-party-pick]").first.bounding_box()
         assert first["y"] >= 0 and first["y"] + first["height"] <= page.evaluate("() => window.innerHeight")
+        # The servers drawer's button in the band's corner lies over no party's name or Notify in sight.
+        assert page.evaluate(UNDER_THE_DRAWER) == []
     keep_picture(page, f"waitlist-{size}-{theme}")
     if size == "phone":
         page.locator(PARTY.format(told["partyId"]) + " [data-party-pick]").click()
