@@ -1,5 +1,6 @@
 // Keeping a drawn plan's badges off each other's tables: after each drawing, the badges that would lie over
-// another table, over a badge kept before them or outside the plan's frame are set aside, least needed first
+// another table, over a badge kept before them or outside the plan's frame (or a held-for name on its own table's
+// edge) are set aside, least needed first
 // kept last. A table's covers and timer (with "Overdue") and its "Waiting to sync" always stay: the style
 // sheet keeps them within their table's width. What is set aside is still in the table's name, read out with
 // it, and in its dialog.
@@ -27,6 +28,14 @@ function drawnBox(owner, which) {
 // "Waiting to sync" (a tile's ::after) and "Turned a quarter to fit this screen" (the frame's ::before).
 const pendingBox = (tile) => (tile.dataset.pending === "true" ? drawnBox(tile, "::after") : null);
 const turnedNoteBox = (frame) => (frame.hasAttribute("data-turned") ? drawnBox(frame, "::before") : null);
+
+/** Whether a line inside a table (who it is held for) would touch its shape's border: on a table too short for it. */
+function onTheEdge(tile, box) {
+  const shape = tile.querySelector(".tile__shape");
+  const own = shape.getBoundingClientRect();
+  const border = parseFloat(getComputedStyle(shape).borderBottomWidth);
+  return box.bottom > own.bottom - border - 1 || box.top < own.top + border + 1;
+}
 
 const GAP = 4; // px kept between a table's covers and timer and the next table or the frame's edge
 
@@ -117,6 +126,7 @@ function setAside(root, frame, cards) {
       if (!shown(badge)) continue;
       const box = badge.getBoundingClientRect();
       const crowded =
+        (selector === ".tile__held" && onTheEdge(tile, box)) ||
         outside(box, bounds) ||
         shapes.some((shape) => shape.tile !== tile && meet(shape.box, box)) ||
         kept.some((other) => meet(other.box, box));

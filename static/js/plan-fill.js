@@ -53,21 +53,41 @@ export function fillFrame(plan, frame, box, { narrow = false } = {}) {
   return { box, scale, turned };
 }
 
-/** Put a tile where its table is in the drawing (a quarter turn clockwise when the drawing is turned). */
+/** The width and height of a `width` by `height` shape turned by `rotation` degrees, as drawn (an oval's own curve,
+    not its corners). */
+function turnedSize(width, height, rotation, round) {
+  const angle = ((rotation || 0) * Math.PI) / 180;
+  const [cos, sin] = [Math.abs(Math.cos(angle)), Math.abs(Math.sin(angle))];
+  if (round) return [Math.hypot(width * cos, height * sin), Math.hypot(width * sin, height * cos)];
+  return [width * cos + height * sin, width * sin + height * cos];
+}
+
+/** Put a tile where its table is in the drawing (a quarter turn clockwise when the drawing is turned). The tile is
+    the table's box as drawn, its own turn included, and its shape is turned inside it: the number, seats and every
+    badge are placed from the table the host sees, not from the box it had before it was turned. */
 export function placeScaled(tile, table, { box, scale, turned }) {
-  const left = turned ? box.y + box.height - (table.y + table.height) : table.x - box.x;
-  const top = turned ? table.x - box.x : table.y - box.y;
-  tile.style.left = `${left * scale}px`;
-  tile.style.top = `${top * scale}px`;
-  tile.style.width = `${(turned ? table.height : table.width) * scale}px`;
-  tile.style.height = `${(turned ? table.width : table.height) * scale}px`;
-  tile.querySelector(".tile__shape").style.transform = `rotate(${table.rotation}deg)`;
+  const left = (turned ? box.y + box.height - (table.y + table.height) : table.x - box.x) * scale;
+  const top = (turned ? table.x - box.x : table.y - box.y) * scale;
+  const width = (turned ? table.height : table.width) * scale;
+  const height = (turned ? table.width : table.height) * scale;
+  const [drawnWidth, drawnHeight] = turnedSize(width, height, table.rotation, table.shape === "round");
+  const [inX, inY] = [(drawnWidth - width) / 2, (drawnHeight - height) / 2];
+  tile.style.left = `${left - inX}px`;
+  tile.style.top = `${top - inY}px`;
+  tile.style.width = `${drawnWidth}px`;
+  tile.style.height = `${drawnHeight}px`;
+  const shape = tile.querySelector(".tile__shape");
+  Object.assign(shape.style, { left: `${inX}px`, top: `${inY}px`, width: `${width}px`, height: `${height}px` });
+  shape.style.transform = `rotate(${table.rotation}deg)`;
 }
 
 /** Cards carry no geometry of their own: the grid places them. */
 export function clearPlacement(tile) {
   const shape = tile.querySelector(".tile__shape");
-  for (const property of ["left", "top", "width", "height"]) tile.style.removeProperty(property);
+  for (const property of ["left", "top", "width", "height"]) {
+    tile.style.removeProperty(property);
+    shape.style.removeProperty(property);
+  }
   shape.style.removeProperty("transform");
   // No empty style="" left behind: a card drawn by the server is then the same markup as one that arrived later.
   for (const element of [tile, shape]) if (!element.style.length) element.removeAttribute("style");

@@ -35,7 +35,8 @@ BADGES = (
 
 # Each badge shown on a table (its box as drawn, "Waiting to sync" included) that meets another table's shape, a
 # badge of another kind, its own table's number or status, or leaves the plan's frame (or meets its "Turned a
-# quarter" note); each table whose seat count is not shown; each badge set aside for want of room.
+# quarter" note); each badge away from its own table as drawn (turned or not); each table whose held-for name
+# touches its bottom edge; each table whose seat count is not shown; each badge set aside for want of room.
 MEASURE_BADGES = (
     "() => { "
     + BOXES_MEET
@@ -75,6 +76,8 @@ MEASURE_BADGES = (
     || box.top < frame.top - 0.5 || box.bottom > frame.bottom + 0.5 || (noteBox && meet(noteBox, box));
   const placed = badges.filter((badge) => !badge.inFlow);
   const covers = (tile) => tile.querySelector(".tile__covers");
+  const together = (badge) =>
+    /tile__(covers|timer)/.test(badge.name) ? `${number(badge.tile)} covers and timer` : badge.name;
   return {
     overNeighbours: placed.flatMap((badge) => shapes
       .filter((shape) => shape.tile !== badge.tile && meet(badge.box, shape.box))
@@ -91,6 +94,21 @@ MEASURE_BADGES = (
       [...badge.tile.querySelectorAll(".tile__number, .tile__status")].filter(shown)
         .filter((words) => meet(badge.box, words.getBoundingClientRect()))
         .map((words) => `${badge.name} over ${words.textContent}`)),
+    // Placed from the table as drawn (a table turned 90 degrees included): each badge but the claim, which stands
+    // below the table, touches its own table's drawn shape; covers and timer, one text that may be wider than the
+    // table, by one of their lines.
+    offTheirTable: [...new Set(placed.filter((badge) => !badge.name.includes(" claim")).map(together))]
+      .filter((name) => !placed.some((badge) => {
+        const own = badge.tile.querySelector(".tile__shape").getBoundingClientRect();
+        const near = { left: own.left - 2, top: own.top - 2, right: own.right + 2, bottom: own.bottom + 2 };
+        return together(badge) === name && meet(near, badge.box);
+      })),
+    // Who a table is held for, inside its table: clear of the shape's border (1 px at least), not on its edge.
+    heldOnEdge: tiles.filter((tile) => shown(tile.querySelector(".tile__held"))).filter((tile) => {
+      const shape = tile.querySelector(".tile__shape");
+      const edge = shape.getBoundingClientRect().bottom - parseFloat(getComputedStyle(shape).borderBottomWidth);
+      return tile.querySelector(".tile__held").getBoundingClientRect().bottom > edge - 1;
+    }).map(number),
     // "2 seats", or the covers of its seats ("2/2"), which say them too.
     noSeats: tiles.filter((tile) => !shown(tile.querySelector(".tile__seats"))
       && !(shown(covers(tile)) && covers(tile).textContent.includes("/"))).map(number),
@@ -101,7 +119,7 @@ MEASURE_BADGES = (
 }""".replace("BADGES)]", f'"{BADGES}")]')
 )
 
-PROBLEMS = ("noSeats", "overNeighbours", "overBadges", "overOwnWords", "outOfFrame")
+PROBLEMS = ("noSeats", "overNeighbours", "overBadges", "overOwnWords", "outOfFrame", "offTheirTable", "heldOnEdge")
 
 
 def set_state(live, number: str, status: str, covers=None, notes=None) -> None:
@@ -140,10 +158,7 @@ def measured(page, label: str) -> dict:
     found = page.evaluate(MEASURE_BADGES)
     print(
         label,
-        {
-            problem: len(found[problem])
-            for problem in ("noSeats", "overNeighbours", "overBadges", "overOwnWords", "outOfFrame")
-        },
+        {problem: len(found[problem]) for problem in PROBLEMS},
         found,
     )
     return found
@@ -153,8 +168,9 @@ def measured(page, label: str) -> dict:
 @pytest.mark.parametrize("size", list(SIZES))
 def test_badges_stay_off_neighbouring_tables_and_every_table_keeps_its_seats(open_page, live, busy_room, size, theme):
     """Seated (covers, timer, likely free), then 31 minutes later overdue, held for a guest, claimed by the manager
-    and waiting to sync: no badge meets another table or another table's badge or leaves the frame, and every
-    table shows its seats; on a phone both the cards and the drawn plan."""
+    and waiting to sync: no badge meets another table or another table's badge or leaves the frame, each stands
+    on its own table as drawn (T-12's covers and timer on the table turned 90 degrees, not below the box it had
+    unturned), and every table shows its seats; on a phone both the cards and the drawn plan."""
     page = open_page("host", viewport=SIZES[size], color_scheme=theme)
     claimer = open_page("manager", viewport=SIZES["1024x768"])
     claimer.locator(f'#floor-plan [data-table-id="{live.table(CLAIMED)["tableId"]}"]').click()

@@ -42,6 +42,7 @@ MEASURE_PLAN = r"""() => {
     frame: box(frame),
     framePadding: parseFloat(style.paddingLeft) + parseFloat(style.paddingRight),
     plan: box(document.getElementById("floor-plan")),
+    waitlist: box(document.querySelector("[data-waitlist]")),
     sections: [...document.querySelectorAll("#floor-plan .plan__section")].filter(shown).map((h) => h.textContent),
     tiles: [...document.querySelectorAll("#floor-plan [data-table-id]")].map((tile) => {
       // The whole word, or on a narrow table its short form, drawn after the symbol from data-short.
@@ -221,8 +222,13 @@ def test_the_floor_fills_the_screen_with_readable_words_and_the_list_fits(open_p
         host.click('[data-plan-mode="cards"]')
         assert host.evaluate(MEASURE_PLAN)["cards"]
     else:
-        # The frame reaches the bottom of the screen, and the plan fills it one way or the other.
-        assert plan["frame"]["bottom"] >= plan["innerHeight"] - 16
+        # The frame reaches the bottom of the screen (upright, the waitlist just below it does), and the plan
+        # fills it one way or the other.
+        below = plan["waitlist"]["y"] >= plan["frame"]["bottom"]
+        assert below == (size == "tablet"), "the waitlist below the plan on an upright tablet only"
+        if below:
+            assert plan["waitlist"]["y"] - plan["frame"]["bottom"] <= 16
+        assert (plan["waitlist"] if below else plan["frame"])["bottom"] >= plan["innerHeight"] - 16
         inner_width = plan["frame"]["width"] - plan["framePadding"] - 2
         inner_height = plan["frame"]["height"] - plan["framePadding"] - 2
         assert plan["plan"]["width"] >= 0.97 * inner_width or plan["plan"]["height"] >= 0.97 * inner_height
@@ -355,7 +361,7 @@ def test_arrow_keys_ticking_times_and_a_remembered_theme(open_page, live):
     # A real change just now (re-sending the same status keeps the time it began).
     live.set_status(live.table("T-06")["tableId"], "reserved")
     live.set_status(live.table("T-06")["tableId"], "available")
-    # A big screen draws the room as it is: beside the waitlist, a tablet's narrower plan is turned a quarter.
+    # A big screen draws the room as it is (an upright tablet too, with the waitlist below it).
     host = open_page("host", viewport=SIZES["host-stand"])
     tiles = host.locator("#floor-plan [data-table-id]")
     assert tiles.evaluate_all("ts => ts.filter(t => t.tabIndex === 0).length") == 1

@@ -152,7 +152,7 @@ BADGES_OVER_PILLS = (
 def test_corner_badges_never_sit_over_a_tables_pills(open_page, live, servers, size, theme):
     """Window's narrow tables looked after by host, two of them seated together and one alone: neither the
     initials of the server nor the section's badge lies over "likely free", the covers and timer or the joined
-    tables' label of any table, at any size (the tablet upright turns them narrowest). On a phone, the cards;
+    tables' label of any table, at any size (an upright tablet draws them smallest). On a phone, the cards;
     its drawn plan, at half size, keeps each table's own badges off its own pills."""
     tables = {number: live.table(number)["tableId"] for number in ("T-01", "T-02", "T-03", "T-09")}
     for number in ("T-01", "T-02", "T-03", "T-09"):

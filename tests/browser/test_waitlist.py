@@ -277,6 +277,17 @@ def test_an_offline_added_party_and_an_offline_seat_reach_the_server_once(open_p
     assert host.locator('#banners [data-banner^="door-"]').count() == 0
 
 
+# What of the parties in sight (within the strip's box) the closed servers drawer lies over.
+UNDER_THE_DRAWER = """() => {
+  const drawer = document.querySelector("[data-servers-panel]").getBoundingClientRect();
+  const strip = document.querySelector("[data-waitlist-parties]").getBoundingClientRect();
+  const meet = (a, b) => a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  return [...document.querySelectorAll("[data-waitlist] .party__who, [data-waitlist] [data-party-action]")]
+    .filter((e) => e.checkVisibility() && meet(e.getBoundingClientRect(), strip))
+    .filter((e) => meet(e.getBoundingClientRect(), drawer)).map((e) => e.textContent);
+}"""
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("size", ["phone", "tablet", "host-stand"])
 def test_the_waitlist_fits_every_screen(open_page, live, size, theme):
@@ -302,9 +313,21 @@ def test_the_waitlist_fits_every_screen(open_page, live, size, theme):
     # Every text of every party inside its card.
     cut = page.evaluate(CUT_TEXTS)
     assert cut == []
-    if size != "phone":
+    if size == "host-stand":
         plan = page.locator("[data-plan-frame]").bounding_box()
         assert plan["x"] + plan["width"] <= panel["x"], "the plan and the waitlist side by side"
+    if size == "tablet":
+        # Upright, the line is below the plan, which keeps the whole width and the room's own shape (not turned a
+        # quarter into a narrow column); the first party's size, name and wait are on the screen as it opens.
+        plan = page.locator("[data-plan-frame]").bounding_box()
+        assert plan["y"] + plan["height"] <= panel["y"], "the waitlist below the plan"
+        assert plan["width"] >= 0.9 * width and page.locator("[data-plan-frame][data-turned]").count() == 0
+        page.locator("[data-waitlist] .party [data-party-pick]").first.scroll_into_view_if_needed()
+        assert page.evaluate("() => window.scrollY") == 0, "the page itself did not have to scroll"
+        first = page.locator("[data-waitlist] .party [data-party-pick]").first.bounding_box()
+        assert first["y"] >= 0 and first["y"] + first["height"] <= page.evaluate("() => window.innerHeight")
+        # The servers drawer's button in the band's corner lies over no party's name or Notify in sight.
+        assert page.evaluate(UNDER_THE_DRAWER) == []
     keep_picture(page, f"waitlist-{size}-{theme}")
     if size == "phone":
         page.locator(PARTY.format(told["partyId"]) + " [data-party-pick]").click()
