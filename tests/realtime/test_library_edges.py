@@ -268,10 +268,13 @@ def _checks():
         ),
         ("socketio Server.reason.CLIENT_DISCONNECT", lambda: hasattr(socketio.Server.reason, "CLIENT_DISCONNECT")),
         (
-            "socketio Server._handle_event starts start_background_task(self._handle_event_internal, self, sid, "
-            "eio_sid, data, namespace, id), which sends the ACK (answers.py)",
+            "socketio Server._handle_event(eio_sid, namespace, id, data), called as self._handle_event (garbage.py), "
+            "starts start_background_task(self._handle_event_internal, self, sid, eio_sid, data, namespace, id), "
+            "which sends the ACK (answers.py)",
             lambda: (
-                _source_has(
+                _parameters(socketio.Server._handle_event) == ["self", "eio_sid", "namespace", "id", "data"]
+                and _source_has(socketio.Server._handle_eio_message, "self._handle_event(eio_sid, pkt.namespace")
+                and _source_has(
                     socketio.Server._handle_event, "self.start_background_task(self._handle_event_internal, self, sid,"
                 )
                 and _parameters(socketio.Server._handle_event_internal)

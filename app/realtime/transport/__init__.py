@@ -75,7 +75,8 @@ python-engineio
 
 python-socketio
 - `Server._handle_eio_message` (garbage.py), `Server.packet_class` (here, in `emit`);
-- `Server._handle_event`, which starts each event's handler with
+- `Server._handle_event(eio_sid, namespace, id, data)`, replaced on each server to refuse an
+  event not named by a string before it runs (garbage.py), and which starts each event's handler with
   `self.start_background_task(self._handle_event_internal, self, sid, eio_sid, ...)`, the
   acknowledgement sent when it returns (answers.py wraps the server's `start_background_task`);
 - `manager.rooms` (here; metrics, heads and the broadcaster read it through `rooms`),

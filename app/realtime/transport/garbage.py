@@ -34,10 +34,21 @@ def refuse_garbage(sio) -> None:
 
     python-socketio raises ValueError while decoding (and for packets out of place),
     RecursionError for JSON nested thousands deep and TypeError for an event without its
-    name (`42`). Event handlers run on greenthreads of their own, so their errors never come
-    this way; the connect handler's would (it runs inline), and would be taken for garbage.
+    name (`42`); an event named by anything but a string (`42[{"a":1}]`, `42[]`) is refused here the
+    same way, before python-socketio looks its name up among the handlers on a greenthread of
+    its own, where the name's TypeError (unhashable) was a traceback in the log. Event handlers
+    run on greenthreads of their own, so their errors never come this way; the connect
+    handler's would (it runs inline), and would be taken for garbage.
     """
     handle = sio._handle_eio_message
+    handle_event = sio._handle_event
+
+    def handle_named_event(eio_sid, namespace, id, data) -> None:  # noqa: A002 - python-socketio's names
+        if not data or not isinstance(data[0], str):
+            raise TypeError("an event's name must be a string")
+        handle_event(eio_sid, namespace, id, data)
+
+    sio._handle_event = handle_named_event
 
     def handle_message(eio_sid, data) -> None:
         try:
