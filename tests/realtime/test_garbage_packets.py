@@ -86,8 +86,7 @@ def socketio_refusal(server, message: bytes, opcode: int) -> list:
         frames = [link.next_frame()]
         while frames[-1] is not None and frames[-1].opcode != 0x8:
             frames.append(link.next_frame())
-        if server.env.get("ASYNC_MODE") != "gevent":  # gevent keeps every closed WebSocket's TCP open a while
-            assert link.ended()
+        assert link.ended()
     finally:
         link.close()
     assert garbage_count(server.url) == before + 1
