@@ -166,7 +166,8 @@ def _checks():
         # gevent: the HTTP server (gevent_server.py, gevent_endpoint.py)
         (
             "gevent WSGIServer.do_read(), started, start_accepting(), stop_accepting(); WSGIHandler.get_environ(), "
-            "socket; an Upgrade request's wsgi.input is the socket's reader; no response unless one was started",
+            "socket, close_connection; an Upgrade request's wsgi.input is the socket's reader; "
+            "no response unless one was started",
             lambda: _gevent_edges(),
         ),
         (
@@ -302,6 +303,7 @@ def _gevent_edges() -> bool:
         and _source_has(handler.__init__, "self.socket = sock")
         and _source_has(handler.get_environ, "env['wsgi.input'] = self.wsgi_input if handling_reads else self.rfile")
         and _source_has(handler.process_result, "if self.status and not self.headers_sent:")
+        and _source_has(handler.handle_one_request, "self.handle_one_response()\n\n        if self.close_connection:")
     )
 
 

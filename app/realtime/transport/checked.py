@@ -13,17 +13,7 @@ is stopped there, quietly, before it sees it.
 from engineio.async_drivers.eventlet import WebSocketWSGI
 from eventlet.websocket import RFC6455WebSocket
 
-from app.realtime.transport.checking import CheckedReading
-
-
-def _sender(sock, lock):
-    """Writes whole frames under the WebSocket's send lock, without holding the WebSocket itself."""
-
-    def send(frame: bytes) -> None:
-        with lock:
-            sock.sendall(frame)
-
-    return send
+from app.realtime.transport.checking import CheckedReading, sender
 
 
 class CheckedWebSocket(CheckedReading, RFC6455WebSocket):
@@ -33,7 +23,7 @@ class CheckedWebSocket(CheckedReading, RFC6455WebSocket):
         super().__init__(ws.socket, ws.environ, ws.version, protocol=ws.protocol, max_frame_length=limit)
         # eventlet's frame iterators (never used here) hold their WebSocket: reference cycles.
         ws.iterator = self.iterator = None
-        self._read_through(limit, _sender(self.socket, self._sendlock))
+        self._read_through(limit, sender(self.socket, self._sendlock))
         self.sid = sid
 
     def _over(self) -> bool:

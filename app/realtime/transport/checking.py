@@ -19,6 +19,19 @@ log = logging.getLogger(__name__)
 READ_SIZE = 16384
 
 
+def sender(sock, lock):
+    """Writes whole frames to `sock` under `lock`, without holding the WebSocket itself.
+
+    A FrameReader whose `reply` were a method of its WebSocket would make a reference cycle
+    with it: after the collector froze it, a closed socket stayed until the next thaw."""
+
+    def send(frame: bytes) -> None:
+        with lock:
+            sock.sendall(frame)
+
+    return send
+
+
 class CheckedReading:
     """What an endpoint reads with; it provides `socket`, `environ`, `sid` and `_over()` (the link ended)."""
 

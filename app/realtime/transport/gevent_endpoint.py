@@ -19,8 +19,8 @@ application an `Upgrade` request's connection as `wsgi.input`, a buffered reader
 `raw._sock` is the socket (as simple-websocket finds it), unless the server puts it in the
 environ itself: `SOCKET` (app/realtime/transport/gevent_server.py), or gunicorn's
 `gunicorn.sock` (its pywsgi worker); after the application returns without starting a
-response, pywsgi writes nothing and reads the connection's next request, which after our
-shutdown is the end. gunicorn's own gevent worker (`-k gevent`) puts the socket in
+response, pywsgi writes nothing and, its handler's `close_connection` set (through `OVER`),
+reads no next request. gunicorn's own gevent worker (`-k gevent`) puts the socket in
 `gunicorn.socket` and, when the application raises StopIteration, writes nothing and
 closes the connection (gunicorn 27.0.1; simple-websocket relies on the same).
 """
@@ -30,11 +30,15 @@ import hashlib
 import socket
 import threading
 
-from app.realtime.transport.checking import CheckedReading
+from app.realtime.transport.checking import CheckedReading, sender
 from app.realtime.transport.frames import NORMAL_CLOSURE, close_frame, websocket_frame
 
-# Where gevent_server.py's connection handler puts the connection's socket in the environ.
+# Where gevent_server.py's connection handler puts the connection's socket in the environ, and
+# what to call once the WebSocket is over: the server must then read nothing more of it as
+# HTTP (a refused frame's unread bytes, still in the kernel after the shutdown, were taken
+# for a request line and answered 400 into the closed socket, with a BrokenPipeError traceback).
 SOCKET = "tableside.socket"
+OVER = "tableside.websocket_over"
 # RFC 6455 section 1.3: the key's answer is the SHA-1 of the key and this, in base64.
 HANDSHAKE_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -49,6 +53,10 @@ def _socket_of(environ: dict):
         reader = environ.get("wsgi.input")
         sock = getattr(getattr(reader, "raw", None), "_sock", None)
     return sock
+
+
+def _nothing() -> None:
+    pass
 
 
 def _accept_key(environ: dict) -> bytes | None:
@@ -88,8 +96,9 @@ class CheckedGeventWebSocket(CheckedReading):
             start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Connection", "close")])
             return [b"Bad WebSocket handshake"]
         self.socket, self.environ = sock, environ
-        self._read_through(self.limit, self._write)
-        self._write(
+        self.write = sender(sock, self.sending)
+        self._read_through(self.limit, self.write)
+        self.write(
             b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n"
         )
@@ -97,6 +106,7 @@ class CheckedGeventWebSocket(CheckedReading):
             self.handler(self)
         finally:
             self._hang_up()
+            environ.get(OVER, _nothing)()
         if GUNICORN_SOCKET in environ:
             # gunicorn's worker then writes no response and closes the connection (as with simple-websocket).
             raise StopIteration
@@ -106,7 +116,7 @@ class CheckedGeventWebSocket(CheckedReading):
         """One message to the client, in one frame."""
         if self.closed:
             raise OSError("the WebSocket is closed")
-        self._write(websocket_frame(message))
+        self.write(websocket_frame(message))
 
     def close(self) -> None:
         """python-engineio's writer is done: the close frame (with the code the link ended for), then the end."""
@@ -114,14 +124,10 @@ class CheckedGeventWebSocket(CheckedReading):
             return
         self.closed = True
         try:
-            self._write(close_frame(self.answer or NORMAL_CLOSURE))
+            self.write(close_frame(self.answer or NORMAL_CLOSURE))
         except OSError:
             pass
         self._hang_up()
-
-    def _write(self, data: bytes) -> None:
-        with self.sending:
-            self.socket.sendall(data)
 
     def _over(self) -> bool:
         return self.hung_up

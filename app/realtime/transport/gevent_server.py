@@ -6,28 +6,43 @@ gevent's WSGI server (pywsgi), as Flask-SocketIO would start it, with two differ
   own loop printed a traceback for each failure: about 250 of them as a process at its
   file limit went on being asked for connections;
 - each connection's socket is in the environ (`gevent_endpoint.SOCKET`), for the WebSocket
-  endpoint, which then needs no internals of pywsgi to find it.
+  endpoint, which then needs no internals of pywsgi to find it, with a way to end the
+  connection once its WebSocket is over (`gevent_endpoint.OVER`).
 
 gevent used (checked at gevent 26.9.0): `pywsgi.WSGIServer(listener, application, log,
 handler_class)`, its `do_read` (one accept, returning the new connection or None), the
 server's `started`, `start_accepting` and `stop_accepting`, and `pywsgi.WSGIHandler`'s
-`get_environ` and `socket`.
+`get_environ`, `socket` and `close_connection` (when set during a response, no next
+request is read).
 """
+
+import weakref
+from functools import partial
 
 import gevent
 from gevent import pywsgi
 
 from app.realtime.transport.accepting import Backoff
-from app.realtime.transport.gevent_endpoint import SOCKET
+from app.realtime.transport.gevent_endpoint import OVER, SOCKET
 
 
 class Handler(pywsgi.WSGIHandler):
-    """pywsgi's connection handler, with the connection's socket in the environ."""
+    """pywsgi's connection handler, with the connection's socket in the environ, and a way to end it."""
 
     def get_environ(self):
         environ = super().get_environ()
         environ[SOCKET] = self.socket
+        # Weakly: the environ and its handler in a reference cycle would outlive every request
+        # until the collector's next thaw (app/collector.py freezes what survives).
+        environ[OVER] = partial(_over, weakref.ref(self))
         return environ
+
+
+def _over(handler: "weakref.ref[Handler]") -> None:
+    """The connection served a WebSocket: after this response, no next request is read."""
+    alive = handler()
+    if alive is not None:
+        alive.close_connection = True
 
 
 class PatientServer(pywsgi.WSGIServer):
