@@ -22,7 +22,6 @@ from app.extensions import socketio
 from app.logs import configure_logging
 from app.realtime import transport
 from app.realtime.jobs import start_background_jobs
-from app.realtime.transport import http_server
 
 log = logging.getLogger("tableside.serve")
 # After the drain deadline, how long the kernel waits (SIGALRM) should the process not have exited.
@@ -50,21 +49,29 @@ def serve(app: Flask, sock) -> None:
     """Serve HTTP and Socket.IO until SIGTERM or SIGINT.
 
     `sock`: under eventlet, the port as `app.listening.listen_then_patch` bound it before the
-    app loaded; None in the other modes, where Flask-SocketIO binds it.
+    app loaded; None in the other modes: gevent's server (app/realtime/transport/gevent_server.py)
+    binds it, and Flask-SocketIO's runner in the threading mode.
     """
     configure_logging()
     host, port = app.config["HOST"], app.config["PORT"]
     files = prepare_process(app)
     log.info("serving", extra={"url": f"http://{host}:{port}", "async_mode": socketio.async_mode, "open_files": files})
-    if sock is None:
-        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
-    else:
+    if sock is not None:
         _serve_eventlet(app, sock)
+    elif socketio.async_mode == "gevent":
+        from app.realtime.transport import gevent_server
+
+        gevent_server.serve(app, host, port)
+    else:
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
 
 
 def _serve_eventlet(app: Flask, sock) -> None:
+    # Imported only here: under gevent, eventlet is never loaded (nor its deprecation warning logged).
     import eventlet
     import eventlet.wsgi
+
+    from app.realtime.transport import http_server
 
     config = app.config
     listener = http_server.PatientListener(sock)
@@ -104,7 +111,7 @@ def _serve_eventlet(app: Flask, sock) -> None:
     log.info("stopped")
 
 
-def _drain(listener: http_server.PatientListener, server, drain_seconds: float) -> None:
+def _drain(listener, server, drain_seconds: float) -> None:
     """Stop accepting, close every Engine.IO session without waiting, let requests finish, exit."""
     import eventlet
 

@@ -24,13 +24,13 @@ def server(request, tmp_path_factory):
 def each_mode_server(request, tmp_path_factory):
     """One server with DIRECT_WEBSOCKET_WRITES=1 and one with =0, each shared by every test that asks for it.
 
-    Both under eventlet, whatever mode a run asks for (`make test-modes`): their tests hold
-    WebSocket frames to the rules of app/realtime/transport/frames.py, which gevent's
-    simple-websocket does not read through.
+    In the async mode the run asks for (`make test-modes`): eventlet's endpoints and gevent's
+    (app/realtime/transport/gevent_endpoint.py) all read frames through
+    app/realtime/transport/frames.py and are held to the same rules. (Under gevent the two
+    servers are alike: DIRECT_WEBSOCKET_WRITES is eventlet's.)
     """
     live = start_sqlite_server(
         tmp_path_factory.mktemp("live"),
-        ASYNC_MODE="eventlet",
         DIRECT_WEBSOCKET_WRITES=request.param,
         PING_INTERVAL="25",
     )

@@ -1,9 +1,8 @@
 """RFC 6455 conformance at `/socket.io/`: what Autobahn|Testsuite checks of a server, by raw frames.
 
-Against real servers under eventlet, one with DIRECT_WEBSOCKET_WRITES=1 and one with =0; both
-must pass all of it. Both read frames through app/realtime/transport/frames.py; gevent's
-WebSockets are read by simple-websocket (wsproto), which answers several of these otherwise,
-so these servers (`each_mode_server`) name eventlet whatever mode a run asks for (`make test-modes`).
+Against real servers, one with DIRECT_WEBSOCKET_WRITES=1 and one with =0, under eventlet or,
+in a gevent run (`make test-modes`), under gevent; all must pass all of it. All read frames
+through app/realtime/transport/frames.py.
 
 Frame lengths (7, 16 and 64-bit, the 64 KiB limit and just over it), many frames in one
 segment and one frame byte by byte; reserved bits and opcodes; fragments with control frames

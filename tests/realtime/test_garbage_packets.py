@@ -4,8 +4,11 @@ Against real servers under eventlet with direct writes on and off, and under gev
 connection ends, the log has one info line for it and no traceback, and `/metrics` counts it.
 """
 
+import json
+
 import pytest
 
+from tests.support.api import StaffApi
 from tests.support.metrics import scrape
 from tests.support.raw_socket import FrameLink, client_frame
 from tests.support.servers import start_sqlite_server
@@ -26,9 +29,24 @@ NO_SOCKETIO_PACKET = pytest.mark.parametrize(
         (b"\x00", 0x2),
         (b"b%%%", 0x1),  # base64 of nothing: an empty binary message
         (b'42["tables:join",' + b"[" * 5000 + b"]" * 5000 + b"]", 0x1),
+        (b'42[{"a":1}]', 0x1),
+        (b"42[]", 0x1),
     ],
-    ids=["non-digit-type", "no-type", "event-without-name", "broken-json", "stray-binary", "empty-binary", "deep"],
+    ids=[
+        "non-digit-type",
+        "no-type",
+        "event-without-name",
+        "broken-json",
+        "stray-binary",
+        "empty-binary",
+        "deep",
+        "event-named-by-a-dict",
+        "event-without-arguments",
+    ],
 )
+# Events a signed-in client can send whose name is no string: python-socketio would look each
+# name up among its handlers on a greenthread of its own and log the TypeError (unhashable).
+NAMED_BY_NO_STRING = pytest.mark.parametrize("message", [b'42[{"a":1}]', b'421[["x"],{}]', b"42[5]", b"42[null]"])
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +86,26 @@ def socketio_refusal(server, message: bytes, opcode: int) -> list:
         frames = [link.next_frame()]
         while frames[-1] is not None and frames[-1].opcode != 0x8:
             frames.append(link.next_frame())
-        if server.env.get("ASYNC_MODE") != "gevent":  # gevent keeps every closed WebSocket's TCP open a while
-            assert link.ended()
+        assert link.ended()
     finally:
         link.close()
     assert garbage_count(server.url) == before + 1
     return [(frame.opcode, frame.payload) for frame in frames if frame is not None]
+
+
+def signed_in_refusal(server, message: bytes) -> list:
+    """A signed-in viewer sends an event named by no string; the frames up to the server's close (counted once)."""
+    before = garbage_count(server.url)
+    link = FrameLink(server.url)
+    try:
+        link.send(client_frame(b"40" + json.dumps({"token": StaffApi(server.url, "viewer").token}).encode()))
+        link.texts(2)  # `tables:connected`, then the connect's answer
+        link.send(client_frame(message))
+        frames = ends(link)
+    finally:
+        link.close()
+    assert garbage_count(server.url) == before + 1
+    return [(frame.opcode, frame.payload) for frame in frames]
 
 
 def assert_quiet_log(server) -> None:
@@ -102,6 +134,12 @@ def test_garbage_leaves_info_lines_and_no_traceback_in_the_log(each_mode_server)
     assert_quiet_log(each_mode_server)
 
 
+@NAMED_BY_NO_STRING
+def test_a_signed_in_event_named_by_no_string_ends_the_connection_quietly(each_mode_server, message):
+    assert signed_in_refusal(each_mode_server, message)[:1] == [(0x1, b"1")]  # Engine.IO's close
+    assert "Traceback" not in each_mode_server.log()
+
+
 @NO_ENGINEIO_PACKET
 def test_under_gevent_a_message_that_is_no_engineio_packet_is_closed_with_1008(gevent_server, message):
     assert engineio_refusal(gevent_server, message) == 1008
@@ -117,3 +155,9 @@ def test_under_gevent_garbage_leaves_no_traceback_in_the_log(gevent_server):
         engineio_refusal(gevent_server, message)
     socketio_refusal(gevent_server, b"4x", 0x1)
     assert_quiet_log(gevent_server)
+
+
+@NAMED_BY_NO_STRING
+def test_under_gevent_a_signed_in_event_named_by_no_string_ends_the_connection_quietly(gevent_server, message):
+    assert signed_in_refusal(gevent_server, message)[:1] == [(0x1, b"1")]
+    assert "Traceback" not in gevent_server.log()

@@ -38,7 +38,6 @@ def _source_has(function, text: str) -> bool:
 def _checks():
     """(what we rely on, a check that is true while it holds); each check runs on its own."""
     from engineio.async_drivers import eventlet as engineio_eventlet
-    from engineio.async_drivers import gevent as engineio_gevent
 
     http = eventlet.wsgi.HttpProtocol
     rfc6455 = eventlet.websocket.RFC6455WebSocket
@@ -153,19 +152,27 @@ def _checks():
             ),
         ),
         (
-            "engineio.async_drivers.gevent.WebSocketWSGI.__call__ sets self.ws, whose wait() we wrap",
-            lambda: (
-                _source_has(engineio_gevent.WebSocketWSGI.__call__, "self.ws =")
-                and hasattr(engineio_gevent.WebSocketWSGI, "wait")
-            ),
-        ),
-        (
             "engineio Socket._upgrade_websocket hands _async['websocket'] the bound _websocket_handler",
             lambda: _source_has(eio_socket._upgrade_websocket, "self._websocket_handler, self.server"),
         ),
         (
-            "simple_websocket Server keeps environ, connected, sock, and close(reason)",
-            lambda: _simple_websocket_edges(),
+            "engineio Socket._websocket_handler times out ws.socket and uses ws.wait(), ws.send(), ws.close() "
+            "(gevent_endpoint.py)",
+            lambda: all(
+                _source_has(eio_socket._websocket_handler, text)
+                for text in ("'socket'", "settimeout", "ws.wait()", "ws.send(", "ws.close()")
+            ),
+        ),
+        # gevent: the HTTP server (gevent_server.py, gevent_endpoint.py)
+        (
+            "gevent WSGIServer.do_read(), started, start_accepting(), stop_accepting(); WSGIHandler.get_environ(), "
+            "socket, close_connection; an Upgrade request's wsgi.input is the socket's reader; "
+            "no response unless one was started",
+            lambda: _gevent_edges(),
+        ),
+        (
+            "gunicorn's gevent worker: environ['gunicorn.socket'], StopIteration closes the connection unanswered",
+            lambda: _gunicorn_edges(),
         ),
         # python-engineio: the server (wire.py, liveness.py, gate.py, the drain)
         (
@@ -268,10 +275,13 @@ def _checks():
         ),
         ("socketio Server.reason.CLIENT_DISCONNECT", lambda: hasattr(socketio.Server.reason, "CLIENT_DISCONNECT")),
         (
-            "socketio Server._handle_event starts start_background_task(self._handle_event_internal, self, sid, "
-            "eio_sid, data, namespace, id), which sends the ACK (answers.py)",
+            "socketio Server._handle_event(eio_sid, namespace, id, data), called as self._handle_event (garbage.py), "
+            "starts start_background_task(self._handle_event_internal, self, sid, eio_sid, data, namespace, id), "
+            "which sends the ACK (answers.py)",
             lambda: (
-                _source_has(
+                _parameters(socketio.Server._handle_event) == ["self", "eio_sid", "namespace", "id", "data"]
+                and _source_has(socketio.Server._handle_eio_message, "self._handle_event(eio_sid, pkt.namespace")
+                and _source_has(
                     socketio.Server._handle_event, "self.start_background_task(self._handle_event_internal, self, sid,"
                 )
                 and _parameters(socketio.Server._handle_event_internal)
@@ -282,15 +292,29 @@ def _checks():
     ]
 
 
-def _simple_websocket_edges() -> bool:
-    import simple_websocket
+def _gevent_edges() -> bool:
+    from gevent import pywsgi
 
-    server, base = simple_websocket.Server, simple_websocket.ws.Base
+    server, handler = pywsgi.WSGIServer, pywsgi.WSGIHandler
     return (
-        _source_has(server.__init__, "self.environ = environ")
-        and _source_has(base.__init__, "self.sock = sock")
-        and _source_has(base.__init__, "self.connected = False")
-        and _parameters(base.close)[:2] == ["self", "reason"]
+        _parameters(server.do_read) == ["self"]
+        and all(hasattr(server, name) for name in ("started", "start_accepting", "stop_accepting"))
+        and _parameters(handler.get_environ) == ["self"]
+        and _source_has(handler.__init__, "self.socket = sock")
+        and _source_has(handler.get_environ, "env['wsgi.input'] = self.wsgi_input if handling_reads else self.rfile")
+        and _source_has(handler.process_result, "if self.status and not self.headers_sent:")
+        and _source_has(handler.handle_one_request, "self.handle_one_response()\n\n        if self.close_connection:")
+    )
+
+
+def _gunicorn_edges() -> bool:
+    from gunicorn.http import wsgi
+    from gunicorn.workers import base_async
+
+    return (
+        _source_has(wsgi.default_environ, '"gunicorn.socket": sock')
+        and _source_has(base_async.AsyncWorker.handle, "except StopIteration")
+        and _source_has(base_async.AsyncWorker.handle_request, "except StopIteration:\n            raise")
     )
 
 

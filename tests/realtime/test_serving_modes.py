@@ -123,3 +123,8 @@ def test_viewer_back_from_a_disconnect_recovers_the_change_it_missed(server, sta
     assert_change(ack["events"][0]["data"], table, "reserved", "occupied")
     assert int(ack["events"][0]["eventId"]) > int(last_seen)
     assert ack["events"][0]["eventId"] == ack["events"][0]["data"]["eventId"] == ack["lastEventId"]
+
+
+def test_no_serving_process_logs_that_eventlet_is_deprecated(server):
+    """eventlet's import warns that it is deprecated: filtered under eventlet, never imported under gevent."""
+    assert "Eventlet is deprecated" not in server.log()

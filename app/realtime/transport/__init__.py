@@ -7,7 +7,8 @@ are known here only (tests/test_structure.py holds that edge).
 - `install(server, app, mode, authenticated)` puts Tableside's serving in place on a
   python-socketio server: admission before every new session (admission.py, through
   gate.py), garbage refused quietly, frames read by FrameReader, a link its client breaks
-  closed only after the events before were answered (answers.py), and under eventlet with
+  closed only after the events before were answered (answers.py), under gevent WebSockets
+  read the same way (gevent_endpoint.py, served by gevent_server.py), and under eventlet with
   DIRECT_WEBSOCKET_WRITES the direct path (wire.py, reading.py, handoff.py, liveness.py);
 - `start_jobs(server)` starts the transport's own background work (closing the sessions
   that did not sign in in time);
@@ -39,7 +40,7 @@ Whether a server writes to its WebSockets directly (eventlet with DIRECT_WEBSOCK
 or through engine.io's own writer (DIRECT_WEBSOCKET_WRITES=0, and gevent) is decided once,
 in `install`; every verb follows what it decided.
 
-Library internals used, checked at eventlet 0.41.3, python-engineio 4.15.1,
+Library internals used, checked at eventlet 0.41.3, gevent 26.9.0, python-engineio 4.15.1,
 python-socketio 5.18.1 and Flask-SocketIO 5.7.0 (requirements.txt); each has a canary in
 tests/realtime/test_library_edges.py, so an upgrade that changes one fails there, once,
 with the name of what changed:
@@ -58,13 +59,24 @@ eventlet
 - the hub's `add(READ, fileno, cb, tb, mark_as_closed)` and `remove(listener)` (reading.py),
   and `schedule_call_global(seconds, cb)` (wire.py).
 
+gevent (26.9.0)
+- `pywsgi.WSGIServer`: subclassed, its `do_read` wrapped, `started`, `start_accepting`,
+  `stop_accepting`; `pywsgi.WSGIHandler.get_environ` and `socket` (gevent_server.py); an
+  `Upgrade` request's `wsgi.input` being a buffered reader over the socket, and pywsgi
+  writing nothing for an application that returns without starting a response
+  (gevent_endpoint.py);
+- gunicorn's gevent worker (gunicorn 27.0.1): the environ's `gunicorn.socket`, and a
+  StopIteration from the application closing the connection without a response
+  (gevent_endpoint.py).
+
 python-engineio
-- `engineio.async_drivers.eventlet.WebSocketWSGI` (and `.gevent`'s): subclassed;
+- `engineio.async_drivers.eventlet.WebSocketWSGI`: subclassed;
   `_handle_hybi_request`, `support_legacy_versions`, `max_frame_length`, and `handler`,
   which engine.io sets to the bound `Socket._websocket_handler` (its `__self__` is the
-  socket) (checked.py, wire.py, garbage.py); the gevent driver's `wait`, and its
-  simple_websocket connection's `environ`, `connected`, `close(reason)` and `sock`
-  (garbage.py; simple-websocket 1.1.0, python-engineio's dependency, not pinned);
+  socket) (checked.py, wire.py); under gevent the driver table's `websocket` is replaced by
+  an endpoint of our own, made as `websocket(handler, server)` and called as a WSGI
+  application, whose `wait`, `send`, `close` and `socket` python-engineio uses
+  (gevent_endpoint.py; simple-websocket is no longer used);
 - `Server._async` (the driver table whose `websocket` entry is replaced),
   `start_service_task`, `sockets`, `handlers`, `handle_request`, `reason` (checked.py,
   wire.py, liveness.py, gate.py, admission.py, `close_all_sessions`);
@@ -75,7 +87,8 @@ python-engineio
 
 python-socketio
 - `Server._handle_eio_message` (garbage.py), `Server.packet_class` (here, in `emit`);
-- `Server._handle_event`, which starts each event's handler with
+- `Server._handle_event(eio_sid, namespace, id, data)`, replaced on each server to refuse an
+  event not named by a string before it runs (garbage.py), and which starts each event's handler with
   `self.start_background_task(self._handle_event_internal, self, sid, eio_sid, ...)`, the
   acknowledgement sent when it returns (answers.py wraps the server's `start_background_task`);
 - `manager.rooms` (here; metrics, heads and the broadcaster read it through `rooms`),
@@ -105,7 +118,13 @@ from app.realtime.transport import admission, garbage, wires
 
 log = logging.getLogger(__name__)
 # The versions every internal above was checked at (tests/realtime/test_library_edges.py).
-CHECKED_AT = {"eventlet": "0.41.3", "python-engineio": "4.15.1", "python-socketio": "5.18.1", "Flask-SocketIO": "5.7.0"}
+CHECKED_AT = {
+    "eventlet": "0.41.3",
+    "gevent": "26.9.0",
+    "python-engineio": "4.15.1",
+    "python-socketio": "5.18.1",
+    "Flask-SocketIO": "5.7.0",
+}
 NAMESPACE = "/"
 
 
@@ -130,7 +149,7 @@ def install(server, app: Flask, mode: str, authenticated: Callable[[], int]) -> 
     garbage.refuse_garbage(server)
     eio = server.eio
     fan_out = None
-    if mode == "eventlet":
+    if mode in ("eventlet", "gevent"):
         from app.realtime.transport.answers import count_answers
 
         count_answers(server)
@@ -144,7 +163,9 @@ def install(server, app: Flask, mode: str, authenticated: Callable[[], int]) -> 
 
         checked.install(eio)
     elif mode == "gevent":
-        garbage.refuse_garbage_under_gevent(eio)
+        from app.realtime.transport import gevent_endpoint
+
+        gevent_endpoint.install(eio)
     _served[server] = Served(admission.install(app, eio, authenticated), fan_out)
 
 

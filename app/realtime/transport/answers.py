@@ -15,8 +15,7 @@ namespace, id)`, which sends the acknowledgement when the handler returns; the s
 `start_background_task` is wrapped to count those.
 """
 
-from eventlet import Timeout
-from eventlet.event import Event
+import threading
 
 # How long a failing link waits for its handlers: the longest a socket event's answer takes
 # on a loaded process, with room to spare; a handler stuck longer loses its answer.
@@ -28,7 +27,8 @@ class Unanswered:
 
     def __init__(self) -> None:
         self.running: dict[str, int] = {}
-        self.waiting: dict[str, Event] = {}
+        # threading's Event, green under eventlet's and gevent's patching alike.
+        self.waiting: dict[str, threading.Event] = {}
 
     def handing(self, sid: str) -> None:
         """One more event of this socket is being handled."""
@@ -43,16 +43,14 @@ class Unanswered:
         self.running.pop(sid, None)
         waiter = self.waiting.pop(sid, None)
         if waiter is not None:
-            waiter.send(True)
+            waiter.set()
 
     def settle(self, sid: str, seconds: float = ANSWER_WAIT_SECONDS) -> None:
         """Wait, on this greenthread, until every event of this socket started so far is answered."""
         if sid not in self.running:
             return
-        waiter = self.waiting.setdefault(sid, Event())
-        with Timeout(seconds, False):
-            waiter.wait()
-        if not waiter.ready():
+        waiter = self.waiting.setdefault(sid, threading.Event())
+        if not waiter.wait(seconds):
             # Given up: the late handler must not wake a later waiter, nor leave its count behind.
             self.waiting.pop(sid, None)
             self.running.pop(sid, None)

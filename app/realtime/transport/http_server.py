@@ -3,7 +3,8 @@ gives up, and request heads that must arrive in time.
 
 - `PatientListener` wraps the listening socket for eventlet.wsgi.server, whose loop ends on the
   first accept error it does not expect (EMFILE at the open-file limit, ENOBUFS, ENOMEM, even
-  ECONNRESET): here accept errors are logged, waited out, and accepting goes on.
+  ECONNRESET): here accept errors are logged, waited out, and accepting goes on (accepting.py,
+  as gevent's server does too).
 - `PatientListener` also takes at most ACCEPTS_PER_TURN connections per turn of eventlet's hub.
   A green accept returns at once while connections wait, so after a restart the server loop
   took thousands in one go and their handshakes all ran in the same turn: the pinger waited
@@ -25,18 +26,12 @@ and ends the connection after it; and the fact that `eventlet.wsgi.server` calls
 `accept`, `getsockname`, `close` and `family` on the listening socket.
 """
 
-import errno
-import logging
-
 import eventlet
 import eventlet.wsgi
 
+from app.realtime.transport.accepting import Backoff
 from app.request_body import HANG_UP
 
-log = logging.getLogger("tableside.serve")
-# Accept errors are retried after this long, doubling up to the longest while they go on.
-FIRST_BACKOFF_SECONDS = 0.05
-LONGEST_BACKOFF_SECONDS = 1.0
 ACCEPTS_PER_TURN = 8
 
 
@@ -54,18 +49,16 @@ class PatientListener:
         if self.taken_this_turn > ACCEPTS_PER_TURN:
             self.taken_this_turn = 1
             eventlet.sleep(0)  # the rest of the hub's turn first: pings, reads, handshakes begun
-        backoff = FIRST_BACKOFF_SECONDS
+        backoff = Backoff()
         while True:
             try:
                 return self.sock.accept()
             except OSError as error:
                 if self.closing:
                     raise
-                # A connection that reset before it was taken is the client's problem, not ours.
-                if error.errno not in (errno.ECONNABORTED, errno.ECONNRESET, errno.EPROTO):
-                    log.warning("accepting a connection failed; trying again", extra={"error": str(error)})
-                    eventlet.sleep(backoff)
-                    backoff = min(backoff * 2, LONGEST_BACKOFF_SECONDS)
+                wait = backoff.failed(error)
+                if wait is not None:
+                    eventlet.sleep(wait)
 
     def getsockname(self):
         return self.sock.getsockname()

@@ -14,11 +14,11 @@ from eventlet.event import Event
 from eventlet.hubs import get_hub
 
 from app.realtime.transport.answers import UNANSWERED
+from app.realtime.transport.checking import READ_SIZE
 from app.realtime.transport.frames import POLICY_VIOLATION, ProtocolError
 from app.realtime.transport.garbage import engineio_packet
 
 log = logging.getLogger(__name__)
-READ_SIZE = 16384
 
 
 def _unused(*_args) -> None:
