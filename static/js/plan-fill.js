@@ -77,8 +77,9 @@ export function placeScaled(tile, table, { box, scale, turned }) {
   tile.style.width = `${drawnWidth}px`;
   tile.style.height = `${drawnHeight}px`;
   const shape = tile.querySelector(".tile__shape");
-  Object.assign(shape.style, { left: `${inX}px`, top: `${inY}px`, width: `${width}px`, height: `${height}px` });
+  // The turn first, as the server writes it: a tile drawn live is then the same markup as one the server drew.
   shape.style.transform = `rotate(${table.rotation}deg)`;
+  Object.assign(shape.style, { left: `${inX}px`, top: `${inY}px`, width: `${width}px`, height: `${height}px` });
 }
 
 /** Cards carry no geometry of their own: the grid places them. */
