@@ -69,3 +69,15 @@ def test_a_huge_table_id_in_a_layout_is_a_422_and_saves_nothing(api):
     assert "tables.1" in response.get_json()["fields"]
     after = client.get(f"/api/tables/{table_id}").get_json()
     assert (after["x"], after["y"]) == (before["x"], before["y"])
+
+
+@pytest.mark.parametrize("party", [HUGE, -HUGE, 2**63, 0, "\ud800", "7\x00", {"a": [[1]]}])
+def test_an_impossible_party_to_seat_back_is_a_422_and_changes_nothing(api, party):
+    """Undoing a clear names the party to seat back: past the database's range, not a whole number, a lone
+    surrogate or NUL, or an object is refused at `partyId`, and the table stays as it was."""
+    client, table_id = api
+    before = client.get(f"/api/tables/{table_id}").get_json()
+    response = client.patch(f"/api/tables/{table_id}/status", json={"status": "occupied", "partyId": party})
+    assert response.status_code == 422
+    assert "partyId" in response.get_json()["fields"]
+    assert client.get(f"/api/tables/{table_id}").get_json() == before
