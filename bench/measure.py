@@ -25,6 +25,8 @@ class RoomFigures:
     watchers: int
     changes: int
     http: list[float] = field(default_factory=list)
+    # The same request with no watchers yet: the server's own path, before any fan-out.
+    alone: list[float] = field(default_factory=list)
     last: list[float] = field(default_factory=list)
     each: list[float] = field(default_factory=list)
     delivered: int = 0
@@ -62,10 +64,17 @@ def measure_room(
     spacing: float,
     idle_seconds: float = 4,
     first_socket: int = 0,
+    alone: int = 0,
 ) -> RoomFigures:
-    """Open `watchers` sockets on floor 1 (on top of any already open), send changes, collect."""
+    """Open `watchers` sockets on floor 1 (on top of any already open), send changes, collect.
+
+    `alone`: first send that many changes (rounded up to even, so the table ends as it began)
+    before any watcher connects: the HTTP answer then is the server's path without a fan-out.
+    """
+    # Numbered far from the watched changes, whose notes the clients match.
+    _, alone_http = send_changes(server, alone + alone % 2, 0.05, first=1_000_000)
     connected, _ = clients.open(server, watchers, floor=1, start=first_socket)
-    figures = RoomFigures(server.name, connected, changes)
+    figures = RoomFigures(server.name, connected, changes, alone=alone_http)
     time.sleep(1)
     idle_from = sum(cpu_seconds(pid) for pid in server.pids)
     time.sleep(idle_seconds)
@@ -109,6 +118,9 @@ def print_figures(figures: RoomFigures) -> None:
         f"{figures.watchers * figures.changes}, changes reaching all {len(figures.last)}/{figures.changes}, "
         f"load average {figures.load}"
     )
+    if figures.alone:
+        # p50 only: the first of these are the process's first requests (code and caches warming).
+        print(f"  HTTP, no watchers yet        p50 {ms(figures.alone, 0.5)} ms")
     print(f"  HTTP request -> response     p50 {ms(figures.http, 0.5)}  p95 {ms(figures.http, 0.95)} ms")
     print(f"  HTTP request -> each client  p50 {ms(figures.each, 0.5)}  p95 {ms(figures.each, 0.95)} ms")
     print(
@@ -131,7 +143,7 @@ def compare(kinds: list[str], args: argparse.Namespace) -> dict[str, RoomFigures
             server = start(kind, args.batch_window_ms, args.clients)
             try:
                 clients = Clients(args.processes)
-                figures = measure_room(server, clients, args.clients, args.changes, args.spacing)
+                figures = measure_room(server, clients, args.clients, args.changes, args.spacing, alone=args.alone)
             finally:
                 server.stop()
             print_figures(figures)
@@ -140,6 +152,7 @@ def compare(kinds: list[str], args: argparse.Namespace) -> dict[str, RoomFigures
                 kept.last += figures.last
                 kept.http += figures.http
                 kept.each += figures.each
+                kept.alone += figures.alone
             else:
                 results[kind] = figures
             time.sleep(2)
@@ -157,6 +170,9 @@ def arguments(description: str, **defaults) -> argparse.ArgumentParser:
     parser.add_argument("--batch-window-ms", type=int, default=window, help=f"default {window}, the app's")
     parser.add_argument("--processes", type=int, default=defaults.get("processes", 4), help="client processes")
     parser.add_argument("--rounds", type=int, default=1, help="alternate the servers this many times")
+    parser.add_argument(
+        "--alone", type=int, default=20, help="changes sent before any watcher connects (the request's own path)"
+    )
     return parser
 
 
