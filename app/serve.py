@@ -4,7 +4,9 @@ On SIGTERM the process stops accepting, closes every Engine.IO transport (client
 transport close and reconnect at once, to another process where there is one, then sync),
 lets in-flight requests finish for up to DRAIN_SECONDS, and exits: whatever its clients do,
 it is gone DRAIN_SECONDS after the signal (a few seconds more only if its hub is stuck).
-Should the serving loop end any other way, the process exits with code 1.
+Should the serving loop end any other way, the process exits with code 1. The same drain
+(`Drain`) stops eventlet's server and gevent's (`ASYNC_MODE=gevent python wsgi.py`); under
+`gunicorn -k gevent`, gunicorn handles SIGTERM itself and none of this runs.
 
 The cyclic garbage collector is tamed here too (app/collector.py).
 """

@@ -26,7 +26,7 @@ are known here only (tests/test_structure.py holds that edge).
   socket's rooms; `rooms(server)` the rooms of the default namespace and their members;
 - `http_protocol(server, idle, head)` eventlet's HTTP connection handler for serve.py,
   `hands_off(server)` whether it hands WebSockets off to the direct path, and
-  `close_all_sessions(server)` for its drain.
+  `close_all_sessions(server)` for the drain (under eventlet and gevent).
 
 The transport keeps its own state in its own structures, keyed by the library's objects or
 their ids, never as attributes set on them: each WebSocket-first socket's wire and each
@@ -61,7 +61,8 @@ eventlet
 
 gevent (26.9.0)
 - `pywsgi.WSGIServer`: subclassed, its `do_read` wrapped, `started`, `start_accepting`,
-  `stop_accepting`; `pywsgi.WSGIHandler.get_environ` and `socket` (gevent_server.py); an
+  `stop_accepting`, `close`, `closed` and `stop(timeout)` (joining the handlers' pool, then killing
+  it), `pywsgi.WSGIHandler.get_environ`, `read_requestline` and `socket` (gevent_server.py); an
   `Upgrade` request's `wsgi.input` being a buffered reader over the socket, and pywsgi
   writing nothing for an application that returns without starting a response
   (gevent_endpoint.py);
