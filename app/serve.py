@@ -4,7 +4,9 @@ On SIGTERM the process stops accepting, closes every Engine.IO transport (client
 transport close and reconnect at once, to another process where there is one, then sync),
 lets in-flight requests finish for up to DRAIN_SECONDS, and exits: whatever its clients do,
 it is gone DRAIN_SECONDS after the signal (a few seconds more only if its hub is stuck).
-Should the serving loop end any other way, the process exits with code 1.
+Should the serving loop end any other way, the process exits with code 1. The same drain
+(`Drain`) stops eventlet's server and gevent's (`ASYNC_MODE=gevent python wsgi.py`); under
+`gunicorn -k gevent`, gunicorn handles SIGTERM itself and none of this runs.
 
 The cyclic garbage collector is tamed here too (app/collector.py).
 """
@@ -59,11 +61,55 @@ def serve(app: Flask, sock) -> None:
     if sock is not None:
         _serve_eventlet(app, sock)
     elif socketio.async_mode == "gevent":
-        from app.realtime.transport import gevent_server
-
-        gevent_server.serve(app, host, port)
+        _serve_gevent(app, host, port)
     else:
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
+
+
+class Drain:
+    """The graceful stop on SIGTERM or SIGINT, the same under eventlet and gevent.
+
+    Each server gives it its own ways to run a green thread (`spawn`), to call one later
+    (`call_later`), to stop accepting, and to let the requests in flight finish.
+    """
+
+    def __init__(self, drain_seconds: float, spawn, call_later, stop_accepting, finish_requests) -> None:
+        self.drain_seconds = drain_seconds
+        self.spawn, self.call_later = spawn, call_later
+        self.stop_accepting, self.finish_requests = stop_accepting, finish_requests
+        self.started = False
+
+    def on_signal(self, *_signal) -> None:
+        """The signal handler: the first SIGTERM or SIGINT starts the drain; the next ones change nothing."""
+        if not self.started:
+            self.started = True
+            self.spawn(self._run)
+
+    def _run(self) -> None:
+        """Stop accepting, close every Engine.IO session without waiting, let requests finish."""
+        log.info("draining", extra={"drain_seconds": self.drain_seconds})
+        # The watchdog first: nothing below may keep the process alive past the deadline.
+        self.call_later(self.drain_seconds, _drain_overran, self.drain_seconds)
+        # And should the hub itself be stuck, the kernel ends the process a little later.
+        signal.alarm(int(self.drain_seconds) + HARD_STOP_GRACE_SECONDS)
+        self.stop_accepting()
+        closed = transport.close_all_sessions(socketio.server)
+        log.info("closed every session", extra={"connections": closed})
+        self.finish_requests()
+
+    def serve(self, wait) -> None:
+        """Run `wait`, which returns (or raises) once serving is over; exit 1 if no drain ended it."""
+        try:
+            wait()
+        except BaseException as error:  # noqa: BLE001 - under eventlet the drain ends the server with GreenletExit
+            ended_by = repr(error)
+        else:
+            ended_by = "returned"
+        if not self.started:
+            # A supervisor must see a crash as one: exit code 0 reads as a deliberate stop.
+            log.error("the serving loop ended unexpectedly; exiting", extra={"ended_by": ended_by})
+            _exit_now(1)
+        log.info("stopped")
 
 
 def _serve_eventlet(app: Flask, sock) -> None:
@@ -89,42 +135,33 @@ def _serve_eventlet(app: Flask, sock) -> None:
         keepalive=idle,
         protocol=transport.http_protocol(socketio.server, idle, config["REQUEST_HEADER_TIMEOUT_SECONDS"]),
     )
-    draining: list[int] = []
-
-    def on_signal(signum, _frame) -> None:
-        if not draining:
-            draining.append(signum)
-            eventlet.spawn_n(_drain, listener, server, config["DRAIN_SECONDS"])
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    try:
-        server.wait()
-    except BaseException as error:  # noqa: BLE001 - the drain ends the server with GreenletExit
-        ended_by = repr(error)
-    else:
-        ended_by = "returned"
-    if not draining:
-        # A supervisor must see a crash as one: exit code 0 reads as a deliberate stop.
-        log.error("the serving loop ended unexpectedly; exiting", extra={"ended_by": ended_by})
-        _exit_now(1)
-    log.info("stopped")
+    # Killed where it waits to accept, the server shuts its idle connections and waits for the
+    # requests in flight, then ends (with GreenletExit).
+    drain = Drain(config["DRAIN_SECONDS"], eventlet.spawn_n, eventlet.spawn_after, listener.close, server.kill)
+    signal.signal(signal.SIGTERM, drain.on_signal)
+    signal.signal(signal.SIGINT, drain.on_signal)
+    drain.serve(server.wait)
 
 
-def _drain(listener, server, drain_seconds: float) -> None:
-    """Stop accepting, close every Engine.IO session without waiting, let requests finish, exit."""
-    import eventlet
+def _serve_gevent(app: Flask, host: str, port: int) -> None:
+    import gevent
 
-    log.info("draining", extra={"drain_seconds": drain_seconds})
-    # The watchdog first: nothing below may keep the process alive past the deadline.
-    eventlet.spawn_after(drain_seconds, _drain_overran, drain_seconds)
-    # And should the hub itself be stuck, the kernel ends the process a little later.
-    signal.alarm(int(drain_seconds) + HARD_STOP_GRACE_SECONDS)
-    listener.close()
-    closed = transport.close_all_sessions(socketio.server)
-    log.info("closed every session", extra={"connections": closed})
-    # Raised where the server waits to accept; it then waits for the requests in flight.
-    server.kill()
+    from app.realtime.transport import gevent_server
+
+    drain_seconds = app.config["DRAIN_SECONDS"]
+    server = gevent_server.PatientServer.at(host, port, app)
+    drain = Drain(
+        drain_seconds,
+        gevent.spawn,
+        gevent.spawn_later,
+        server.drain,
+        # Waits for the handlers still running (the idle kept-alive connections are let go).
+        lambda: server.stop(timeout=drain_seconds),
+    )
+    # gevent runs these in a greenlet of their own, not wherever the main greenlet was interrupted.
+    gevent.signal_handler(signal.SIGTERM, drain.on_signal)
+    gevent.signal_handler(signal.SIGINT, drain.on_signal)
+    drain.serve(server.serve_until_stopped)
 
 
 def _drain_overran(drain_seconds: float) -> None:

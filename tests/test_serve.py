@@ -21,7 +21,6 @@ from tests.support.sockets import USER_AGENT, LiveSocket
 from tests.support.strangers import open_polling_session, polling_sid
 
 pytestmark = pytest.mark.live
-MODES = pytest.mark.parametrize("direct", ["1", "0"], ids=["direct-writes", "engineio-writes"])
 DRAIN_SECONDS = 5
 # Short deadlines, and a ping interval longer than all: a long-poll waits that long for news.
 TIMEOUTS = {
@@ -32,10 +31,22 @@ TIMEOUTS = {
 }
 
 
-@MODES
-def test_sigterm_ends_the_process_with_an_idle_long_poll_and_a_websocket_open(tmp_path, direct):
+# Each way of serving a process, pinned: every run proves the drain in all three.
+SERVINGS = pytest.mark.parametrize(
+    "serving",
+    [
+        {"ASYNC_MODE": "eventlet", "DIRECT_WEBSOCKET_WRITES": "1"},
+        {"ASYNC_MODE": "eventlet", "DIRECT_WEBSOCKET_WRITES": "0"},
+        {"ASYNC_MODE": "gevent"},
+    ],
+    ids=["eventlet-direct-writes", "eventlet-engineio-writes", "gevent"],
+)
+
+
+@SERVINGS
+def test_sigterm_ends_the_process_with_an_idle_long_poll_and_a_websocket_open(tmp_path, serving):
     """A polling session nobody polls any more and a connected tablet do not keep a stopping process alive."""
-    server = start_sqlite_server(tmp_path, DIRECT_WEBSOCKET_WRITES=direct, DRAIN_SECONDS=str(DRAIN_SECONDS))
+    server = start_sqlite_server(tmp_path, DRAIN_SECONDS=str(DRAIN_SECONDS), **serving)
     try:
         polling_sid(open_polling_session(server.url))
         tablet = LiveSocket(server.url, token=server.token("viewer")).connect()
@@ -43,14 +54,100 @@ def test_sigterm_ends_the_process_with_an_idle_long_poll_and_a_websocket_open(tm
         signalled = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
         assert server.process.wait(timeout=DRAIN_SECONDS + 20) == 0
-        print(
-            f"\nSIGTERM to exit ({'direct' if direct == '1' else 'engine.io'} writes): "
-            f"{time.monotonic() - signalled:.2f} s"
-        )
+        print(f"\nSIGTERM to exit ({'/'.join(serving.values())}): {time.monotonic() - signalled:.2f} s")
         assert tablet.disconnected.wait(5)
         assert '"draining"' in server.log() and '"stopped"' in server.log()
     finally:
         server.kill()
+
+
+@SERVINGS
+def test_sigterm_answers_the_request_in_flight_closes_sockets_at_once_and_exits_0(tmp_path, serving):
+    """On SIGTERM: new connections are refused, a tablet sees its disconnect at once, a sign-in whose body
+    is still coming is answered, an idle kept-alive connection is let go, and the process exits 0 before
+    the drain deadline."""
+    server = start_sqlite_server(tmp_path, DRAIN_SECONDS=str(DRAIN_SECONDS), **serving)
+    sign_in, idle = link_to(server), link_to(server)
+    sign_in.settimeout(DRAIN_SECONDS + 5)
+    try:
+        tablet = LiveSocket(server.url, token=server.token("viewer")).connect()
+        assert tablet.join(1)["ok"] is True
+        idle.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert idle.recv(65536).startswith(b"HTTP/1.1 200")
+        body = json.dumps({"username": "viewer", "password": PASSWORD}).encode()
+        sign_in.sendall(
+            b"POST /api/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body[:10]
+        )
+        time.sleep(0.2)  # the request is being read
+        signalled = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+
+        assert tablet.disconnected.wait(3), "a connected tablet is told at once, not after the requests in flight"
+        assert refuses_connections(server, timeout=3)
+        sign_in.sendall(body[10:])
+        answer = read_to_the_end(sign_in)
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+        assert b'"token"' in answer
+        assert server.process.wait(timeout=DRAIN_SECONDS + 10) == 0
+        assert time.monotonic() - signalled < DRAIN_SECONDS, "nothing left in flight: no wait for the deadline"
+        lines = [json.loads(line)["message"] for line in server.log().splitlines() if line.startswith("{")]
+        drain = [line for line in lines if line in ("draining", "closed every session", "stopped")]
+        assert drain == ["draining", "closed every session", "stopped"]
+        assert not any("drain deadline" in line or "unexpectedly" in line for line in lines)
+        # Under gevent the drain imports nothing of eventlet (whose import warns; filtered under eventlet).
+        assert "Eventlet is deprecated" not in server.log()
+    finally:
+        sign_in.close()
+        idle.close()
+        server.kill()
+
+
+def read_to_the_end(link: socket.socket) -> bytes:
+    """Everything the server sends on this connection until it closes it (a stopping server reads no next request)."""
+    received = b""
+    while chunk := link.recv(65536):
+        received += chunk
+    return received
+
+
+def refuses_connections(server, timeout: float) -> bool:
+    """Whether, within `timeout`, a new connection to the server's port is refused."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
+        except ConnectionRefusedError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# gevent's server closed by gevent itself, as after an accept error it cannot go on after (EBADF).
+SERVER_CLOSED_BY_GEVENT = """
+from gevent import monkey
+monkey.patch_all()
+import gevent
+from flask import Flask
+from app import serve
+from app.realtime.transport.gevent_server import PatientServer
+server = PatientServer.at("127.0.0.1", 0, Flask("closed"))
+gevent.spawn_later(0.2, server.close)
+drain = serve.Drain(5, gevent.spawn, gevent.spawn_later, server.drain, server.stop)
+drain.serve(server.serve_until_stopped)
+print("serve returned")
+"""
+
+
+def test_gevents_server_ending_without_a_drain_exits_1_and_says_so():
+    """A crash must look like one to a supervisor: not exit 0, and not serving on as if nothing happened."""
+    ended = subprocess.run(
+        [sys.executable, "-c", SERVER_CLOSED_BY_GEVENT], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert ended.returncode == 1, ended.stdout + ended.stderr
+    assert "the serving loop ended unexpectedly" in ended.stderr
+    assert "serve returned" not in ended.stdout
 
 
 # A pool of 100 connections and short request deadlines.

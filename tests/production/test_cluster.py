@@ -104,12 +104,13 @@ def test_sigterm_drains_and_clients_move_to_the_other_process(cluster, sockets):
     started = time.monotonic()
     first.process.send_signal(signal.SIGTERM)
     assert client.disconnected.wait(3), "sockets are closed at once on SIGTERM"
-    first.process.wait(timeout=12)
+    assert first.process.wait(timeout=12) == 0, "a drained process exits 0"
     drained_in = time.monotonic() - started
     stop_writing.set()
     writer.join(5)
 
     assert drained_in < 11
+    assert '"draining"' in first.log() and '"stopped"' in first.log()
     stored = StaffApi(second.url, "host").get(f"/api/tables/{table['tableId']}").json()
     assert acknowledged and stored["version"] >= max(acknowledged)
     again = sockets(second.url, host.token)

@@ -171,6 +171,12 @@ def _checks():
             lambda: _gevent_edges(),
         ),
         (
+            "gevent's drain (gevent_server.py, serve.py): WSGIHandler.read_requestline() reads each request's "
+            "line, an empty one ends the connection; close(), closed; stop(timeout) joins the pool, then kills "
+            "it; gevent.signal_handler",
+            lambda: _gevent_drain_edges(),
+        ),
+        (
             "gunicorn's gevent worker: environ['gunicorn.socket'], StopIteration closes the connection unanswered",
             lambda: _gunicorn_edges(),
         ),
@@ -304,6 +310,23 @@ def _gevent_edges() -> bool:
         and _source_has(handler.get_environ, "env['wsgi.input'] = self.wsgi_input if handling_reads else self.rfile")
         and _source_has(handler.process_result, "if self.status and not self.headers_sent:")
         and _source_has(handler.handle_one_request, "self.handle_one_response()\n\n        if self.close_connection:")
+    )
+
+
+def _gevent_drain_edges() -> bool:
+    import gevent
+    from gevent import baseserver, pywsgi
+
+    handler, server = pywsgi.WSGIHandler, baseserver.BaseServer
+    return (
+        _parameters(handler.read_requestline) == ["self"]
+        and _source_has(handler.handle_one_request, "self.requestline = self.read_requestline()")
+        and _source_has(handler.handle_one_request, "if not self.requestline:\n            return")
+        and _parameters(server.close) == ["self"]
+        and isinstance(server.closed, property)
+        and _parameters(server.stop) == ["self", "timeout"]
+        and _source_has(server.stop, "self.pool.join(timeout=timeout)\n            self.pool.kill(")
+        and callable(gevent.signal_handler)
     )
 
 

@@ -26,7 +26,7 @@ are known here only (tests/test_structure.py holds that edge).
   socket's rooms; `rooms(server)` the rooms of the default namespace and their members;
 - `http_protocol(server, idle, head)` eventlet's HTTP connection handler for serve.py,
   `hands_off(server)` whether it hands WebSockets off to the direct path, and
-  `close_all_sessions(server)` for its drain.
+  `close_all_sessions(server)` for the drain (under eventlet and gevent).
 
 The transport keeps its own state in its own structures, keyed by the library's objects or
 their ids, never as attributes set on them: each WebSocket-first socket's wire and each
@@ -61,7 +61,8 @@ eventlet
 
 gevent (26.9.0)
 - `pywsgi.WSGIServer`: subclassed, its `do_read` wrapped, `started`, `start_accepting`,
-  `stop_accepting`; `pywsgi.WSGIHandler.get_environ` and `socket` (gevent_server.py); an
+  `stop_accepting`, `close`, `closed` and `stop(timeout)` (joining the handlers' pool, then killing
+  it), `pywsgi.WSGIHandler.get_environ`, `read_requestline` and `socket` (gevent_server.py); an
   `Upgrade` request's `wsgi.input` being a buffered reader over the socket, and pywsgi
   writing nothing for an application that returns without starting a response
   (gevent_endpoint.py);
@@ -115,6 +116,7 @@ from flask import Flask
 from socketio import packet as socketio_packet
 
 from app.realtime.transport import admission, garbage, wires
+from app.realtime.transport.frames import websocket_frame
 
 log = logging.getLogger(__name__)
 # The versions every internal above was checked at (tests/realtime/test_library_edges.py).
@@ -283,13 +285,13 @@ def close_all_sessions(server) -> int:
     end, should the process live that long: nothing of it outlives the process. Closing them
     one by one through engine.io, handlers and all, took 1.4 s for 2,000 sockets, and a deploy
     that stops a process before starting the next waited for it. Sockets on engine.io's own
-    writer (polling, DIRECT_WEBSOCKET_WRITES=0) are closed through engine.io as before.
+    writer (polling, DIRECT_WEBSOCKET_WRITES=0, gevent) are closed through engine.io as before: each
+    gets its close from its writer, which then ends the WebSocket (gevent_endpoint.py) or the long-poll.
     """
-    from app.realtime.transport.wire import frame_of
-
     eio = server.eio
     sessions = list(eio.sockets.values())
-    closing = frame_of(engineio_packet.Packet(engineio_packet.CLOSE))
+    # Framed here, not by wire.py, which imports eventlet: under gevent no socket has a wire.
+    closing = websocket_frame(engineio_packet.Packet(engineio_packet.CLOSE).encode())
     for eio_socket in sessions:
         try:
             wire = wires.wire_of(eio_socket)
