@@ -23,9 +23,9 @@ from app.models import Party, Table
 from app.models.time import utcnow
 from app.services import outbox, seatings
 from app.services.idempotency import IdempotencyKey, answered, claimed
-from app.services.parties import describe, get_party, party_conflict, split_covers
+from app.services.parties import describe, get_party, party_conflict
 from app.services.status import change_status, stale
-from app.services.tables import get_table
+from app.services.tables import covers_over, get_table
 from app.services.undo import refuse_if_changed
 from app.shapes.events import PartyFieldsChanged, PartyUpdated
 from app.shapes.parties import Party as PartyShape
@@ -77,7 +77,7 @@ def add_table(
             raise stale(get_table(table_id), f"is {describe(party)}'s already.")
         since = get_table(tables[0]).status_changed_at
         tables.append(table_id)
-        covers = _covers_over(party, tables)
+        covers = covers_over(party.size, tables)
         change_status(
             table_id,
             "occupied",
@@ -106,17 +106,8 @@ def take_table_off(
             raise party_conflict(party, f"{describe(party)} sits at no other table: clear the table instead.")
         change_status(table_id, "available", by=by, expected_status="occupied", together=False)
         kept = [one for one in tables if one != table_id]
-        _cover_again(kept, _covers_over(party, kept), by)
+        _cover_again(kept, covers_over(party.size, kept), by)
     return party
-
-
-def _covers_over(party: Party, tables: list[int]) -> dict[int, int | None]:
-    """How the party sits at these tables, by tableId (split_covers); an unknown or deleted table says why."""
-    capacities = dict(db.session.execute(select(Table.id, Table.capacity).where(Table.id.in_(tables))).all())
-    for table_id in tables:
-        if table_id not in capacities:
-            get_table(table_id)  # says why: unknown, or deleted by whom
-    return dict(zip(tables, split_covers(party.size, [capacities[one] for one in tables]), strict=True))
 
 
 def _cover_again(tables: list[int], covers: dict[int, int | None], by: str) -> None:

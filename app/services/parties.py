@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Party, Table, limits
+from app.models import Party, limits
 from app.models.time import utcnow
 from app.services import outbox, seatings
 from app.services.errors import Conflict
@@ -21,7 +21,7 @@ from app.services.idempotency import IdempotencyKey, answered, claimed
 from app.services.quotes import suggest_quote
 from app.services.rows import row_or_missing
 from app.services.status import change_status
-from app.services.tables import get_table
+from app.services.tables import covers_over
 from app.services.tap_time import change_time
 from app.shapes.events import PartyCreated, PartyFieldsChanged, PartySeated, PartyUpdated
 from app.shapes.parties import Party as PartyShape
@@ -176,33 +176,22 @@ def seat_party(
     return party
 
 
-def split_covers(size: int, capacities: list[int]) -> list[int | None]:
-    """How a party sits at tables of these capacities, in the order named: each table filled up to its
-    seats, anyone beyond every seat at the first table, and no covers at a table nobody sits at.
-    Together they count the party once."""
-    left, covers = size, []
-    for capacity in capacities:
-        here = min(capacity, left)
-        covers.append(here or None)
-        left -= here
-    covers[0] += left
-    return covers
-
-
 def _seat_at(
     party: Party, table_ids: list[int], expected_statuses: dict, by: str, tapped_at: datetime | None = None
 ) -> None:
     """Each table seated through its own status change, its covers split: all in the caller's transaction.
     A seating tapped offline passes its time to each table (each kept after that table's previous change)."""
-    capacities = dict(db.session.execute(select(Table.id, Table.capacity).where(Table.id.in_(table_ids))).all())
+    covers = covers_over(party.size, table_ids)
     for table_id in table_ids:
-        if table_id not in capacities:
-            get_table(table_id)  # says why: unknown, or deleted by whom
-    covers = split_covers(party.size, [capacities[table_id] for table_id in table_ids])
-    for table_id, count in zip(table_ids, covers, strict=True):
         expected = expected_statuses.get(str(table_id), "available")
         change_status(
-            table_id, "occupied", by=by, expected_status=expected, covers=count, party=party, tapped_at=tapped_at
+            table_id,
+            "occupied",
+            by=by,
+            expected_status=expected,
+            covers=covers[table_id],
+            party=party,
+            tapped_at=tapped_at,
         )
 
 

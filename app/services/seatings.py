@@ -52,6 +52,19 @@ def seat(table: Table, party: Party, now: datetime) -> None:
         earlier.cleared_at = None
 
 
+def split_covers(size: int, capacities: list[int]) -> list[int | None]:
+    """How a party sits at tables of these capacities, in the order named: each table filled up to its
+    seats, anyone beyond every seat at the first table, and no covers at a table nobody sits at.
+    Together they count the party once."""
+    left, covers = size, []
+    for capacity in capacities:
+        here = min(capacity, left)
+        covers.append(here or None)
+        left -= here
+    covers[0] += left
+    return covers
+
+
 def tables_of(party_id: int) -> list[int]:
     """The tables a party sits at now, in the order they were seated (locked rows are read afresh by the caller)."""
     return list(

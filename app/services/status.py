@@ -11,7 +11,7 @@ from app.services import outbox, seatings
 from app.services.errors import Conflict
 from app.services.history import table_history
 from app.services.idempotency import AlreadyApplied, IdempotencyKey, claim, replay
-from app.services.tables import get_table
+from app.services.tables import covers_over, get_table
 from app.services.tap_time import change_time
 from app.shapes import tables as shapes
 from app.shapes.events import StatusChanged
@@ -46,13 +46,15 @@ def change_status(
     without one, covers seat a walk-in). `seen_by` is the user asking: the table must be on a
     floor they may see (app/services/tables.py `get_table`). `since` is when the new status
     began when not now (a moved or joined party keeps its seated time). Clearing a table to
-    available clears every table its party sits at, each with its own event, unless `together`
-    is False (a move leaves the party's other tables as they are). Raises Conflict when
+    available clears every table its party sits at, each with its own event and the same time,
+    unless `together` is False (a move leaves the party's other tables as they are). Raises Conflict when
     `expected_status` is given and the stored status differs, and AlreadyApplied when the
     Idempotency-Key was seen before. `tapped_at` is when a change queued offline was tapped: its
     time within the offline window (app/services/tap_time.py), the party's seated time too. `party_back`
-    undoes a clear: that party, which the table's last change cleared, sits there again from its seated time
-    (a Conflict when the table changed since or the party never sat there).
+    undoes a clear: that party, which the table's last change cleared, sits there again from its seated time,
+    and at every other table that clear freed of it (unless `together` is False), each with its own event, the
+    party's covers split over them as a join splits them; a Conflict, nothing undone, when any of those tables
+    changed since or the party never sat there.
 
     The table is read once, with its section and assignee; the answer and the event are built
     from it before the commit, so nothing is read again after it.
@@ -64,8 +66,14 @@ def change_status(
             record = claim(idempotency)
         if expected_status is not None and table.status != expected_status:
             raise stale(table, f"is {table.status} now, not {expected_status}.")
+        joined_back = {}  # an undone clear's other tables, with their covers
         if party_back is not None:
-            party, since = _back_at(table, party_back)
+            party, since, freed = _back_at(table, party_back)
+            if together and len(freed) > 1:
+                # Back at all its tables, the party counts once, as after the join (the screen sent only
+                # this table's covers as it showed them).
+                joined_back = covers_over(party.size, freed)
+                covers = joined_back.pop(table.id)
         old_status, old_covers, old_party = table.status, table.covers, table.party_id
         now = change_time(tapped_at, table.updated_at, utcnow())
         table.status = status
@@ -110,23 +118,45 @@ def change_status(
             by,
         )
         answer = shapes.Table.of(table)
+        # The party's other tables change with this one, at its time: an undone clear finds them by it.
         if together and old_party is not None and status == "available":
             for other_id in seatings.tables_of(old_party):
-                change_status(other_id, "available", by=by, together=False, tapped_at=tapped_at)
+                change_status(other_id, "available", by=by, together=False, tapped_at=now)
+        for other_id, share in joined_back.items():
+            change_status(
+                other_id,
+                "occupied",
+                by=by,
+                expected_status="available",
+                covers=share,
+                party_back=party.id,
+                together=False,
+                tapped_at=now,
+            )
         if idempotency is not None:
             record.body = answer.wire()
     return answer
 
 
-def _back_at(table: Table, party_id: int) -> tuple[Party, datetime]:
-    """An undone clear: the party the table's last change cleared, and when it sat (its timer goes on)."""
-    seating = db.session.get(PartyTable, (party_id, table.id))
+def _back_at(table: Table, party_id: int) -> tuple[Party, datetime, list[int]]:
+    """An undone clear: the party the table's last change cleared, when it sat (its timer goes on), and the
+    tables that clear freed of it, this one among them, in the order the party sat at them."""
+    # The party's record as stored (read afresh, as the table is): which tables the clear stamped.
+    record = db.session.scalars(
+        select(PartyTable)
+        .where(PartyTable.party_id == party_id)
+        .order_by(PartyTable.position)
+        .execution_options(populate_existing=True)
+    ).all()
+    seating = next((one for one in record if one.table_id == table.id), None)
     if seating is None or seating.cleared_at is None or table.party_id is not None:
         raise stale(table, "did not have that party: nothing was undone.")
     # The clear stamped the party's record and the table with the same time: a later change moved the table on.
-    if as_utc(seating.cleared_at) != as_utc(table.updated_at):
+    cleared_at = as_utc(seating.cleared_at)
+    if cleared_at != as_utc(table.updated_at):
         raise stale(table, "was changed since: nothing was undone.")
-    return seating.party, seating.party.seated_at
+    freed = [one.table_id for one in record if one.cleared_at and as_utc(one.cleared_at) == cleared_at]
+    return seating.party, seating.party.seated_at, freed
 
 
 def stale(table: Table, saying: str) -> Conflict:

@@ -49,6 +49,16 @@ def get_table(table_id: int, *, for_update: bool = False, seen_by: User | None =
     return table
 
 
+def covers_over(size: int, table_ids: list[int]) -> dict[int, int | None]:
+    """How a party of `size` sits at these tables, by tableId in the order named (seatings.split_covers: the
+    party counted once); an unknown or deleted table says why."""
+    capacities = dict(db.session.execute(select(Table.id, Table.capacity).where(Table.id.in_(table_ids))).all())
+    for table_id in table_ids:
+        if table_id not in capacities:
+            get_table(table_id)  # says why: unknown, or deleted by whom
+    return dict(zip(table_ids, seatings.split_covers(size, [capacities[one] for one in table_ids]), strict=True))
+
+
 class TableGone(NotFound):
     """A table that was deleted: named with who deleted it, for those who may see its floor."""
 

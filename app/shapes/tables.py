@@ -143,7 +143,9 @@ class StatusChange(Shape):
     party_id: reference("Must be a party's id (a whole number).") = Field(
         None,
         description="Undoing a clear (status occupied): the party the table's last change cleared, seated back with"
-        " its seated time; a 409 when the table changed since or that party did not sit there.",
+        " its seated time at this table and at every other table that clear freed of it, each its own event, its"
+        " covers split over them as a join splits them; a 409, nothing changed, when any of those tables changed"
+        " since or that party did not sit there.",
     )
 
     @field_validator("covers", "party_id")

@@ -3,6 +3,8 @@ back by new logged changes, refused with a 409 naming the table (or party) and w
 
 # The door's own fixtures (a staff client per username, a table factory), shared rather than written again.
 # ruff: noqa: F811
+import pytest
+
 from tests.api.test_move_and_join_api import add, get, move, seated
 from tests.api.test_parties_api import door, join, line, seat, staff, table  # noqa: F401
 
@@ -257,3 +259,110 @@ def test_a_clear_undone_after_the_table_changed_is_refused_naming_the_table_and_
     not_seating = host.patch(url, json={"status": "maintenance", "partyId": party["partyId"]})
     assert not_seating.status_code == 422
     assert not_seating.get_json()["fields"] == {"partyId": "A party is seated back only with status occupied."}
+
+
+def undo_clear(host, spot: dict, party: dict, covers: int):
+    """The clear of `spot` undone as its notice sends it: occupied again with the covers it showed and its party."""
+    body = {"status": "occupied", "covers": covers, "expectedStatus": "available", "partyId": party["partyId"]}
+    return host.patch(f"/api/tables/{spot['tableId']}/status", json=body)
+
+
+def joined_and_cleared(host, table) -> tuple[dict, dict, dict, str]:
+    """A party of 7 seated at a 4-top and joined by a second (covers 4 + 3), then cleared from the first, which
+    clears both. Returns the party as seated, the two tables, and the last event id before the clear."""
+    first, second = table(capacity=4), table(capacity=4)
+    party = seated(host, 7, first)
+    assert add(host, party, second).status_code == 200
+    assert [get(host, spot)["covers"] for spot in (first, second)] == [4, 3]
+    before = last_event_id(host)
+    cleared = host.patch(f"/api/tables/{first['tableId']}/status", json={"status": "available"})
+    assert cleared.status_code == 200
+    assert [get(host, spot)["status"] for spot in (first, second)] == ["available", "available"]
+    return party, first, second, before
+
+
+def test_an_undone_clear_of_a_joined_party_seats_it_back_at_every_table_the_clear_freed(staff, table):
+    """Party of 7 at two joined 4-tops, cleared from the first, undone from the first: both tables occupied by the
+    party again, covers 4 + 3 as after the join (the party counted once), both timers at its seated time; the undo
+    logs one change per table as the clear did, each carrying the party, its covers and its seated time."""
+    host = staff("host")
+    party, first, second, before = joined_and_cleared(host, table)
+    clear = events_since(host, before)
+    after = last_event_id(host)
+
+    undone = undo_clear(host, first, party, 4)
+    assert undone.status_code == 200, undone.get_data(as_text=True)
+    assert [
+        (get(host, spot)["status"], get(host, spot)["partyId"], get(host, spot)["covers"]) for spot in (first, second)
+    ] == [("occupied", party["partyId"], 4), ("occupied", party["partyId"], 3)]
+    assert [get(host, spot)["statusChangedAt"] for spot in (first, second)] == [party["seatedAt"]] * 2
+    now = host.get(f"/api/parties/{party['partyId']}").get_json()
+    assert (now["state"], now["seatedAt"], now["size"]) == ("seated", party["seatedAt"], 7)
+    summary = host.get("/api/summary").get_json()
+    assert summary["covers"] == 7 and summary["tables"]["occupied"] == 2
+
+    logged = events_since(host, after)
+    assert [(name, data["tableId"]) for name, data in logged] == [(name, data["tableId"]) for name, data in clear]
+    assert [(data["tableId"], data["oldStatus"], data["newStatus"]) for _, data in logged] == [
+        (first["tableId"], "available", "occupied"),
+        (second["tableId"], "available", "occupied"),
+    ]
+    assert [(data["partyId"], data["covers"], data["statusChangedAt"]) for _, data in logged] == [
+        (party["partyId"], 4, party["seatedAt"]),
+        (party["partyId"], 3, party["seatedAt"]),
+    ]
+
+
+def test_an_undone_clear_brings_back_only_the_tables_that_clear_freed(staff, table):
+    """Seated at A + B, moved from B to C (B freed then), cleared from A (A and C freed): the undo brings the party
+    back to A and C, covers counted once over them, and leaves B as the move left it."""
+    host = staff("host")
+    first, second, third = table(capacity=4), table(capacity=4), table(capacity=4)
+    party = seated(host, 7, first, second)
+    assert move(host, party, second, third).status_code == 200
+    assert host.patch(f"/api/tables/{first['tableId']}/status", json={"status": "available"}).status_code == 200
+    assert [get(host, spot)["status"] for spot in (first, second, third)] == ["available"] * 3
+
+    undone = undo_clear(host, first, party, 4)
+    assert undone.status_code == 200, undone.get_data(as_text=True)
+    assert [(get(host, spot)["partyId"], get(host, spot)["covers"]) for spot in (first, second, third)] == [
+        (party["partyId"], 4),
+        (None, None),
+        (party["partyId"], 3),
+    ]
+
+
+def seat_other_party(manager, spot: dict) -> None:
+    response = manager.patch(f"/api/tables/{spot['tableId']}/status", json={"status": "occupied", "covers": 2})
+    assert response.status_code == 200
+
+
+def set_aside_and_back(manager, spot: dict) -> None:
+    for status in ("maintenance", "available"):
+        response = manager.patch(f"/api/tables/{spot['tableId']}/status", json={"status": status})
+        assert response.status_code == 200
+
+
+def set_aside(manager, spot: dict) -> None:
+    response = manager.patch(f"/api/tables/{spot['tableId']}/status", json={"status": "maintenance"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("change", [seat_other_party, set_aside, set_aside_and_back])
+def test_an_undone_clear_is_refused_whole_when_another_table_it_freed_changed_since(staff, table, change):
+    """After the clear the manager seated another party at the second table, or set it aside (and back): the undo
+    from the first is a 409 naming the second table and the manager, and nothing changes, on no table."""
+    host, manager = staff("host"), staff("manager")
+    party, first, second, _ = joined_and_cleared(host, table)
+    change(manager, second)
+    kept = get(host, second)
+    after = last_event_id(host)
+
+    refused = undo_clear(host, first, party, 4)
+    assert refused.status_code == 409, refused.get_data(as_text=True)
+    body = refused.get_json()
+    assert (body["table"]["tableId"], body["table"]["status"]) == (second["tableId"], kept["status"])
+    assert body["changedBy"] == "manager" and second["tableNumber"] in body["message"]
+    assert (get(host, first)["status"], get(host, first)["partyId"]) == ("available", None)
+    assert get(host, second) == kept
+    assert events_since(host, after) == []

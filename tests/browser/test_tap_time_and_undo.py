@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.browser.conftest import OFFLINE_AFTER_SECONDS, tile, wait_for_state
+from tests.browser.conftest import OFFLINE_AFTER_SECONDS, tile, wait_for_state, within_the_limit
 from tests.browser.test_host_stand import BOXES_MEET, BY_PIXELS, assert_fits, keep_picture
 from tests.browser.test_waitlist import PARTY, add_party, clear_the_line, only_free
 
@@ -136,6 +136,43 @@ def clear_and_undo(open_page, live, table: dict, url: str) -> None:
         ("occupied", "available"),
         ("available", "occupied"),
     ]
+
+
+def test_undoing_a_clear_of_a_joined_party_seats_it_back_at_both_tables(open_page, live):
+    """A party of 8 at T-05 + T-06 cleared from T-05's dialog (both freed), then Undo on T-05: the host's plan and
+    another screen's list show both tables occupied by the party again, T-05's covers 4 and T-06's 4."""
+    first, second = live.table("T-05"), live.table("T-06")
+    try:
+        for table in (first, second):
+            live.set_status(table["tableId"], "available")
+        body = {"size": 8, "name": "Joined", "seatAt": [first["tableId"], second["tableId"]]}
+        walk_in = within_the_limit(lambda: live.host.post(f"{live.url}/api/parties", json=body))
+        assert walk_in.status_code == 201, walk_in.text
+        party = walk_in.json()
+        host = open_page("host")
+        viewer = open_page("viewer", "/tables?view=list")
+        pick(host, first["tableId"], "available")
+        for table in (first, second):
+            viewer.wait_for_selector(f'#table-list tr[data-table-id="{table["tableId"]}"][data-status="available"]')
+
+        host.locator(f'[data-banner="undo-{first["tableId"]}"]').get_by_role("button", name="Undo").click()
+        for page in (host, viewer):
+            for table in (first, second):
+                shown = f"window.tableside.store.get({table['tableId']})"
+                page.wait_for_function(
+                    f"() => {shown}?.status === 'occupied' && {shown}?.partyId === {party['partyId']}"
+                )
+        back = [live.table_by_id(table["tableId"]) for table in (first, second)]
+        assert [(one["status"], one["partyId"], one["covers"]) for one in back] == [
+            ("occupied", party["partyId"], 4),
+            ("occupied", party["partyId"], 4),
+        ]
+        assert host.locator(f'[data-banner="conflict-{second["tableId"]}"]').count() == 0
+    finally:
+        # As the tests after this one found them, without the party (clearing the first frees both).
+        live.set_status(first["tableId"], "available")
+        for table in (first, second):
+            live.set_status(table["tableId"], table["status"])
 
 
 def test_undo_after_someone_else_changed_the_table_asks_and_changes_nothing(open_page, live):

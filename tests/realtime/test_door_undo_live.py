@@ -1,7 +1,8 @@
 """Undo at the door, live: a seating from the line, a move and a join taken back by new changes that another
-host's screen hears after the change, in order, and that sync replays; an undo after someone changed a table
-since is refused naming them, and no screen hears it. On one SQLite process and on two processes sharing
-PostgreSQL and Redis (host A on server A, the other host and the screen on server B).
+host's screen hears after the change, in order, and that sync replays; a joined party's clear undone at all
+the tables it freed; an undo after someone changed a table since is refused naming them, and no screen hears
+it. On one SQLite process and on two processes sharing PostgreSQL and Redis (host A on server A, the other
+host and the screen on server B).
 
 Every event these real clients receive is judged against /api/asyncapi.json (tests/conftest.py).
 """
@@ -20,18 +21,25 @@ def post(host, party: dict, path: str, **body):
     return host.http.post(f"{host.url}/api/parties/{party['partyId']}/{path}", json=body, timeout=10)
 
 
+def seated_at_two(servers, connect, staff, size: int, capacity: int, name: str):
+    """A party of `size` from the line seated by host A at two new tables of `capacity`, a manager's screen on
+    server B watching floor 1. Returns the screen, the host, the party, the two tables and the seating's answer."""
+    manager = staff("manager")
+    tables = (manager.create_table(floor=1, capacity=capacity), manager.create_table(floor=1, capacity=capacity))
+    screen = connect("manager", url=servers[1].url)
+    assert screen.join(1)["ok"] is True
+    host = staff("host")
+    party = host.add_party(size, name=name)
+    seated = host.seat_party(party, *tables)
+    assert seated.status_code == 200, seated.text
+    return screen, host, party, tables, seated
+
+
 def test_a_seating_undone_reaches_another_screen_after_it_and_sync_replays_it(servers, connect, staff):
     """Host A seats a party from the line at two tables, then undoes it: B's screen hears both tables occupied
     and party:seated, then both available and party:unseated with the party waiting; a sync from before
     the undo replays the same three events; the line on B has the party back."""
-    manager = staff("manager")
-    first, second = manager.create_table(floor=1, capacity=2), manager.create_table(floor=1, capacity=2)
-    screen = connect("manager", url=servers[1].url)
-    assert screen.join(1)["ok"] is True
-    host = staff("host")
-    party = host.add_party(4, name="Undone")
-    seated = host.seat_party(party, first, second)
-    assert seated.status_code == 200, seated.text
+    screen, host, party, (first, second), seated = seated_at_two(servers, connect, staff, 4, 2, "Undone")
     assert screen.wait_for("party:seated", lambda data: data["partyId"] == party["partyId"])
     before_undo = host.latest_event_id()
 
@@ -134,3 +142,33 @@ def test_a_move_and_a_join_undone_reach_another_screen(servers, connect, staff):
 
     assert eventually(lambda: len(versions()) == 4)
     assert versions() == sorted(versions()) and taken_off.json()["version"] == versions()[-1]
+
+
+def test_a_clear_of_a_joined_party_undone_puts_it_back_at_both_tables_on_another_screen(servers, connect, staff):
+    """Host A seats a party of 7 at two 4-tops, clears one (both freed), then undoes the clear from it as the
+    page sends it: B's screen hears both tables freed, then both occupied again by the party, covers 4 + 3
+    as after the seating, both timers at its seated time."""
+    screen, host, party, (first, second), seated = seated_at_two(servers, connect, staff, 7, 4, "Joined")
+    ids = (first["tableId"], second["tableId"])
+
+    def heard() -> list[tuple]:
+        return [
+            (item["tableId"], item["newStatus"], item.get("partyId"), item.get("covers"), item.get("statusChangedAt"))
+            for item in status_changes(screen)
+            if item["tableId"] in ids
+        ]
+
+    assert host.set_status(first["tableId"], "available", expectedStatus="occupied").status_code == 200
+    assert eventually(lambda: len(heard()) >= 4)
+    assert sorted(heard()[2:]) == sorted([(one, "available", None, None, None) for one in ids])
+    undone = host.set_status(
+        first["tableId"], "occupied", covers=4, expectedStatus="available", partyId=party["partyId"]
+    )
+    assert undone.status_code == 200, undone.text
+    assert eventually(lambda: len(heard()) >= 6)
+    quiet()
+    seated_at = seated.json()["seatedAt"]
+    assert heard()[4:] == [
+        (first["tableId"], "occupied", party["partyId"], 4, seated_at),
+        (second["tableId"], "occupied", party["partyId"], 3, seated_at),
+    ]

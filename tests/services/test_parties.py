@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Event, Party, PartyTable, Table
-from app.services import parties, status, tables
+from app.services import parties, seatings, status, tables
 from app.services.errors import Conflict
 
 
@@ -39,7 +39,7 @@ def seatings_of(party_id: int) -> list[tuple[int, bool]]:
 )
 def test_covers_are_split_so_the_party_counts_once(size, capacities, covers):
     """Each table filled to its seats in the order named; the rest at the first; the sum is the party."""
-    assert parties.split_covers(size, capacities) == covers
+    assert seatings.split_covers(size, capacities) == covers
     assert sum(count or 0 for count in covers) == size
 
 

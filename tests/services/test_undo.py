@@ -10,7 +10,8 @@ from sqlalchemy import update
 from app.extensions import db
 from app.models import Party, PartyTable, Table
 from app.models.time import as_utc, isoformat, utcnow
-from app.services import history, moves, parties, rotation, sections, tables, users
+from app.services import history, moves, parties, rotation, sections, status, tables, users
+from app.services.errors import Conflict
 
 
 @pytest.fixture
@@ -94,3 +95,47 @@ def test_a_join_undone_leaves_the_party_with_the_time_it_sat(door):
 
     moves.add_table(party.id, second.id, by="host")
     assert seated_times(party.id, second.id) == sat
+
+
+def test_a_clear_of_a_joined_party_undone_puts_it_back_at_both_tables_with_the_time_it_sat(door):
+    """Seated at A 20 minutes ago and joined by B, cleared from A (both freed), the clear undone from A as the
+    page sends it: both tables the party's again, covers 4 + 3 as after the join, both timers, the party and
+    Maria's last seating at 20 minutes ago; each table's history shows the clear and the undo as new changes."""
+    first, second = new_table("A"), new_table("B")
+    party, then = seated_20_minutes_ago(first, 7)
+    sat = {"party": isoformat(then), "timer": isoformat(then), "last seated": isoformat(then)}
+    moves.add_table(party.id, second.id, by="host")
+    status.change_status(first.id, "available", by="host", expected_status="occupied")
+    assert [tables.get_table(one.id).status for one in (first, second)] == ["available", "available"]
+
+    status.change_status(first.id, "occupied", by="host", expected_status="available", covers=4, party_back=party.id)
+    assert seated_times(party.id, first.id) == sat
+    assert seated_times(party.id, second.id) == sat
+    back = [tables.get_table(one.id) for one in (first, second)]
+    assert [(one.status, one.party_id, one.covers) for one in back] == [
+        ("occupied", party.id, 4),
+        ("occupied", party.id, 3),
+    ]
+    for table in (first, second):
+        assert changes_of(table.id)[:2] == [("available", "occupied"), ("occupied", "available")]
+
+
+def test_a_clear_of_a_joined_party_is_not_undone_when_another_party_took_one_of_its_tables(door):
+    """Cleared from A; a walk-in seated at B meanwhile: the undo from A is a Conflict naming B, and A stays
+    free, B keeps the walk-in, the party's timer and record are as the clear left them."""
+    first, second = new_table("A"), new_table("B")
+    party, then = seated_20_minutes_ago(first, 7)
+    moves.add_table(party.id, second.id, by="host")
+    status.change_status(first.id, "available", by="host")
+    status.change_status(second.id, "occupied", by="manager", covers=2)
+    walk_in = tables.get_table(second.id).party_id
+
+    with pytest.raises(Conflict) as refused:
+        status.change_status(
+            first.id, "occupied", by="host", expected_status="available", covers=4, party_back=party.id
+        )
+    assert refused.value.message.startswith("Table B ")
+    db.session.rollback()
+    assert (tables.get_table(first.id).status, tables.get_table(first.id).party_id) == ("available", None)
+    assert (tables.get_table(second.id).party_id, tables.get_table(second.id).covers) == (walk_in, 2)
+    assert changes_of(first.id)[0] == ("occupied", "available")
