@@ -15,7 +15,8 @@ ALGORITHM = "HS256"
 
 def issue_token(user: User) -> Token:
     """A signed token naming the user and its session generation, with its expiry."""
-    expires = utcnow() + timedelta(seconds=current_app.config["TOKEN_LIFETIME_SECONDS"])
+    # A JWT's exp is a whole second: the expiry said to the client is that second, not later.
+    expires = (utcnow() + timedelta(seconds=current_app.config["TOKEN_LIFETIME_SECONDS"])).replace(microsecond=0)
     claims = {"sub": str(user.id), "gen": user.session_generation, "exp": expires, "iat": utcnow()}
     token = jwt.encode(claims, current_app.config["SECRET_KEY"], algorithm=ALGORITHM)
     return Token(token=token, expires_at=expires)

@@ -1,6 +1,7 @@
 """Signing in and out, tokens, and where `next` may lead."""
 
 import time
+from datetime import UTC, datetime
 
 import jwt
 import pytest
@@ -78,6 +79,18 @@ def test_token_for_good_credentials(client):
     assert set(body) == {"token", "expiresAt"}
     response = client.get("/api/floors", headers={"Authorization": f"Bearer {body['token']}"})
     assert response.status_code == 200
+
+
+def test_a_tokens_expiry_is_the_second_it_stops_working(client):
+    """expiresAt names the token's own expiry: a client renewing at expiresAt is never late.
+
+    A JWT's exp is a whole second; an expiresAt with the fraction a signing-in took was up
+    to a second later than the moment the token was refused.
+    """
+    body = client.post("/api/auth/token", json={"username": "viewer", "password": PASSWORD}).get_json()
+    expiry = jwt.decode(body["token"], options={"verify_signature": False})["exp"]
+    said = datetime.fromisoformat(body["expiresAt"].replace("Z", "+00:00"))
+    assert said == datetime.fromtimestamp(expiry, UTC)
 
 
 def test_token_for_bad_credentials_is_401(client):
