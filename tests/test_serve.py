@@ -132,7 +132,7 @@ import gevent
 from flask import Flask
 from app import serve
 from app.realtime.transport.gevent_server import PatientServer
-server = PatientServer.at("127.0.0.1", 0, Flask("closed"))
+server = PatientServer.on(("127.0.0.1", 0), Flask("closed"), 30, 10)
 gevent.spawn_later(0.2, server.close)
 drain = serve.Drain(5, gevent.spawn, gevent.spawn_later, server.drain, server.stop)
 drain.serve(server.serve_until_stopped)
