@@ -36,7 +36,7 @@ test: setup
 
 # The live servers' other serving modes (tests/support/live_server.py, RUN_MODE_SETTINGS):
 # engine.io's own writer (DIRECT_WEBSOCKET_WRITES=0), then gevent. Not part of `make test`.
-MODE_TESTS := tests/realtime tests/security tests/auth
+MODE_TESTS := tests/realtime tests/security tests/auth tests/test_serve.py
 
 # Both runs go ahead; the target fails if either did.
 test-modes: setup

@@ -5,8 +5,11 @@ CLI commands and the worker run plain threads and reach browsers through the que
 """
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 _patched_mode: str | None = None
+T = TypeVar("T")
 
 
 def configured_mode() -> str:
@@ -74,4 +77,17 @@ def green_timeout(mode: str) -> type | None:
         import gevent
 
         return gevent.Timeout
+    return None
+
+
+def before_deadline(timeout: type | None, seconds: float, call: Callable[[], T]) -> T | None:
+    """`call()`, or None if it has not returned `seconds` after it began (it must not return None itself).
+
+    `timeout` is the mode's green timeout (`green_timeout`), which interrupts `call` where it
+    waits; with None (threads), `call` runs without a deadline.
+    """
+    if timeout is None:
+        return call()
+    with timeout(seconds, False):
+        return call()
     return None

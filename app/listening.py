@@ -1,4 +1,4 @@
-"""The serving port, bound before eventlet and the application load.
+"""The serving port, bound before eventlet or gevent and the application load.
 
 After a deploy or a crash every screen reconnects at once. While nothing listens on the port
 each attempt is refused and the client backs off (about 0.25 s, then 0.5, 1 and 2 s), so a
@@ -9,8 +9,11 @@ queue (BACKLOG) while eventlet and the application load; the process takes them 
 it serves. Binding first also means a second server on a busy port exits before it loads
 anything.
 
-Only eventlet's own server is bound here; gunicorn binds for its workers, and the threading
-and gevent modes of `python app.py` bind through Flask-SocketIO.
+Only Tableside's own servers (`python wsgi.py` and `python app.py`, under eventlet and gevent)
+are bound here; gunicorn binds for its workers, and Flask-SocketIO's runner in the threading mode.
+The socket is made with the standard library before the monkey-patching, which by then has
+imported only the standard library (as app/async_mode.py needs), and is rebuilt on the same file by
+the patched socket class after it (`green`).
 """
 
 import errno
@@ -58,21 +61,21 @@ def listen_or_exit(host: str, port: int) -> socket.socket:
 
 
 def green(sock: socket.socket) -> socket.socket:
-    """The listening socket as eventlet's server takes it (non-blocking, waits yield).
+    """The listening socket as eventlet's or gevent's server takes it (non-blocking, waits yield).
 
-    Called once eventlet has patched the socket module: the socket is rebuilt on the same file
-    by the patched class.
+    Called once eventlet or gevent has patched the socket module: the socket is rebuilt on the
+    same file by the patched class.
     """
     return socket.socket(sock.family, sock.type, fileno=sock.detach())
 
 
 def listen_then_patch():
-    """Bind the configured HOST:PORT under eventlet, then patch for serving; the green socket or None.
+    """Bind the configured HOST:PORT under eventlet or gevent, then patch for serving; the green socket or None.
 
-    None under another ASYNC_MODE, which binds where it serves.
+    None in the threading mode, which binds where it serves.
     """
     sock = None
-    if configured_mode() == "eventlet":
+    if configured_mode() in ("eventlet", "gevent"):
         from app.config import config_for_environment
 
         config = config_for_environment()

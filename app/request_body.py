@@ -10,10 +10,11 @@ connection is closed, so it cannot hold a server place either.
 
 The deadline needs a green timeout: under eventlet and gevent it holds; the threading server
 (development and tests only) reads bodies whole without one. When the connection ends after
-such an answer depends on the server: eventlet's (app/realtime/transport/http_server.py) hangs up
-at once when the environ's HANG_UP is called; gevent's own reads the rest of the announced
-body first, which costs it a greenlet for as long as the client goes on, never a database
-connection.
+such an answer depends on the server: Tableside's own, under eventlet and gevent
+(app/realtime/transport/http_server.py, gevent_server.py), hang up with the answer when the
+environ's HANG_UP is called, reading nothing more of the body; one without HANG_UP (gunicorn's)
+is told `Connection: close` on a refusal, and may read the rest of the announced body first,
+which costs it a greenlet for as long as the client goes on, never a database connection.
 """
 
 import io
@@ -21,9 +22,13 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
+
+from app.async_mode import before_deadline
 
 log = logging.getLogger("tableside.requests")
-# Set by a server that can end the connection with this request's answer (eventlet's, as Tableside runs it).
+# Set by a server that can end the connection with this request's answer, reading no more of it
+# (Tableside's own, under eventlet and gevent).
 HANG_UP = "tableside.hang_up"
 TIMED_OUT = ("408 Request Timeout", "request_timeout", "The request body did not arrive in time. Try again.")
 BROKEN = ("400 Bad Request", "bad_request", "The request body's chunked framing is broken.")
@@ -71,11 +76,7 @@ class WholeBodies:
 
     def _read_in_time(self, stream, most: int) -> bytes | None:
         """Up to `most` bytes, reading until the client's body ends; None if the deadline passed first."""
-        if self.green_timeout is None:
-            return _read_up_to(stream, most)
-        with self.green_timeout(self.deadline_seconds, False):
-            return _read_up_to(stream, most)
-        return None
+        return before_deadline(self.green_timeout, self.deadline_seconds, partial(_read_up_to, stream, most))
 
 
 def _refuse(environ: dict, start_response: Callable, answer: tuple[str, str, str]) -> list[bytes]:

@@ -50,20 +50,19 @@ def prepare_process(app: Flask) -> int:
 def serve(app: Flask, sock) -> None:
     """Serve HTTP and Socket.IO until SIGTERM or SIGINT.
 
-    `sock`: under eventlet, the port as `app.listening.listen_then_patch` bound it before the
-    app loaded; None in the other modes: gevent's server (app/realtime/transport/gevent_server.py)
-    binds it, and Flask-SocketIO's runner in the threading mode.
+    `sock`: under eventlet and gevent, the port as `app.listening.listen_then_patch` bound it
+    before the app loaded; None in the threading mode, where Flask-SocketIO's runner binds it.
     """
     configure_logging()
     host, port = app.config["HOST"], app.config["PORT"]
     files = prepare_process(app)
     log.info("serving", extra={"url": f"http://{host}:{port}", "async_mode": socketio.async_mode, "open_files": files})
-    if sock is not None:
-        _serve_eventlet(app, sock)
-    elif socketio.async_mode == "gevent":
-        _serve_gevent(app, host, port)
-    else:
+    if sock is None:
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
+    elif socketio.async_mode == "gevent":
+        _serve_gevent(app, sock)
+    else:
+        _serve_eventlet(app, sock)
 
 
 class Drain:
@@ -143,13 +142,16 @@ def _serve_eventlet(app: Flask, sock) -> None:
     drain.serve(server.wait)
 
 
-def _serve_gevent(app: Flask, host: str, port: int) -> None:
+def _serve_gevent(app: Flask, sock) -> None:
     import gevent
 
     from app.realtime.transport import gevent_server
 
-    drain_seconds = app.config["DRAIN_SECONDS"]
-    server = gevent_server.PatientServer.at(host, port, app)
+    config = app.config
+    drain_seconds = config["DRAIN_SECONDS"]
+    server = gevent_server.PatientServer.on(
+        sock, app, config["KEEPALIVE_IDLE_SECONDS"], config["REQUEST_HEADER_TIMEOUT_SECONDS"]
+    )
     drain = Drain(
         drain_seconds,
         gevent.spawn,

@@ -132,7 +132,7 @@ import gevent
 from flask import Flask
 from app import serve
 from app.realtime.transport.gevent_server import PatientServer
-server = PatientServer.at("127.0.0.1", 0, Flask("closed"))
+server = PatientServer.on(("127.0.0.1", 0), Flask("closed"), 30, 10)
 gevent.spawn_later(0.2, server.close)
 drain = serve.Drain(5, gevent.spawn, gevent.spawn_later, server.drain, server.stop)
 drain.serve(server.serve_until_stopped)
@@ -280,17 +280,23 @@ def test_a_body_sent_in_pieces_within_its_deadline_is_served_and_the_connection_
         link.close()
 
 
-def test_a_body_over_the_limit_is_refused_without_waiting_for_it(server):
-    """Announcing 10 MB and sending 10 bytes gets 413 at once, and the connection ends: nobody waits for the rest."""
+@pytest.mark.parametrize(
+    ("declared", "status"), [(10_000_000, b"413"), (100, b"408")], ids=["over-the-limit", "too-slow"]
+)
+def test_a_refused_body_ends_its_connection_without_waiting_for_the_rest(server, declared, status):
+    """Announcing 10 MB and sending 10 bytes gets 413 at once, and 10 of 100 bytes 408 at the body's deadline;
+    the answer says the connection ends, and it ends: nobody waits for the rest."""
     link = link_to(server)
     try:
         link.sendall(
             b"POST /api/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b'Content-Length: 10000000\r\n\r\n{"usernam'
+            + f"Content-Length: {declared}\r\n\r\n".encode()
+            + b'{"usernam'
         )
-        link.settimeout(5)
+        link.settimeout(10)
         answer = link.recv(65536)
-        assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+        assert answer.startswith(b"HTTP/1.1 " + status), answer[:200]
+        assert b"\r\nconnection: close\r\n" in answer.lower(), answer[:400]
         assert hung_up(link)
     finally:
         link.close()

@@ -177,6 +177,13 @@ def _checks():
             lambda: _gevent_drain_edges(),
         ),
         (
+            "gevent's deadlines (gevent_server.py): WSGIServer takes a listening socket; Timeout; "
+            "WSGIHandler.read_request(raw_requestline), a false value answered 400; handle_one_request() None "
+            "ends the connection unanswered; start_response(status, headers, exc_info) is the application's; "
+            "an unread body's rest read after the answer, its end of input a socket error that is let pass",
+            lambda: _gevent_deadline_edges(),
+        ),
+        (
             "gunicorn's gevent worker: environ['gunicorn.socket'], StopIteration closes the connection unanswered",
             lambda: _gunicorn_edges(),
         ),
@@ -327,6 +334,37 @@ def _gevent_drain_edges() -> bool:
         and _parameters(server.stop) == ["self", "timeout"]
         and _source_has(server.stop, "self.pool.join(timeout=timeout)\n            self.pool.kill(")
         and callable(gevent.signal_handler)
+    )
+
+
+def _gevent_deadline_edges() -> bool:
+    import io
+
+    import gevent
+    from gevent import baseserver, pywsgi
+
+    handler = pywsgi.WSGIHandler
+
+    def an_unread_body_at_its_end_of_input_raises_a_socket_error() -> bool:
+        body = pywsgi.Input(io.BufferedReader(io.BytesIO(b"{")), 10)
+        try:
+            body._discard()
+        except OSError as error:
+            return type(error) is OSError
+        return False
+
+    return (
+        _source_has(baseserver.BaseServer.set_listener, "self.socket = listener")
+        and issubclass(gevent.Timeout, BaseException)
+        and _parameters(handler.read_request) == ["self", "raw_requestline"]
+        and _source_has(handler.handle_one_request, "if not self.read_request(self.requestline):\n")
+        and _source_has(handler.handle_one_request, "    return ('400', _BAD_REQUEST_RESPONSE)")
+        and _source_has(handler.handle, "result = self.handle_one_request()\n                if result is None:\n")
+        and _parameters(handler.start_response) == ["self", "status", "headers", "exc_info"]
+        and _source_has(handler.run_application, "self.application(self.environ, self.start_response)")
+        and _source_has(handler.handle_one_response, "self.wsgi_input._discard()")
+        and _source_has(handler.handle_one_response, "except socket.error:\n                    # Don't let socket")
+        and an_unread_body_at_its_end_of_input_raises_a_socket_error()
     )
 
 

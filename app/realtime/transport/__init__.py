@@ -24,7 +24,8 @@ are known here only (tests/test_structure.py holds that edge).
   that a socket's session stopped, or started again, waiting to sign in;
 - `enter(server, sid, room)`, `leave(server, sid, room)` and `rooms_of(server, sid)`: a
   socket's rooms; `rooms(server)` the rooms of the default namespace and their members;
-- `http_protocol(server, idle, head)` eventlet's HTTP connection handler for serve.py,
+- `http_protocol(server, idle, head)` eventlet's HTTP connection handler for serve.py (gevent's
+  server, with the same deadlines, is gevent_server.py's `PatientServer`),
   `hands_off(server)` whether it hands WebSockets off to the direct path, and
   `close_all_sessions(server)` for the drain (under eventlet and gevent).
 
@@ -60,9 +61,12 @@ eventlet
   and `schedule_call_global(seconds, cb)` (wire.py).
 
 gevent (26.9.0)
-- `pywsgi.WSGIServer`: subclassed, its `do_read` wrapped, `started`, `start_accepting`,
-  `stop_accepting`, `close`, `closed` and `stop(timeout)` (joining the handlers' pool, then killing
-  it), `pywsgi.WSGIHandler.get_environ`, `read_requestline` and `socket` (gevent_server.py); an
+- `pywsgi.WSGIServer`: subclassed, made on a listening socket, its `do_read` wrapped, `started`,
+  `start_accepting`, `stop_accepting`, `close`, `closed` and `stop(timeout)` (joining the handlers'
+  pool, then killing it), `pywsgi.WSGIHandler.get_environ`, `read_requestline` and
+  `read_request` (bounded in time by `gevent.Timeout`), `handle_one_request` (None ends the
+  connection unanswered), `start_response`, `socket` and `close_connection`, and the rest of an
+  unread body read after the answer, ended by the end of the socket's input (gevent_server.py); an
   `Upgrade` request's `wsgi.input` being a buffered reader over the socket, and pywsgi
   writing nothing for an application that returns without starting a response
   (gevent_endpoint.py);

@@ -29,6 +29,7 @@ and ends the connection after it; and the fact that `eventlet.wsgi.server` calls
 import eventlet
 import eventlet.wsgi
 
+from app.async_mode import before_deadline
 from app.realtime.transport.accepting import Backoff
 from app.request_body import HANG_UP
 
@@ -76,16 +77,18 @@ class TimedProtocol(eventlet.wsgi.HttpProtocol):
     head_seconds = 10.0
 
     def _read_request_line(self):
-        with eventlet.Timeout(self.idle_seconds, False):
-            return super()._read_request_line()
-        self.close_connection = 1
-        return ""
+        line = before_deadline(eventlet.Timeout, self.idle_seconds, super()._read_request_line)
+        if line is None:
+            self.close_connection = 1
+            return ""
+        return line
 
     def parse_request(self):
-        with eventlet.Timeout(self.head_seconds, False):
-            return super().parse_request()
-        self.close_connection = 1
-        return False
+        parsed = before_deadline(eventlet.Timeout, self.head_seconds, super().parse_request)
+        if parsed is None:
+            self.close_connection = 1
+            return False
+        return parsed
 
     def get_environ(self):
         environ = super().get_environ()
