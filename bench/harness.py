@@ -245,8 +245,12 @@ def sign_in(url: str, username: str) -> str:
     return response.json()["token"]
 
 
-def start_node(window_ms: int = 0) -> Server:
-    """The Node.js Socket.IO 4.8 reference under bench/node-reference (after `npm ci` there)."""
+def start_node(window_ms: int = 0, commits: bool = False) -> Server:
+    """The Node.js Socket.IO 4.8 reference under bench/node-reference (after `npm ci` there).
+
+    `commits`: each status change first does Tableside's database work in the freshly migrated
+    `bench` database (bench/node-reference/commits.js); otherwise nothing is written.
+    """
     from tests.support.live_server import free_port
 
     if not (NODE_DIR / "node_modules" / "socket.io").exists():
@@ -254,13 +258,16 @@ def start_node(window_ms: int = 0) -> Server:
     port = free_port()
     log = Path(tempfile.mkdtemp(prefix="tableside-bench-node-")) / "node.log"
     env = {**os.environ, "PORT": str(port), "BATCH_WINDOW_MS": str(window_ms)}
+    env.pop("DATABASE_URL", None)
+    if commits:
+        reset_bench_database()
+        env["DATABASE_URL"] = BENCH_DATABASE
     process = launch(["node", "server.js"], env, log, cwd=NODE_DIR)
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url, process, log)
     again = (["node", str(NODE_DIR / "server.js")], env, log)
-    return Server(
-        "node-socket.io-4.8", [url], [process], change_url=url, pids=[process.pid], tokens=["any"], launches=[again]
-    )
+    name = "node-socket.io-4.8" + (" +PostgreSQL" if commits else "")
+    return Server(name, [url], [process], change_url=url, pids=[process.pid], tokens=["any"], launches=[again])
 
 
 # ---- client processes -------------------------------------------------------------------

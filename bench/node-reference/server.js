@@ -7,10 +7,16 @@
 // GET /stats counts why sockets closed (reconnect_storm.py). BATCH_WINDOW_MS > 0 sends a quiet
 // room's first change at once and holds what follows for that long, as Tableside does, sending
 // several as one `tables:batch_update`.
+//
+// With DATABASE_URL (Tableside's migrated `bench` database), a status change first does the
+// database work Tableside does before its fan-out, as plain SQL over node-postgres: the signed-in
+// user's row, the commit-order advisory lock, the table row locked, the event inserted, the row
+// updated, the commit; then the broadcast, then the unlock. Without it, nothing is written.
 "use strict";
 
 const http = require("node:http");
 const { Server } = require("socket.io");
+const { commitChange, prepareTable } = require("./commits");
 
 const port = Number(process.env.PORT || 5100);
 const windowMs = Number(process.env.BATCH_WINDOW_MS || 0);
@@ -85,7 +91,7 @@ const httpServer = http.createServer(async (request, response) => {
   const tableId = Number(match[1]);
   const now = new Date().toISOString();
   const change = {
-    eventId: String(++eventId),
+    eventId: "",
     tableId,
     tableNumber: `T-${String(tableId).padStart(3, "0")}`,
     floor,
@@ -96,7 +102,17 @@ const httpServer = http.createServer(async (request, response) => {
     notes: body.notes ?? null,
   };
   status.set(tableId, change.newStatus);
+  let committed;
+  try {
+    committed = await commitChange(change);
+  } catch (error) {
+    console.error(error);
+    response.writeHead(500).end();
+    return;
+  }
+  change.eventId = committed ? String(committed.eventId) : String(++eventId);
   broadcast(io, change);
+  if (committed) await committed.unlock();
   response.writeHead(200, { "Content-Type": "application/json" });
   response.end(JSON.stringify({ tableId, status: change.newStatus, notes: change.notes, version: eventId }));
 });
@@ -120,5 +136,7 @@ io.on("connection", (socket) => {
   });
 });
 
-httpServer.listen(port, "127.0.0.1", () => console.log(`node reference listening on ${port}`));
+prepareTable().then(() =>
+  httpServer.listen(port, "127.0.0.1", () => console.log(`node reference listening on ${port}`)),
+);
 process.on("SIGTERM", () => process.exit(0));
