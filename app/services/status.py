@@ -46,7 +46,7 @@ def change_status(
     without one, covers seat a walk-in). `seen_by` is the user asking: the table must be on a
     floor they may see (app/services/tables.py `get_table`). `since` is when the new status
     began when not now (a moved or joined party keeps its seated time). Clearing a table to
-    available clears every table its party sits at, each with its own event and the same time,
+    available clears every table its party sits at, each with its own event and this change's time (as `tapped_at`),
     unless `together` is False (a move leaves the party's other tables as they are). Raises Conflict when
     `expected_status` is given and the stored status differs, and AlreadyApplied when the
     Idempotency-Key was seen before. `tapped_at` is when a change queued offline was tapped: its

@@ -138,10 +138,15 @@ class CheckedGeventWebSocket(CheckedReading):
         if self.hung_up:
             return
         self.hung_up = True
-        try:
-            self.socket.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+        shut(self.socket, socket.SHUT_RDWR)
+
+
+def shut(sock, how: int) -> None:
+    """End one or both directions of a connection; one that is closed or gone already needs nothing more."""
+    try:
+        sock.shutdown(how)
+    except (AttributeError, OSError):
+        pass
 
 
 def install(eio) -> None:

@@ -49,7 +49,7 @@ from gevent.pool import Pool
 
 from app.async_mode import before_deadline
 from app.realtime.transport.accepting import Backoff
-from app.realtime.transport.gevent_endpoint import OVER, SOCKET
+from app.realtime.transport.gevent_endpoint import OVER, SOCKET, shut
 from app.request_body import HANG_UP
 
 
@@ -108,18 +108,12 @@ class Handler(pywsgi.WSGIHandler):
         self.close_connection = True
         if leave_body:
             self.hung_up = True
-            try:
-                # pywsgi reads what is left of the body after the answer: it now finds its end at once.
-                self.socket.shutdown(socket.SHUT_RD)
-            except OSError:
-                pass
+            # pywsgi reads what is left of the body after the answer: it now finds its end at once.
+            shut(self.socket, socket.SHUT_RD)
 
     def let_go(self) -> None:
         """Shut the connection, which waits for a request: its read ends, and then the handler."""
-        try:
-            self.socket.shutdown(socket.SHUT_RDWR)
-        except (AttributeError, OSError):
-            pass
+        shut(self.socket, socket.SHUT_RDWR)
 
 
 def _last_response(handler: "weakref.ref[Handler]", leave_body: bool) -> None:
