@@ -153,8 +153,15 @@ def busy_room(live):
         set_state(live, number, OPENING_STATUSES.get(number, "available"))
 
 
+# Two frames drawn: a change's badges are set aside in the frame after it (plan-badges.js, clearBadgesSoon), so a
+# measure taken at once could see a timer just turned "Overdue" before its neighbours made room for it.
+TWO_FRAMES = "() => new Promise((drawn) => requestAnimationFrame(() => requestAnimationFrame(drawn)))"
+
+
 def measured(page, label: str) -> dict:
+    page.evaluate(TWO_FRAMES)
     page.locator("html").evaluate(FINISHED_MOVING)
+    page.evaluate(TWO_FRAMES)
     found = page.evaluate(MEASURE_BADGES)
     print(
         label,
