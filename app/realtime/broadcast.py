@@ -163,12 +163,7 @@ class Broadcaster:
             rooms = transport.rooms(self.socketio.server)
             everything = set(rooms.get(ALL_TABLES, {}))
             floors = {room: batch for room, batch in pending.items() if room != ALL_TABLES}
-            seen: dict[str, list[str]] = {}
-            for room in floors:
-                for sid in rooms.get(room, {}):
-                    if sid not in everything:
-                        seen.setdefault(sid, []).append(room)
-            several = {sid: held for sid, held in seen.items() if len(held) > 1}
+            several = _in_several(floors, rooms, everything) if len(floors) > 1 else {}
             if everything and ALL_TABLES in pending:
                 self._emit_batch(pending[ALL_TABLES], ALL_TABLES)
             for room, batch in floors.items():
@@ -204,6 +199,20 @@ class Broadcaster:
         now = time.time()
         for item in items:
             metrics.event_broadcast(item["event"], now - item["committedAt"])
+
+
+def _in_several(floors: dict[str, list[dict]], rooms: dict, everything: set) -> dict[str, list[str]]:
+    """The sockets outside all_tables that are in more than one of these floor rooms, with those rooms.
+
+    Only asked when changes are held for several floors: with one, no socket can be in two of them, and
+    the walk over every member of the room is not made before its fan-out.
+    """
+    seen: dict[str, list[str]] = {}
+    for room in floors:
+        for sid in rooms.get(room, {}):
+            if sid not in everything:
+                seen.setdefault(sid, []).append(room)
+    return {sid: held for sid, held in seen.items() if len(held) > 1}
 
 
 def _event_id(item: dict) -> int:
