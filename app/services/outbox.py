@@ -45,9 +45,12 @@ class Change:
 
     events: list[dict] = field(default_factory=list)
     endings: list[Ending] = field(default_factory=list)
+    # The events logged, written with the change's other rows when it ends (one flush for all).
+    logged: list[Event] = field(default_factory=list)
 
     def record(self, payload: Shape, by: str, old_floor: int | None = None) -> Event:
         """Log one event, built as its shape (app/shapes/events.py), in this change's transaction; it is
+        written with the change's other rows when the change ends (its id is known from then) and
         published after the commit."""
         kind = kind_of(payload)
         payload = payload.wire()
@@ -62,9 +65,16 @@ class Change:
             actor=by,
         )
         db.session.add(event)
-        db.session.flush()
-        self.events.append({"event": kind.value, "message": event.message(), "floors": floors_of(event)})
+        self.logged.append(event)
         return event
+
+    def write(self) -> None:
+        """Write everything the change holds in one flush, then say each logged event as it is published."""
+        db.session.flush()
+        self.events += [
+            {"event": event.type, "message": event.message(), "floors": floors_of(event)} for event in self.logged
+        ]
+        self.logged = []
 
     def end_sockets(self, ending: Ending) -> None:
         """Close these sockets, in every process, once the change is committed."""
@@ -95,6 +105,7 @@ def change() -> Iterator[Change]:
     expiring = session.expire_on_commit
     try:
         yield current
+        current.write()
         # What the change wrote stays loaded: the answer is built from it without asking the
         # database again, which may have gone away just after the commit.
         session.expire_on_commit = False

@@ -114,7 +114,9 @@ def test_the_first_writer_to_take_the_lock_commits_before_the_next_gets_an_id(pg
             with app.app_context():
                 with outbox.change() as change:
                     gone = TableDeleted(table_id=1, table_number="T-01", floor=1, deleted_by=name, deleted_at=utcnow())
-                    ids[name] = change.record(gone, name).id
+                    event = change.record(gone, name)
+                    db.session.flush()  # its id now, as the end of the change would write it
+                    ids[name] = event.id
                     times[f"{name} has id"] = time.monotonic()
                     if name == "first":
                         first_has_id.set()
