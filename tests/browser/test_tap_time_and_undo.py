@@ -257,15 +257,17 @@ def test_the_undo_notice_is_on_screen_with_a_button_to_tap(open_page, live, size
     keep_picture(host, f"undo-{size}-{theme}")
 
 
-# The tables, and the servers drawer's bar, that a notice lies over (any part of them, as drawn now).
+# The tables, the servers drawer's bar and the waitlist's Add row (a party's size, More…, Add) that a notice lies
+# over (any part of them, as drawn now).
 UNDER_THE_NOTICES = (
     "() => { "
     + BOXES_MEET
     + """
   const notices = [...document.querySelectorAll("#banners > .banner")].map((n) => n.getBoundingClientRect());
-  const parts = [...document.querySelectorAll("#floor-plan [data-table-id], .servers-panel__summary")]
+  const parts = [...document.querySelectorAll("#floor-plan [data-table-id], .servers-panel__summary, .walk-in button")]
     .filter((part) => part.checkVisibility() && part.getBoundingClientRect().width > 0);
   return parts.filter((part) => notices.some((n) => meet(n, part.getBoundingClientRect())))
-    .map((part) => part.querySelector(".tile__number")?.textContent ?? "the servers bar");
+    .map((part) => part.querySelector(".tile__number")?.textContent
+      ?? (part.matches(".servers-panel__summary") ? "the servers bar" : `the waitlist's ${part.textContent.trim()}`));
 }"""
 )
