@@ -392,3 +392,46 @@ def test_the_seating_bar_stays_in_sight_while_a_phone_scrolls_the_plan(open_page
         expect(bar).to_be_hidden()
     finally:
         clear_the_line(live)
+
+
+# The box of an element as drawn and the box of the line's strip it scrolls in (its visible part).
+CARD_AND_STRIP = """(card) => {
+  const strip = card.closest("[data-waitlist-parties]");
+  const a = card.getBoundingClientRect(), s = strip.getBoundingClientRect();
+  return { card: [a.left, a.right, a.top, a.bottom], strip: [s.left, s.left + strip.clientWidth, s.top,
+    s.top + strip.clientHeight], scrolledBy: strip.scrollLeft, page: [window.scrollX, window.scrollY] };
+}"""
+
+
+def test_a_party_picked_at_the_edge_of_the_strip_comes_whole_into_sight_on_an_upright_tablet(open_page, live):
+    """Upright, the line is a strip of cards that scrolls sideways, the third card half out of it: tapping that
+    party (on the part in sight) brings its card, with the Seat button it gains, whole into the strip; the page
+    itself does not move."""
+    clear_the_line(live)
+    only_free(live, "T-01", "T-03", "T-05", "T-06", "T-08", "T-10", "T-12")
+    parties = [add_party(live, size=2, name=f"Edge {n}", quotedMinutes=15) for n in range(4)]
+    host = open_page("host", viewport=SIZES["tablet"])
+    try:
+        third = host.locator(PARTY.format(parties[2]["partyId"]))
+        before = third.evaluate(CARD_AND_STRIP)
+        assert before["card"][0] < before["strip"][1] < before["card"][1], before  # half in sight, half out
+        # A tap where the host sees it: dispatched, since Playwright's own click would scroll the card in first.
+        third.locator("[data-party-pick]").dispatch_event("click")
+        expect(third.locator("[data-party-pick]")).to_have_attribute("aria-pressed", "true")
+        seat = third.locator('[data-party-action="seat"]')
+        expect(seat).to_be_visible()
+        host.wait_for_function(
+            "(card) => { const s = card.closest('[data-waitlist-parties]'); const a = card.getBoundingClientRect();"
+            " return a.right <= s.getBoundingClientRect().left + s.clientWidth + 1; }",
+            arg=third.element_handle(),
+        )
+        after = third.evaluate(CARD_AND_STRIP)
+        left, right, top, bottom = after["card"]
+        assert after["strip"][0] - 1 <= left and right <= after["strip"][1] + 1, after
+        assert after["scrolledBy"] > 0 and after["page"] == [0, 0], after
+        button = seat.bounding_box()
+        assert after["strip"][0] <= button["x"] and button["x"] + button["width"] <= after["strip"][1] + 1, button
+        assert button["y"] + button["height"] <= after["strip"][3] + 1, (button, after)
+        look_at(host, "waitlist-picked-at-the-edge-tablet")
+    finally:
+        clear_the_line(live)

@@ -153,7 +153,14 @@ export class WaitlistPanel {
     const party = this.parties.find((each) => String(each.partyId) === item.dataset.partyId);
     if (!party) return;
     if (event.target.closest("[data-party-pick]")) {
-      if (this.hosting) this.seating.pick(party);
+      if (!this.hosting) return;
+      this.seating.pick(party);
+      // Its Seat button appears on it: the card in sight down to that button, once drawn, in the line's own box.
+      requestAnimationFrame(() => {
+        const card = this.list.querySelector(`[data-party-id="${CSS.escape(item.dataset.partyId)}"]`);
+        const seat = card?.querySelector('[data-party-action="seat"]:not([hidden])');
+        if (card) inSight(card, seat ?? card);
+      });
       return;
     }
     const action = event.target.closest("[data-party-action]")?.dataset.partyAction;
@@ -168,6 +175,33 @@ export class WaitlistPanel {
       if (end !== "keep") this.actions.change(party, { state: end });
     }
     this.render();
+  }
+}
+
+/** Scroll the box the line scrolls in (a strip that scrolls sideways on an upright tablet, the column beside the
+    plan) so that `card`, a party's, is in sight across and from its top down to `last` (its Seat button); when that
+    is taller than the box, down to `last`. The page itself stays. */
+function inSight(card, last) {
+  for (let box = card.parentElement; box && box !== document.body; box = box.parentElement) {
+    const style = getComputedStyle(box);
+    const scrolls = (overflow, size, shown) => /auto|scroll/.test(overflow) && size > shown + 1;
+    const sideways = scrolls(style.overflowX, box.scrollWidth, box.clientWidth);
+    const down = scrolls(style.overflowY, box.scrollHeight, box.clientHeight);
+    if (!sideways && !down) continue;
+    const whole = card.getBoundingClientRect();
+    const view = box.getBoundingClientRect();
+    const left = view.left + box.clientLeft;
+    const top = view.top + box.clientTop;
+    // How far to scroll so that start..end is in from..to (its end, when it cannot be whole).
+    const by = (start, end, from, to) => {
+      if (end - start > to - from) return end - to;
+      return end > to ? end - to : Math.min(0, start - from);
+    };
+    box.scrollBy({
+      left: sideways ? by(whole.left, whole.right, left, left + box.clientWidth) : 0,
+      top: down ? by(whole.top, last.getBoundingClientRect().bottom, top, top + box.clientHeight) : 0,
+    });
+    return;
   }
 }
 
