@@ -138,7 +138,16 @@ store.subscribe((change) => {
 });
 
 async function bulkChange(ids, status) {
+  // A party at several tables is cleared from all of them by its first table's change (and brought back to all by
+  // that change's Undo): its other tables are not sent a change of their own, which would only offer an Undo that fails.
+  const parties = new Map(ids.map((id) => [id, store.get(id)?.partyId ?? null]));
+  const cleared = new Set();
   for (const id of ids) {
+    const party = parties.get(id);
+    if (status === "available" && party != null) {
+      if (cleared.has(party)) continue;
+      cleared.add(party);
+    }
     await actions.change(id, status);
     await new Promise((resolve) => setTimeout(resolve, STATUS_SPACING_MS)); // stay under the server's limit
   }

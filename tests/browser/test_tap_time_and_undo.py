@@ -175,6 +175,49 @@ def test_undoing_a_clear_of_a_joined_party_seats_it_back_at_both_tables(open_pag
             live.set_status(table["tableId"], table["status"])
 
 
+def test_clearing_a_joined_party_from_the_list_offers_one_undo_that_seats_it_back_at_both(open_page, live):
+    """The list, T-05 and T-06 (one party of 8) both selected and set Available: both are freed by one change, one
+    Undo is offered (not a second, for T-06, that could only be refused), and that Undo seats the party back at both."""
+    first, second = live.table("T-05"), live.table("T-06")
+    try:
+        for table in (first, second):
+            live.set_status(table["tableId"], "available")
+        body = {"size": 8, "name": "Joined", "seatAt": [first["tableId"], second["tableId"]]}
+        walk_in = within_the_limit(lambda: live.host.post(f"{live.url}/api/parties", json=body))
+        assert walk_in.status_code == 201, walk_in.text
+        party = walk_in.json()
+        host = open_page("host", "/tables?view=list")
+        # A slow link: the news that T-06 was freed reaches this page 2 s late, after T-06's turn in the bulk action.
+        host.evaluate(
+            """(late) => { const store = window.tableside.store, patch = store.patch.bind(store);
+              store.patch = (id, changes, meta) => id === late && meta?.cause === "status"
+                ? setTimeout(() => patch(id, changes, meta), 2000) : patch(id, changes, meta); }""",
+            second["tableId"],
+        )
+        sent = []
+        host.on("request", lambda request: sent.append(request.url) if request.method == "PATCH" else None)
+        for table in (first, second):
+            host.locator(f'#table-list tr[data-table-id="{table["tableId"]}"] [data-select-table]').check()
+        host.click('[data-bulk-bar] [data-bulk-status="available"]')
+        for table in (first, second):
+            host.wait_for_selector(f'#table-list tr[data-table-id="{table["tableId"]}"][data-status="available"]')
+        host.locator(f'[data-banner="undo-{first["tableId"]}"]').wait_for()
+        time.sleep(2.5)  # past T-06's turn and its late news: a change of its own would have been sent by now
+        assert sent == [f"{live.url}/api/tables/{first['tableId']}/status"]
+        assert host.locator('#banners [data-banner^="undo-"]').count() == 1
+
+        host.locator(f'[data-banner="undo-{first["tableId"]}"]').get_by_role("button", name="Undo").click()
+        for table in (first, second):
+            shown = f"window.tableside.store.get({table['tableId']})"
+            host.wait_for_function(f"() => {shown}?.status === 'occupied' && {shown}?.partyId === {party['partyId']}")
+        back = [live.table_by_id(table["tableId"]) for table in (first, second)]
+        assert [(one["status"], one["partyId"]) for one in back] == [("occupied", party["partyId"])] * 2
+    finally:
+        live.set_status(first["tableId"], "available")
+        for table in (first, second):
+            live.set_status(table["tableId"], table["status"])
+
+
 def test_undo_after_someone_else_changed_the_table_asks_and_changes_nothing(open_page, live):
     """The manager set the table to maintenance after the host's seating: undo is refused with the conflict notice."""
     table = live.table("T-10")
