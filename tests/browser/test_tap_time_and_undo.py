@@ -138,17 +138,29 @@ def clear_and_undo(open_page, live, table: dict, url: str) -> None:
     ]
 
 
+def seated_at_both(live, first: dict, second: dict) -> dict:
+    """A party of 8 seated at two free tables together (a walk-in), as the API answers it."""
+    for table in (first, second):
+        live.set_status(table["tableId"], "available")
+    body = {"size": 8, "name": "Joined", "seatAt": [first["tableId"], second["tableId"]]}
+    walk_in = within_the_limit(lambda: live.host.post(f"{live.url}/api/parties", json=body))
+    assert walk_in.status_code == 201, walk_in.text
+    return walk_in.json()
+
+
+def as_found(live, first: dict, second: dict) -> None:
+    """The two tables as the tests after this one found them, without the party (clearing the first frees both)."""
+    live.set_status(first["tableId"], "available")
+    for table in (first, second):
+        live.set_status(table["tableId"], table["status"])
+
+
 def test_undoing_a_clear_of_a_joined_party_seats_it_back_at_both_tables(open_page, live):
     """A party of 8 at T-05 + T-06 cleared from T-05's dialog (both freed), then Undo on T-05: the host's plan and
     another screen's list show both tables occupied by the party again, T-05's covers 4 and T-06's 4."""
     first, second = live.table("T-05"), live.table("T-06")
     try:
-        for table in (first, second):
-            live.set_status(table["tableId"], "available")
-        body = {"size": 8, "name": "Joined", "seatAt": [first["tableId"], second["tableId"]]}
-        walk_in = within_the_limit(lambda: live.host.post(f"{live.url}/api/parties", json=body))
-        assert walk_in.status_code == 201, walk_in.text
-        party = walk_in.json()
+        party = seated_at_both(live, first, second)
         host = open_page("host")
         viewer = open_page("viewer", "/tables?view=list")
         pick(host, first["tableId"], "available")
@@ -169,10 +181,7 @@ def test_undoing_a_clear_of_a_joined_party_seats_it_back_at_both_tables(open_pag
         ]
         assert host.locator(f'[data-banner="conflict-{second["tableId"]}"]').count() == 0
     finally:
-        # As the tests after this one found them, without the party (clearing the first frees both).
-        live.set_status(first["tableId"], "available")
-        for table in (first, second):
-            live.set_status(table["tableId"], table["status"])
+        as_found(live, first, second)
 
 
 def test_clearing_a_joined_party_from_the_list_offers_one_undo_that_seats_it_back_at_both(open_page, live):
@@ -180,12 +189,7 @@ def test_clearing_a_joined_party_from_the_list_offers_one_undo_that_seats_it_bac
     Undo is offered (not a second, for T-06, that could only be refused), and that Undo seats the party back at both."""
     first, second = live.table("T-05"), live.table("T-06")
     try:
-        for table in (first, second):
-            live.set_status(table["tableId"], "available")
-        body = {"size": 8, "name": "Joined", "seatAt": [first["tableId"], second["tableId"]]}
-        walk_in = within_the_limit(lambda: live.host.post(f"{live.url}/api/parties", json=body))
-        assert walk_in.status_code == 201, walk_in.text
-        party = walk_in.json()
+        party = seated_at_both(live, first, second)
         host = open_page("host", "/tables?view=list")
         # A slow link: the news that T-06 was freed reaches this page 2 s late, after T-06's turn in the bulk action.
         host.evaluate(
@@ -213,9 +217,7 @@ def test_clearing_a_joined_party_from_the_list_offers_one_undo_that_seats_it_bac
         back = [live.table_by_id(table["tableId"]) for table in (first, second)]
         assert [(one["status"], one["partyId"]) for one in back] == [("occupied", party["partyId"])] * 2
     finally:
-        live.set_status(first["tableId"], "available")
-        for table in (first, second):
-            live.set_status(table["tableId"], table["status"])
+        as_found(live, first, second)
 
 
 def test_undo_after_someone_else_changed_the_table_asks_and_changes_nothing(open_page, live):
