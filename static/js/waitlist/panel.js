@@ -155,11 +155,10 @@ export class WaitlistPanel {
     if (event.target.closest("[data-party-pick]")) {
       if (!this.hosting) return;
       this.seating.pick(party);
-      // Its Seat button appears on it: the card in sight down to that button, once drawn, in the line's own box.
+      // Its Seat button appears on it: the card in sight down to that button, once drawn, in the line's own box
+      // (render keeps a party's card while the party is in line).
       requestAnimationFrame(() => {
-        const card = this.list.querySelector(`[data-party-id="${CSS.escape(item.dataset.partyId)}"]`);
-        const seat = card?.querySelector('[data-party-action="seat"]:not([hidden])');
-        if (card) inSight(card, seat ?? card);
+        if (item.isConnected) inSight(item, item.querySelector('[data-party-action="seat"]:not([hidden])') ?? item);
       });
       return;
     }
